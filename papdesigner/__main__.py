@@ -1,0 +1,5 @@
+"""Allow ``python -m papdesigner``."""
+
+from papdesigner.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,236 @@
+"""Reading and writing ``*.pap.json`` files, canonical JSON and the protocol fingerprint.
+
+Loading either returns a valid :class:`Protocol` or raises :class:`ProtocolFileError`
+whose one-line message names the file and the JSON path of the first problem.
+Saving writes a temporary file next to the target and renames it over the target,
+so a crash never leaves a half-written protocol behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from papdesigner.model.integrity import check_integrity
+from papdesigner.model.jsonpath import PathPart, format_path
+from papdesigner.model.migrations import MigrationError, migrate
+from papdesigner.model.protocol import FORMAT_NAME, Protocol
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""Largest protocol file accepted; real protocols are well under 1 MB."""
+
+FILE_SUFFIX = ".pap.json"
+
+
+class ProtocolFileError(ValueError):
+    """A protocol file could not be read; ``str()`` is one line naming file and JSON path."""
+
+    def __init__(self, source: str, message: str, path: Sequence[PathPart] | None = None) -> None:
+        self.source = source
+        self.path: tuple[PathPart, ...] | None = tuple(path) if path is not None else None
+        self.message = message
+        where = f" at {format_path(self.path)}" if self.path is not None else ""
+        super().__init__(f"{source}{where}: {message}")
+
+
+# --- loading --------------------------------------------------------------------------------
+
+
+def load_protocol(path: str | os.PathLike[str], *, check_references: bool = True) -> Protocol:
+    """Read and validate a protocol file (upgrading an older schema in memory only)."""
+    source = str(path)
+    data = _read_bytes(Path(path), source)
+    return loads_protocol(data, source=source, check_references=check_references)
+
+
+def loads_protocol(
+    data: bytes | str, *, source: str = "<protocol>", check_references: bool = True
+) -> Protocol:
+    """Parse protocol JSON from bytes or text; see :func:`load_protocol`."""
+    raw = _parse_json(data, source)
+    if not isinstance(raw, dict):
+        raise ProtocolFileError(source, f"expected a JSON object, found {_json_type(raw)}", ())
+    if raw.get("format", FORMAT_NAME) != FORMAT_NAME:
+        raise ProtocolFileError(
+            source, f"not a papdesigner protocol (format is {raw.get('format')!r})", ("format",)
+        )
+    try:
+        upgraded = migrate(raw)
+    except MigrationError as exc:
+        raise ProtocolFileError(source, str(exc), ("schema_version",)) from None
+    protocol = _validate(upgraded, source)
+    if check_references:
+        problems = check_integrity(protocol)
+        if problems:
+            more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+            raise ProtocolFileError(source, problems[0].message + more, problems[0].path)
+    return protocol
+
+
+def _read_bytes(path: Path, source: str) -> bytes:
+    try:
+        if path.is_dir():
+            raise ProtocolFileError(source, "is a directory, not a protocol file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ProtocolFileError(
+                source,
+                f"file is {size / 1e6:.1f} MB; protocol files are at most "
+                f"{MAX_FILE_BYTES // (1024 * 1024)} MB",
+            )
+        with path.open("rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise ProtocolFileError(source, "no such file") from None
+    except PermissionError:
+        raise ProtocolFileError(source, "permission denied") from None
+    except OSError as exc:
+        raise ProtocolFileError(source, f"cannot read file ({exc.strerror or exc})") from None
+
+
+def _reject_constant(name: str) -> Any:
+    msg = f"{name} is not valid JSON"
+    raise ValueError(msg)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            msg = f"duplicate key {key!r} in a JSON object"
+            raise ValueError(msg)
+        result[key] = value
+    return result
+
+
+def _parse_json(data: bytes | str, source: str) -> Any:
+    if isinstance(data, bytes):
+        if len(data) > MAX_FILE_BYTES:
+            raise ProtocolFileError(source, "file is larger than a protocol can be")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ProtocolFileError(
+                source,
+                f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            ) from None
+    else:
+        text = data
+    if not text.strip():
+        raise ProtocolFileError(source, "file is empty")
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise ProtocolFileError(
+            source, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except ValueError as exc:
+        raise ProtocolFileError(source, f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ProtocolFileError(source, "JSON is nested too deeply") from None
+
+
+def _json_type(value: Any) -> str:
+    names = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def _validate(raw: dict[str, Any], source: str) -> Protocol:
+    try:
+        return Protocol.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        loc = tuple(part for part in first["loc"] if not _is_pydantic_tag(part))
+        more = exc.error_count() - 1
+        suffix = f" (and {more} more problems)" if more else ""
+        raise ProtocolFileError(source, _describe(first) + suffix, loc) from None
+
+
+def _is_pydantic_tag(part: Any) -> bool:
+    # Union members and dict keys show up in pydantic locations as "[key]", "str", ...
+    return isinstance(part, str) and ("[" in part or part in {"str", "int", "float", "bool"})
+
+
+def _describe(error: Any) -> str:
+    message = str(error["msg"])
+    if error["type"] == "extra_forbidden":
+        return "unknown key (not part of the protocol format)"
+    if error["type"] == "missing":
+        return "required value is missing"
+    value = error.get("input")
+    if isinstance(value, str | int | float | bool) and not isinstance(value, dict):
+        shown = repr(value)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        return f"{message} (found {shown})"
+    return message
+
+
+# --- saving and canonical form -------------------------------------------------------------
+
+
+def protocol_to_dict(protocol: Protocol) -> dict[str, Any]:
+    """Return the protocol as plain JSON data, keys in file-format order."""
+    return protocol.model_dump(mode="json")
+
+
+def dumps_protocol(protocol: Protocol) -> str:
+    """Return the pretty-printed file text: two-space indent, stable key order, final newline."""
+    return json.dumps(protocol_to_dict(protocol), indent=2, ensure_ascii=False) + "\n"
+
+
+def canonical_json(protocol: Protocol) -> bytes:
+    """Return the canonical JSON bytes: sorted keys, no insignificant whitespace, UTF-8.
+
+    The same protocol always gives the same bytes, whatever the key order or
+    formatting of the file it was read from.
+    """
+    text = json.dumps(
+        protocol_to_dict(protocol),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+    return text.encode("utf-8")
+
+
+def fingerprint(protocol: Protocol) -> str:
+    """Return the SHA-256 of the canonical JSON, as 64 hex digits."""
+    return hashlib.sha256(canonical_json(protocol)).hexdigest()
+
+
+def save_protocol(protocol: Protocol, path: str | os.PathLike[str]) -> None:
+    """Write the protocol atomically: temporary file in the same folder, fsync, rename."""
+    write_text_atomic(Path(path), dumps_protocol(protocol))
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    """Replace ``target`` with ``text`` so that readers see the old or the new file, never half."""
+    write_bytes_atomic(target, text.encode("utf-8"))
+
+
+def write_bytes_atomic(target: Path, data: bytes) -> None:
+    """Replace ``target`` with ``data`` atomically (temporary file + fsync + rename)."""
+    folder = target.parent if str(target.parent) else Path()
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            tmp.chmod(target.stat().st_mode & 0o777)
+        tmp.replace(target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

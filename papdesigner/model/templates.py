@@ -1,0 +1,36 @@
+"""Example protocols shipped as templates: list them and start a new protocol from one."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from papdesigner.model.fileformat import FILE_SUFFIX, load_protocol
+from papdesigner.model.protocol import Protocol
+from papdesigner.paths import resource
+
+
+def examples_dir() -> Path:
+    """Return the folder of shipped example protocols."""
+    return resource("examples")
+
+
+def template_names() -> list[str]:
+    """Return the names of the shipped templates (file names without ``.pap.json``), sorted."""
+    return sorted(p.name.removesuffix(FILE_SUFFIX) for p in examples_dir().glob(f"*{FILE_SUFFIX}"))
+
+
+def template_path(name: str) -> Path:
+    """Return the file of one template; raise KeyError naming the choices if unknown."""
+    path = examples_dir() / f"{name}{FILE_SUFFIX}"
+    if not path.is_file():
+        choices = ", ".join(template_names()) or "none"
+        msg = f"unknown template {name!r} (choose from: {choices})"
+        raise KeyError(msg)
+    return path
+
+
+def new_from_template(name: str) -> Protocol:
+    """Return a copy of a template with a fresh id and no waivers carried over by accident."""
+    protocol = load_protocol(template_path(name))
+    return protocol.model_copy(update={"id": uuid.uuid4()}, deep=True)

@@ -1,0 +1,105 @@
+"""Closed vocabularies of the protocol file format (DESIGN.md section 3).
+
+These literals are part of the file-format contract: values may be added, never
+renamed. Human-readable labels for the UI and the PDF live in ``LABELS``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+Context = Literal[
+    "ind_trial",
+    "cta_trial",
+    "au_authorised_prescriber",
+    "ca_special_access",
+    "us_state_service",
+    "investigator_initiated",
+]
+Phase = Literal["1", "1/2", "2", "2/3", "3", "4", "n/a"]
+Condition = Literal[
+    "treatment_resistant_depression",
+    "major_depressive_disorder",
+    "ptsd",
+    "anxiety_life_threatening_illness",
+    "alcohol_use_disorder",
+    "tobacco_use_disorder",
+    "other",
+]
+Substance = Literal["psilocybin", "mdma", "lsd", "other"]
+ProductForm = Literal["synthetic", "botanical", "whole_fungi", "extract"]
+ArmRole = Literal[
+    "experimental",
+    "active_comparator",
+    "placebo",
+    "active_placebo",
+    "low_dose_comparator",
+    "waitlist",
+    "psychotherapy_only",
+]
+RoleKind = Literal[
+    "lead_therapist",
+    "co_therapist",
+    "assistant_monitor",
+    "facilitator",
+    "physician",
+    "nurse",
+    "rater",
+    "other",
+]
+Degree = Literal["none", "bachelor", "master", "doctoral", "md"]
+SessionKind = Literal["screening", "preparation", "dosing", "integration", "follow_up", "other"]
+SessionFormat = Literal["individual", "group"]
+DoseUnit = Literal["mg", "ug", "mg/kg"]
+Route = Literal["oral", "sublingual", "intravenous", "intranasal", "other"]
+ObjectiveLevel = Literal["primary", "secondary", "exploratory"]
+LocationType = Literal[
+    "clinical_research_unit",
+    "hospital",
+    "outpatient_clinic",
+    "or_service_center",
+    "co_healing_center",
+    "other",
+]
+MedicationPolicy = Literal["washout", "continue_justified", "mixed"]
+RegistrationKind = Literal["ind", "planned", "exempt", "not_applicable"]
+
+DEGREE_RANK: dict[str, int] = {"none": 0, "bachelor": 1, "master": 2, "doctoral": 3, "md": 3}
+"""Order of degrees, for rules such as "at least a graduate degree"."""
+
+SESSION_KINDS: tuple[str, ...] = get_args(SessionKind)
+CONTEXTS: tuple[str, ...] = get_args(Context)
+CONDITIONS: tuple[str, ...] = get_args(Condition)
+SUBSTANCES: tuple[str, ...] = get_args(Substance)
+
+LABELS: dict[str, str] = {
+    "ind_trial": "US IND clinical trial",
+    "cta_trial": "Clinical trial under a CTA/CTN",
+    "au_authorised_prescriber": "Australian Authorised Prescriber treatment",
+    "ca_special_access": "Health Canada Special Access Program",
+    "us_state_service": "US state-licensed psilocybin service",
+    "investigator_initiated": "Investigator-initiated study",
+    "treatment_resistant_depression": "Treatment-resistant depression",
+    "major_depressive_disorder": "Major depressive disorder",
+    "ptsd": "Post-traumatic stress disorder",
+    "anxiety_life_threatening_illness": "Anxiety in life-threatening illness",
+    "alcohol_use_disorder": "Alcohol use disorder",
+    "tobacco_use_disorder": "Tobacco use disorder",
+    "psilocybin": "Psilocybin",
+    "mdma": "MDMA",
+    "lsd": "LSD",
+    "other": "Other",
+    "screening": "Screening",
+    "preparation": "Preparation",
+    "dosing": "Dosing",
+    "integration": "Integration",
+    "follow_up": "Follow-up",
+    "ug": "µg",
+    "mg": "mg",
+    "mg/kg": "mg/kg",
+}
+
+
+def label(value: str) -> str:
+    """Return the human-readable label of a vocabulary value (the value itself if unknown)."""
+    return LABELS.get(value, value.replace("_", " ").capitalize())
