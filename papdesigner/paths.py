@@ -37,5 +37,5 @@ def templates_dir() -> Path:
 
 
 def resource(*parts: str) -> Path:
-    """Return the path of one shipped resource, e.g. ``resource("catalogues", "substances.yaml")``."""
+    """Return the path of one shipped resource, e.g. ``resource("examples", "x.pap.json")``."""
     return resources_dir().joinpath(*parts)
