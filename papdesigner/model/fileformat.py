@@ -83,7 +83,7 @@ def _read_bytes(path: Path, source: str) -> bytes:
         if size > MAX_FILE_BYTES:
             raise ProtocolFileError(
                 source,
-                f"file is {size / 1e6:.1f} MB; protocol files are at most "
+                f"file is {size / 2**20:.1f} MB; protocol files are at most "
                 f"{MAX_FILE_BYTES // (1024 * 1024)} MB",
             )
         with path.open("rb") as handle:
