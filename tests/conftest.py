@@ -26,7 +26,7 @@ def _isolated_user_dirs(
     monkeypatch.setenv("PAPDESIGNER_LIBRARY", str(home / "library.sqlite"))
 
 
-class _NetworkBlocked(RuntimeError):
+class _NetworkBlockedError(RuntimeError):
     pass
 
 
@@ -38,7 +38,7 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     def guarded(self: socket.socket, address: object) -> object:
         if self.family in (socket.AF_INET, socket.AF_INET6):
             msg = f"test tried to open a network connection to {address!r}"
-            raise _NetworkBlocked(msg)
+            raise _NetworkBlockedError(msg)
         return real_connect(self, address)  # type: ignore[arg-type]
 
     monkeypatch.setattr(socket.socket, "connect", guarded)

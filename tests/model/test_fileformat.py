@@ -16,12 +16,12 @@ from papdesigner.model import (
     ProtocolFileError,
     canonical_json,
     dumps_protocol,
+    fileformat,
     fingerprint,
     load_protocol,
     loads_protocol,
     save_protocol,
 )
-from papdesigner.model import fileformat
 from papdesigner.model.protocol import Arm, Session, StaffAssignment
 
 SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -189,7 +189,7 @@ def test_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     path = tmp_path / "huge.pap.json"
     with path.open("wb") as handle:
         handle.truncate(50 * 1024 * 1024)
-    with pytest.raises(ProtocolFileError, match="50.0 MB; protocol files are at most 10 MB"):
+    with pytest.raises(ProtocolFileError, match=r"50\.0 MB; protocol files are at most 10 MB"):
         load_protocol(path)
 
 
