@@ -1,0 +1,103 @@
+"""The command line as a user runs it: a real subprocess, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from papdesigner.model import load_protocol
+from papdesigner.model.templates import template_names, template_path
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m papdesigner ARGS`` and capture its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "papdesigner", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_schema_is_a_json_schema_of_the_protocol() -> None:
+    result = run_cli("schema")
+    assert result.returncode == 0, result.stderr
+    schema = json.loads(result.stdout)
+    assert schema["type"] == "object"
+    for key in ("format", "schema_version", "id", "metadata", "sessions", "waivers"):
+        assert key in schema["properties"]
+    assert "Session" in schema["$defs"]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"not json at all", "not valid JSON"),
+        (b'{"metadata": {"title": 5}}', "$.metadata.title"),
+        (b"\xff\xfe\x00garbage", "not UTF-8"),
+        (b'{"format": "papdesigner-protocol", "sessions": [{"id": "s"', "not valid JSON"),
+    ],
+)
+def test_validate_rejects_bad_files_with_exit_2_and_one_line(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    path = tmp_path / "bad.pap.json"
+    path.write_bytes(content)
+    digest = hashlib.sha256(content).hexdigest()
+    result = run_cli("validate", str(path))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert str(path) in lines[0] and expected in lines[0]
+    assert "Traceback" not in result.stderr
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+
+
+def test_validate_directory_and_missing(tmp_path: Path) -> None:
+    for target, expected in ((tmp_path, "is a directory"), (tmp_path / "nope.json", "no such file")):
+        result = run_cli("validate", str(target))
+        assert result.returncode == 2
+        assert expected in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run_cli("validate").returncode == 2
+    assert run_cli("no-such-command").returncode == 2
+    result = run_cli("new", "--template", "psilocybin-trd")
+    assert result.returncode == 2 and "-o FILE" in result.stderr
+
+
+@pytest.mark.skipif(not template_names(), reason="example protocols not present")
+def test_validate_accepts_every_example() -> None:
+    files = [str(template_path(name)) for name in template_names()]
+    result = run_cli("validate", *files)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("valid protocol") == len(files)
+
+
+@pytest.mark.skipif(not template_names(), reason="example protocols not present")
+def test_new_from_template_has_a_fresh_id(tmp_path: Path) -> None:
+    name = template_names()[0]
+    out = tmp_path / "mine.pap.json"
+    result = run_cli("new", "--template", name, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    created, original = load_protocol(out), load_protocol(template_path(name))
+    assert created.id != original.id
+    assert created.metadata == original.metadata
+    again = run_cli("new", "--template", name, "-o", str(out))
+    assert again.returncode == 2 and "already exists" in again.stderr
+    unknown = run_cli("new", "--template", "nope", "-o", str(tmp_path / "x.pap.json"))
+    assert unknown.returncode == 2 and "unknown template 'nope'" in unknown.stderr
+
+
+def test_open_missing_file_is_reported_before_any_window() -> None:
+    result = run_cli("open", "/definitely/not/here.pap.json")
+    assert result.returncode == 2
+    assert "no such file" in result.stderr
