@@ -1,0 +1,138 @@
+"""Listing and full-text search of the protocols' heads.
+
+Search runs on an FTS5 index with one row per protocol (its head); a query is
+split into words and every word must occur as a word prefix, so a user can type
+"psilo trd" or a protocol number such as "PSI-TRD-001" without knowing the FTS5
+query syntax (user text is never passed to FTS5 as syntax). Hits are ranked by
+bm25 with the title, acronym and numbers weighted above the narrative, then by
+recency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from typing import Any
+
+from papdesigner.model.vocab import CONDITIONS, CONTEXTS, SUBSTANCES
+from papdesigner.store.records import Filters, ProtocolSummary, SearchHit
+
+_JURISDICTION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+
+SUMMARY_COLUMNS = (
+    "p.id, p.title, p.acronym, p.protocol_number, p.document_version, p.context, p.condition, "
+    "p.substances, p.jurisdictions, p.head_version_id, p.head_hash, p.version_count, "
+    "p.created_at, p.updated_at, p.archived_at"
+)
+
+MAX_QUERY_WORDS = 32
+
+
+def validate_filters(filters: Filters) -> None:
+    """Raise ValueError naming the first filter value outside the file vocabulary."""
+    checks = (
+        ("substance", filters.substance, SUBSTANCES),
+        ("indication", filters.indication, CONDITIONS),
+        ("context", filters.context, CONTEXTS),
+    )
+    for name, value, allowed in checks:
+        if value is not None and value not in allowed:
+            raise ValueError(f"unknown {name} {value!r} (choose from: {', '.join(allowed)})")
+    if filters.jurisdiction is not None and not _JURISDICTION.match(filters.jurisdiction):
+        raise ValueError(
+            f'jurisdiction {filters.jurisdiction!r} is not a country ("US") or region ("US-OR")'
+        )
+
+
+def filter_sql(filters: Filters) -> tuple[str, list[Any]]:
+    """Return a SQL condition over the ``protocols`` alias ``p`` and its parameters."""
+    validate_filters(filters)
+    clauses = ["1"] if filters.include_archived else ["p.archived_at IS NULL"]
+    params: list[Any] = []
+    for facet, value in (
+        ("substance", filters.substance),
+        ("indication", filters.indication),
+        ("context", filters.context),
+        ("jurisdiction", filters.jurisdiction),
+    ):
+        if value is not None:
+            clauses.append(
+                "p.pk IN (SELECT protocol_pk FROM protocol_facets WHERE facet = ? AND value = ?)"
+            )
+            params += [facet, value]
+    return " AND ".join(clauses), params
+
+
+def fts_query(text: str) -> str | None:
+    """Return a safe FTS5 query: every word of ``text`` as a quoted prefix, all required.
+
+    Words without a letter or digit are dropped; None when nothing is left.
+    """
+    phrases = []
+    for word in text.split()[:MAX_QUERY_WORDS]:
+        if any(ch.isalnum() for ch in word):
+            phrases.append('"' + word.replace('"', '""') + '"*')
+    return " ".join(phrases) or None
+
+
+def list_heads(conn: sqlite3.Connection, filters: Filters, limit: int) -> list[ProtocolSummary]:
+    """Return the protocols, most recently saved first."""
+    where, params = filter_sql(filters)
+    rows = conn.execute(
+        f"SELECT {SUMMARY_COLUMNS} FROM protocols p WHERE {where} "
+        "ORDER BY p.updated_at DESC, p.pk DESC LIMIT ?",
+        [*params, max(0, limit)],
+    ).fetchall()
+    return [summary_from_row(row) for row in rows]
+
+
+def search_heads(
+    conn: sqlite3.Connection, text: str, filters: Filters, limit: int
+) -> list[SearchHit]:
+    """Return the protocols whose head matches every word of ``text``, best first."""
+    query = fts_query(text)
+    if query is None:
+        return []
+    where, params = filter_sql(filters)
+    rows = conn.execute(
+        f"SELECT {SUMMARY_COLUMNS}, s.rank, "
+        "snippet(search_index, -1, '[', ']', '…', 12) "
+        "FROM search_index s JOIN protocols p ON p.pk = s.rowid "
+        f"WHERE search_index MATCH ? AND {where} "
+        "ORDER BY s.rank, p.updated_at DESC LIMIT ?",
+        [query, *params, max(0, limit)],
+    ).fetchall()
+    return [SearchHit(summary_from_row(row[:-2]), float(row[-2]), str(row[-1])) for row in rows]
+
+
+def summary_from_row(row: tuple[Any, ...]) -> ProtocolSummary:
+    """Map a row selected with :data:`SUMMARY_COLUMNS` to a :class:`ProtocolSummary`."""
+    return ProtocolSummary(
+        id=row[0],
+        title=row[1] or "",
+        acronym=row[2] or "",
+        protocol_number=row[3] or "",
+        document_version=row[4] or "",
+        context=row[5] or "",
+        condition=row[6] or "",
+        substances=tuple(json.loads(row[7] or "[]")),
+        jurisdictions=tuple(json.loads(row[8] or "[]")),
+        head_version_id=int(row[9]),
+        head_hash=row[10],
+        version_count=int(row[11]),
+        created_at=parse_time(row[12]),
+        updated_at=parse_time(row[13]),
+        archived_at=parse_time(row[14]) if row[14] else None,
+    )
+
+
+def format_time(moment: dt.datetime) -> str:
+    """Return the stored spelling of a time: UTC, microseconds, ``Z`` (sorts as text)."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time(text: str) -> dt.datetime:
+    """Parse a stored time back to an aware UTC datetime."""
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
