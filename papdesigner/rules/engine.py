@@ -1,0 +1,261 @@
+"""Evaluate loaded rule sets over a protocol and build the :class:`Report`.
+
+For each active set and each rule, one CEL call evaluates the rule over its whole
+scope (``batch``). Only when that call errors, because some element makes a
+clause fail to evaluate, does the engine go element by element and clause by
+clause, so that the report says exactly which element and clause broke. A clause
+that errors or yields a non-boolean counts as not satisfied: compliance that
+cannot be shown is not assumed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from papdesigner.model.jsonpath import PathPart, parse_path
+from papdesigner.model.protocol import Protocol, Waiver
+from papdesigner.rules.expr import CelEvalError, activation
+from papdesigner.rules.loader import Catalogue, CompiledRule, CompiledRuleSet, LoadProblem
+from papdesigner.rules.messages import render
+from papdesigner.rules.report import (
+    Clause,
+    Finding,
+    LoadProblemRef,
+    ProtocolRef,
+    Report,
+    RuleSetStatus,
+    WaiverRef,
+    summarise,
+)
+from papdesigner.rules.schema import SEVERITY_RANK
+from papdesigner.rules.view import build_view
+
+Data = dict[str, Any]
+
+
+def run_check(
+    protocol: Protocol, catalogue: Catalogue, only: Sequence[str] | None = None
+) -> Report:
+    """Check a protocol against the sets of a catalogue (or only the sets named in ``only``)."""
+    view = build_view(protocol)
+    top = activation(view, view)
+    wanted = {s.upper() for s in only} if only else None
+    statuses: list[RuleSetStatus] = []
+    keyed: list[tuple[tuple[Any, ...], Finding]] = []
+    waivers = _WaiverIndex(protocol.waivers)
+    for set_index, ruleset in enumerate(catalogue.rulesets):
+        if wanted is not None and ruleset.id not in wanted:
+            continue
+        status = _status(ruleset, top)
+        statuses.append(status)
+        if not status.active:
+            continue
+        for rule_index, rule in enumerate(ruleset.rules):
+            if rule.spec.status == "retired":
+                continue
+            for element_index, finding in _evaluate(ruleset, rule, view, top, waivers):
+                rank = SEVERITY_RANK[finding.severity]
+                keyed.append(((set_index, rank, rule_index, element_index), finding))
+    keyed.sort(key=lambda pair: pair[0])
+    findings = [f for _, f in keyed]
+    return Report(
+        protocol=ProtocolRef(
+            id=str(protocol.id),
+            title=protocol.metadata.title,
+            version=protocol.metadata.version,
+        ),
+        rulesets=statuses,
+        findings=findings,
+        summary=summarise(findings),
+        load_problems=[_problem_ref(p) for p in catalogue.problems],
+    )
+
+
+def _problem_ref(problem: LoadProblem) -> LoadProblemRef:
+    return LoadProblemRef(
+        file=problem.file, line=problem.line, rule_id=problem.rule_id, message=problem.message
+    )
+
+
+def _status(ruleset: CompiledRuleSet, top: Any) -> RuleSetStatus:
+    spec = ruleset.spec
+    described = spec.applies_description.rstrip(".")
+    try:
+        active = ruleset.applies.evaluate_in(top)
+    except CelEvalError as exc:
+        active, reason = False, f"could not decide whether it applies ({exc})"
+    else:
+        if not isinstance(active, bool):
+            active, reason = False, "could not decide whether it applies (not a boolean)"
+        elif active:
+            reason = f"applies to {described}"
+        else:
+            reason = f"does not apply: it covers {described}"
+    return RuleSetStatus(
+        id=spec.id,
+        version=spec.version,
+        active=active,
+        reason=reason,
+        title=spec.title,
+        authority=spec.authority,
+        source_status=spec.source.status,
+        origin=ruleset.origin,
+        rules=sum(1 for r in ruleset.rules if r.spec.status == "active"),
+    )
+
+
+# --- one rule -------------------------------------------------------------------------------
+
+
+def _elements(rule: CompiledRule, view: Data) -> list[Data]:
+    scope = rule.spec.scope
+    return [view] if scope is None else list(view[scope])
+
+
+def _evaluate(
+    ruleset: CompiledRuleSet,
+    rule: CompiledRule,
+    view: Data,
+    top: Any,
+    waivers: _WaiverIndex,
+) -> list[tuple[int, Finding]]:
+    elements = _elements(rule, view)
+    if not elements:
+        return []
+    outcomes = _batch(rule, top, len(elements))
+    if outcomes is None:
+        outcomes = [_one(rule, view, element) for element in elements]
+    found = []
+    for index, (element, clauses) in enumerate(zip(elements, outcomes, strict=True)):
+        if clauses is not None:
+            found.append(
+                (index, _finding(ruleset, rule, view, element, clauses=clauses, waivers=waivers))
+            )
+    return found
+
+
+Outcome = list[Clause] | None
+"""The clauses of a failing element, or None when the element passes or is filtered out."""
+
+
+def _batch(rule: CompiledRule, top: Any, count: int) -> list[Outcome] | None:
+    """Evaluate every element at once; None means "fall back to one by one"."""
+    try:
+        rows = rule.batch.evaluate_in(top)
+    except CelEvalError:
+        return None
+    if not isinstance(rows, list) or len(rows) != count:
+        return None
+    outcomes: list[Outcome] = []
+    for row in rows:
+        if any(type(v) is not bool for v in row):
+            return None
+        if not row[0] or all(row[1:]):
+            outcomes.append(None)
+        else:
+            outcomes.append(_clauses(rule, row[1:], [None] * (len(row) - 1)))
+    return outcomes
+
+
+def _one(rule: CompiledRule, view: Data, element: Data) -> Outcome:
+    act = activation(view, element)
+    if rule.when is not None:
+        value, error = _eval_bool(rule.when, act)
+        if error is not None:
+            return [Clause(expr=rule.spec.when or "", value=None, error=error, role="when")]
+        if not value:
+            return None
+    results = [_eval_bool(program, act) for program in rule.require]
+    if all(value is True for value, _ in results):
+        return None
+    return _clauses(rule, [v for v, _ in results], [e for _, e in results])
+
+
+def _eval_bool(program: Any, act: Any) -> tuple[bool | None, str | None]:
+    try:
+        value = program.evaluate_in(act)
+    except CelEvalError as exc:
+        return None, str(exc)
+    if type(value) is not bool:
+        return None, f"expected true or false, got {type(value).__name__} {value!r}"
+    return value, None
+
+
+def _clauses(
+    rule: CompiledRule, values: Sequence[Any], errors: Sequence[str | None]
+) -> list[Clause]:
+    return [
+        Clause(expr=expr, value=value, error=error)
+        for expr, value, error in zip(rule.spec.require, values, errors, strict=True)
+    ]
+
+
+def _finding(
+    ruleset: CompiledRuleSet,
+    rule: CompiledRule,
+    view: Data,
+    element: Data,
+    *,
+    clauses: list[Clause],
+    waivers: _WaiverIndex,
+) -> Finding:
+    spec = rule.spec
+    path = element["path"] + spec.at
+    problems = [f"{c.role} {c.expr!r}: {c.error}" for c in clauses if c.error]
+    context: Data = {"it": element, "p": view, "path": path, "rule_id": spec.id}
+    act = activation(view, element)
+    for name, program in rule.values.items():
+        try:
+            context[name] = program.evaluate_in(act)
+        except CelEvalError as exc:
+            problems.append(f"value {name}: {exc}")
+    message, message_problems = render(spec.message, context)
+    fix, fix_problems = render(spec.fix, context)
+    waiver = waivers.match(spec.id, path)
+    return Finding(
+        rule_id=spec.id,
+        ruleset=ruleset.id,
+        severity=spec.severity,
+        message=message,
+        path=path,
+        citation=spec.citation,
+        provenance=spec.provenance,
+        waived=waiver is not None,
+        clauses=clauses,
+        title=spec.title,
+        fix=fix,
+        waiver=waiver,
+        problems=problems + message_problems + fix_problems,
+    )
+
+
+# --- waivers --------------------------------------------------------------------------------
+
+
+def _path_key(path: str) -> tuple[PathPart, ...] | str:
+    try:
+        return parse_path(path)
+    except ValueError:
+        return path
+
+
+class _WaiverIndex:
+    """Waivers by rule id; a waiver with no path covers every finding of its rule."""
+
+    def __init__(self, waivers: Sequence[Waiver]) -> None:
+        self._by_rule: dict[str, list[Waiver]] = {}
+        for waiver in waivers:
+            self._by_rule.setdefault(waiver.rule_id, []).append(waiver)
+
+    def match(self, rule_id: str, path: str) -> WaiverRef | None:
+        key = _path_key(path)
+        for waiver in self._by_rule.get(rule_id, ()):
+            if waiver.path is None or _path_key(waiver.path) == key:
+                return WaiverRef(
+                    justification=waiver.justification,
+                    author=waiver.author,
+                    date=waiver.date.isoformat() if waiver.date else None,
+                    path=waiver.path,
+                )
+        return None

@@ -1,0 +1,92 @@
+"""The one place that talks to the CEL library (cel-expr-python, the C++ CEL runtime).
+
+Rule sets never see the binding: they get :func:`compile_expr`, which returns a
+:class:`Program`, and :class:`Program.evaluate`, which returns a plain Python value
+or raises :class:`CelEvalError`. Why this binding: see ``CEL.md`` beside this file.
+
+Every expression is type-checked at compile time against two variables of dynamic
+type, ``p`` (the resolved protocol view) and ``it`` (the element in scope), with
+the CEL ``strings`` and ``math`` extensions. A reference to any other name fails
+to compile, so a typo such as ``p.sesions`` inside a macro or ``itt.day`` is caught
+when the rule set loads, not when a user runs a check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from cel_expr_python import cel
+from cel_expr_python.ext import ext_math, ext_strings
+
+VARIABLES = ("p", "it")
+"""The names an expression may use: the protocol view and the element in scope."""
+
+
+class CelCompileError(ValueError):
+    """An expression that does not parse or type-check; the message is one line."""
+
+
+class CelEvalError(ValueError):
+    """An expression that failed while evaluating (missing key, no overload, ...)."""
+
+
+@cache
+def _env() -> Any:
+    variables = dict.fromkeys(VARIABLES, cel.Type.DYN)
+    extensions = [ext_strings.ExtStrings(), ext_math.ExtMath()]
+    return cel.NewEnv(variables=variables, extensions=extensions)
+
+
+def _first_line(text: str) -> str:
+    """Return the first meaningful line of a CEL diagnostic, without the status prefix."""
+    for raw in text.splitlines():
+        line = raw.strip().removeprefix("INVALID_ARGUMENT:").strip()
+        if line.startswith("ERROR: <input>:"):
+            line = "at " + line.removeprefix("ERROR: <input>:")
+        if line:
+            return line
+    return text.strip() or "unknown CEL error"
+
+
+class Program:
+    """A compiled CEL expression, ready to evaluate many times."""
+
+    __slots__ = ("_compiled", "source")
+
+    def __init__(self, source: str, compiled: Any) -> None:
+        self.source = source
+        self._compiled = compiled
+
+    def evaluate(self, variables: Mapping[str, Any]) -> Any:
+        """Evaluate over plain Python data; return plain Python data or raise CelEvalError."""
+        activation = _env().Activation(dict(variables))
+        return self.evaluate_in(activation)
+
+    def evaluate_in(self, activation: Any) -> Any:
+        """Evaluate in an activation made by :func:`activation` (cheaper when reused)."""
+        result = self._compiled.eval(activation)
+        if result.type() == cel.Type.ERROR:
+            raise CelEvalError(_first_line(str(result.value())))
+        return result.plain_value()
+
+    def __repr__(self) -> str:
+        return f"Program({self.source!r})"
+
+
+def activation(p: Any, it: Any) -> Any:
+    """Bind ``p`` and ``it``; the binding wraps the data lazily, so this is cheap."""
+    return _env().Activation({"p": p, "it": it})
+
+
+def compile_expr(source: str) -> Program:
+    """Parse and type-check one expression; raise CelCompileError with a one-line reason."""
+    if not isinstance(source, str) or not source.strip():
+        msg = "empty expression"
+        raise CelCompileError(msg)
+    try:
+        compiled = _env().compile(source)
+    except RuntimeError as exc:
+        raise CelCompileError(_first_line(str(exc))) from None
+    return Program(source, compiled)

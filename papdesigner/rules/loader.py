@@ -1,0 +1,276 @@
+"""Load rule-set files: parse, validate, compile every expression once, report problems.
+
+A broken file never stops the others from loading: each problem becomes a
+:class:`LoadProblem` naming the file, the rule id (when there is one) and the line,
+and the loader goes on with the next file (or, for a bad rule, the next rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from papdesigner.rules.expr import CelCompileError, Program, compile_expr
+from papdesigner.rules.schema import (
+    RuleSetSpec,
+    RuleSpec,
+    placeholder_problem,
+    placeholders,
+)
+from papdesigner.rules.view import SCOPES
+from papdesigner.rules.yamlsource import PathKey, YamlDocument, YamlSourceError, parse_yaml
+
+MAX_RULESET_BYTES = 2 * 1024 * 1024
+"""Largest rule-set file accepted; the biggest shipped set is a few dozen kB."""
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """Why a rule set, or one rule of it, was not loaded."""
+
+    file: str
+    line: int | None
+    rule_id: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        rule = f" rule {self.rule_id}:" if self.rule_id else ""
+        return f"{where}:{rule} {self.message}"
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A rule with its expressions compiled; ``batch`` evaluates every element in one call."""
+
+    spec: RuleSpec
+    when: Program | None
+    require: tuple[Program, ...]
+    values: dict[str, Program]
+    batch: Program
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class CompiledRuleSet:
+    """A loaded rule set: its header, compiled condition and rules, and where it came from."""
+
+    spec: RuleSetSpec
+    file: str
+    origin: str
+    applies: Program
+    rules: tuple[CompiledRule, ...]
+
+    @property
+    def id(self) -> str:
+        """The rule set id, e.g. ``CLIN-SAFETY-COMMON``."""
+        return self.spec.id
+
+
+@dataclass
+class Catalogue:
+    """Every rule set that loaded, in id order, and every problem met on the way."""
+
+    rulesets: list[CompiledRuleSet] = field(default_factory=list)
+    problems: list[LoadProblem] = field(default_factory=list)
+
+    def get(self, ruleset_id: str) -> CompiledRuleSet | None:
+        """Return the set with this id (case-insensitive), or None."""
+        wanted = ruleset_id.upper()
+        return next((s for s in self.rulesets if s.id == wanted), None)
+
+    def rule(self, rule_id: str) -> tuple[CompiledRuleSet, CompiledRule] | None:
+        """Return the set and rule with this rule id, or None."""
+        for ruleset in self.rulesets:
+            for rule in ruleset.rules:
+                if rule.spec.id == rule_id:
+                    return ruleset, rule
+        return None
+
+
+# --- one file -------------------------------------------------------------------------------
+
+
+def load_ruleset_file(
+    path: Path, origin: str = "shipped"
+) -> tuple[CompiledRuleSet | None, list[LoadProblem]]:
+    """Load one file; return the set (None if unusable) and the problems found."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+        if len(raw) > MAX_RULESET_BYTES:
+            return None, [LoadProblem(name, None, None, "file is too large for a rule set")]
+        doc = parse_yaml(raw.decode("utf-8"))
+    except OSError as exc:
+        return None, [LoadProblem(name, None, None, f"cannot read: {exc.strerror or exc}")]
+    except UnicodeDecodeError:
+        return None, [LoadProblem(name, None, None, "not UTF-8 text")]
+    except YamlSourceError as exc:
+        return None, [LoadProblem(name, exc.line, None, str(exc))]
+    return _build(doc, name, path, origin)
+
+
+def _build(
+    doc: YamlDocument, name: str, path: Path, origin: str
+) -> tuple[CompiledRuleSet | None, list[LoadProblem]]:
+    if not isinstance(doc.data, dict):
+        return None, [LoadProblem(name, 1, None, "a rule set must be a YAML mapping")]
+    data = doc.data
+    problems: list[LoadProblem] = []
+    good_rules: list[object] = []
+    lines: list[int | None] = []
+    raw_rules = data.get("rules")
+    for index, raw_rule in enumerate(raw_rules if isinstance(raw_rules, list) else []):
+        problem = _check_rule(raw_rule, ("rules", index), doc, name)
+        if problem is None:
+            good_rules.append(raw_rule)
+            lines.append(doc.line_of(("rules", index)))
+        else:
+            problems.append(problem)
+    header = {**data, "rules": good_rules} if isinstance(raw_rules, list) else data
+    try:
+        spec = RuleSetSpec.model_validate(header)
+    except ValidationError as exc:
+        problems.extend(_validation_problems(exc, (), doc, name, None))
+        return None, problems
+    expected = f"{spec.id.lower()}.yaml"
+    if path.name != expected:
+        line = doc.line_of(("id",))
+        problems.append(LoadProblem(name, line, None, f"file must be named {expected}"))
+        return None, problems
+    try:
+        applies = compile_expr(spec.applies_when)
+    except CelCompileError as exc:
+        problems.append(
+            LoadProblem(name, doc.line_of(("applies_when",)), None, f"applies_when: {exc}")
+        )
+        return None, problems
+    rules = tuple(_compile_rule(rule, line) for rule, line in zip(spec.rules, lines, strict=True))
+    return CompiledRuleSet(spec, name, origin, applies, rules), problems
+
+
+def _check_rule(raw_rule: object, loc: PathKey, doc: YamlDocument, name: str) -> LoadProblem | None:
+    """Validate and compile one rule on its own, so one bad rule does not sink the set."""
+    rule_id = raw_rule.get("id") if isinstance(raw_rule, dict) else None
+    rid = str(rule_id) if rule_id is not None else None
+    try:
+        spec = RuleSpec.model_validate(raw_rule)
+    except ValidationError as exc:
+        return _validation_problems(exc, loc, doc, name, rid)[0]
+    if spec.scope is not None and spec.scope not in SCOPES:
+        known = ", ".join(sorted(SCOPES))
+        return LoadProblem(
+            name, doc.line_of((*loc, "scope")), rid, f"unknown scope {spec.scope!r} ({known})"
+        )
+    for key, source in _expressions(spec):
+        try:
+            compile_expr(source)
+        except CelCompileError as exc:
+            return LoadProblem(name, doc.line_of((*loc, *key)), rid, f"{_label(key)}: {exc}")
+    for text_key in ("message", "fix"):
+        for field_name, _spec in placeholders(getattr(spec, text_key)):
+            why = placeholder_problem(field_name, set(spec.values))
+            if why:
+                return LoadProblem(name, doc.line_of((*loc, text_key)), rid, why)
+    return None
+
+
+def _label(key: tuple[str | int, ...]) -> str:
+    return str(key[0]) if len(key) == 1 else f"{key[0]}[{key[1]}]"
+
+
+def _expressions(spec: RuleSpec) -> list[tuple[tuple[str | int, ...], str]]:
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    if spec.when is not None:
+        found.append((("when",), spec.when))
+    found.extend((("require", i), c) for i, c in enumerate(spec.require))
+    found.extend((("values", k), v) for k, v in spec.values.items())
+    return found
+
+
+def _validation_problems(
+    exc: ValidationError, base: PathKey, doc: YamlDocument, name: str, rule_id: str | None
+) -> list[LoadProblem]:
+    out = []
+    for error in exc.errors(include_url=False):
+        loc = (*base, *error["loc"])
+        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown key"
+        out.append(LoadProblem(name, doc.line_of(loc), rule_id, f"{where}: {message}"))
+    return out
+
+
+def _compile_rule(spec: RuleSpec, line: int | None) -> CompiledRule:
+    """Compile a rule already checked by :func:`_check_rule` (so compiling cannot fail)."""
+    when = compile_expr(spec.when) if spec.when else None
+    require = tuple(compile_expr(c) for c in spec.require)
+    values = {k: compile_expr(v) for k, v in spec.values.items()}
+    batch = compile_expr(batch_source(spec))
+    return CompiledRule(spec, when, require, values, batch, line)
+
+
+def batch_source(spec: RuleSpec) -> str:
+    """One expression that yields, per element, ``[true, c1, ..., cn]`` or ``[false]``.
+
+    Evaluating a whole scope in one call is what keeps a full check within its
+    budget; when it fails (an element makes a clause error) the engine falls back
+    to evaluating element by element, clause by clause, to say exactly where.
+    """
+    clauses = ", ".join(f"({c})" for c in spec.require)
+    guarded = (
+        f"(({spec.when}) ? [true, {clauses}] : [false])" if spec.when else f"[true, {clauses}]"
+    )
+    if spec.scope is None:
+        return f"[{guarded}]"
+    return f"p.{spec.scope}.map(it, {guarded})"
+
+
+# --- many files -----------------------------------------------------------------------------
+
+
+def ruleset_files(directory: Path) -> list[Path]:
+    """Return the ``*.yaml`` files of a folder, sorted; [] if it does not exist."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.suffix == ".yaml" and p.is_file())
+
+
+def load_catalogue(sources: Sequence[tuple[Path, str]]) -> Catalogue:
+    """Load every rule set from ``(folder, origin)`` pairs; earlier folders win on clashes."""
+    catalogue = Catalogue()
+    seen_rules: dict[str, str] = {}
+    for directory, origin in sources:
+        for path in ruleset_files(directory):
+            ruleset, problems = load_ruleset_file(path, origin)
+            catalogue.problems.extend(problems)
+            if ruleset is not None:
+                _admit(catalogue, ruleset, seen_rules)
+    catalogue.rulesets.sort(key=lambda s: s.id)
+    return catalogue
+
+
+def _admit(catalogue: Catalogue, ruleset: CompiledRuleSet, seen_rules: dict[str, str]) -> None:
+    clash = catalogue.get(ruleset.id)
+    if clash is not None:
+        message = f"rule set id {ruleset.id} is already defined in {clash.file}"
+        catalogue.problems.append(LoadProblem(ruleset.file, 1, None, message))
+        return
+    kept: list[CompiledRule] = []
+    for rule in ruleset.rules:
+        owner = seen_rules.get(rule.spec.id)
+        if owner is not None:
+            message = f"duplicate rule id (already used in {owner})"
+            catalogue.problems.append(LoadProblem(ruleset.file, rule.line, rule.spec.id, message))
+            continue
+        seen_rules[rule.spec.id] = ruleset.file
+        kept.append(rule)
+    if not kept:
+        return
+    catalogue.rulesets.append(
+        CompiledRuleSet(ruleset.spec, ruleset.file, ruleset.origin, ruleset.applies, tuple(kept))
+    )

@@ -1,0 +1,132 @@
+"""The check report: what ``papdesigner check --format json`` prints and the GUI and PDF read.
+
+The JSON shape is the contract of DESIGN.md section 4. Fields beyond it (titles,
+fix hints, waiver details, load problems) are additions, never renames.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from papdesigner.rules.schema import Provenance, Severity
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ProtocolRef(_Frozen):
+    """Which protocol was checked."""
+
+    id: str
+    title: str
+    version: str
+
+
+class RuleSetStatus(_Frozen):
+    """One rule set: whether it applied to this protocol, and why."""
+
+    id: str
+    version: str
+    active: bool
+    reason: str
+    title: str = ""
+    authority: str = ""
+    source_status: str = ""
+    origin: str = "shipped"
+    rules: int = 0
+
+
+class Clause(_Frozen):
+    """One ``require`` clause (or the ``when`` filter) and its value for this element."""
+
+    expr: str
+    value: bool | None
+    error: str | None = None
+    role: Literal["when", "require"] = "require"
+
+
+class WaiverRef(_Frozen):
+    """The waiver that acknowledged a finding."""
+
+    justification: str
+    author: str = ""
+    date: str | None = None
+    path: str | None = None
+
+
+class Finding(_Frozen):
+    """One element that failed one rule."""
+
+    rule_id: str
+    ruleset: str
+    severity: Severity
+    message: str
+    path: str
+    citation: str
+    provenance: Provenance
+    waived: bool = False
+    clauses: list[Clause] = Field(default_factory=list)
+    title: str = ""
+    fix: str = ""
+    waiver: WaiverRef | None = None
+    problems: list[str] = Field(
+        default_factory=list, description="Evaluation or message problems (a rule-set bug)"
+    )
+
+
+class Summary(_Frozen):
+    """Counts of unwaived findings by severity, and of waived findings."""
+
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    waived: int = 0
+
+
+class LoadProblemRef(_Frozen):
+    """A rule set or rule that could not be loaded (so was not checked)."""
+
+    file: str
+    line: int | None
+    rule_id: str | None
+    message: str
+
+
+class Report(_Frozen):
+    """The whole result of checking one protocol against the rule sets."""
+
+    protocol: ProtocolRef
+    rulesets: list[RuleSetStatus]
+    findings: list[Finding]
+    summary: Summary
+    load_problems: list[LoadProblemRef] = Field(default_factory=list)
+
+    @property
+    def has_unwaived_errors(self) -> bool:
+        """True when an error-severity finding is not waived (``check`` exits 1)."""
+        return self.summary.errors > 0
+
+    def to_json_data(self) -> dict[str, Any]:
+        """Return the report as JSON-ready data (the DESIGN.md shape plus additions)."""
+        return self.model_dump(mode="json")
+
+    def findings_for(self, ruleset_id: str) -> list[Finding]:
+        """Return the findings of one rule set, in report order."""
+        return [f for f in self.findings if f.ruleset == ruleset_id]
+
+
+def summarise(findings: list[Finding]) -> Summary:
+    """Count findings: unwaived ones by severity, waived ones apart."""
+    counts = {"error": 0, "warning": 0, "info": 0}
+    waived = 0
+    for finding in findings:
+        if finding.waived:
+            waived += 1
+        else:
+            counts[finding.severity] += 1
+    return Summary(
+        errors=counts["error"], warnings=counts["warning"], infos=counts["info"], waived=waived
+    )

@@ -1,0 +1,153 @@
+"""The rule-set file format: pydantic models of ``resources/rulesets/<id>.yaml``.
+
+This is the authoring contract (see ``AUTHORING.md``). Unknown keys are errors,
+so a misspelt ``requires:`` is reported instead of silently checking nothing.
+The models describe the text of a file; compiling its expressions is the
+loader's job (:mod:`papdesigner.rules.loader`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from papdesigner.model.jsonpath import parse_path
+
+Severity = Literal["error", "warning", "info"]
+Provenance = Literal["verified", "secondary", "uncertain"]
+RuleStatus = Literal["active", "retired"]
+
+SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+RULESET_ID = r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$"
+RULE_ID = r"^[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*$"
+VALUE_NAME = r"^[a-z][a-z0-9_]*$"
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Expression = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+_RESERVED_PLACEHOLDERS = {"path", "rule_id"}
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Spec):
+    """The document a rule set encodes."""
+
+    title: Text
+    date: str = Field(description='Date or version of the document, e.g. "2023-06" or "2025-01-01"')
+    url: str = ""
+    status: Text = Field(description='e.g. "draft guidance", "in force", "published checklist"')
+    note: str = Field("", description="What was read and how sure we are of it")
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_as_text(cls, value: object) -> object:
+        # YAML turns 2023-06-26 into a date; keep the author's spelling as text.
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+
+class RuleSpec(_Spec):
+    """One rule: what it checks, where, how sure we are of its source, and how to fix it."""
+
+    id: Annotated[str, StringConstraints(pattern=RULE_ID, max_length=40)]
+    title: Text
+    severity: Severity
+    citation: Text = Field(description="Document section / paragraph / item")
+    provenance: Provenance
+    provenance_note: str = ""
+    rationale: Text
+    message: Text = Field(description="Template; placeholders {it.x}, {p.x}, {<value name>}")
+    fix: Text
+    status: RuleStatus = "active"
+    scope: str | None = Field(
+        None, description="A named list of the resolved view; None = protocol"
+    )
+    at: str = Field("", description='Path suffix appended to the element path, e.g. ".dosing"')
+    when: Expression | None = None
+    require: list[Expression] = Field(min_length=1)
+    values: dict[Annotated[str, StringConstraints(pattern=VALUE_NAME)], Expression] = Field(
+        default_factory=dict, description="Named CEL values shown in the message as {name}"
+    )
+
+    @field_validator("at")
+    @classmethod
+    def _at_is_path_suffix(cls, value: str) -> str:
+        if value:
+            parse_path("$" + value)  # raises ValueError with a clear message
+            if not value.startswith((".", "[")):
+                msg = f"'at' must start with '.' or '[': {value!r}"
+                raise ValueError(msg)
+        return value
+
+    @field_validator("values")
+    @classmethod
+    def _no_reserved_names(cls, value: dict[str, str]) -> dict[str, str]:
+        clash = sorted(set(value) & (_RESERVED_PLACEHOLDERS | {"it", "p"}))
+        if clash:
+            msg = f"value names {clash} are reserved"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("message", "fix")
+    @classmethod
+    def _placeholders_parse(cls, value: str) -> str:
+        placeholders(value)  # raises ValueError on unbalanced braces
+        return value
+
+
+class RuleSetSpec(_Spec):
+    """A rule set file: header and rules."""
+
+    id: Annotated[str, StringConstraints(pattern=RULESET_ID, max_length=40)]
+    title: Text
+    authority: Text
+    version: Text
+    source: Source
+    applies_when: Expression
+    applies_description: Text
+    rules: list[RuleSpec] = Field(min_length=1)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: object) -> object:
+        # `version: 1.0` in YAML is a float; the author meant the text "1.0".
+        return str(value) if isinstance(value, int | float) else value
+
+
+def placeholders(template: str) -> list[tuple[str, str]]:
+    """Return ``(field, format_spec)`` for each ``{...}`` in a message template.
+
+    Raises ValueError for unbalanced braces or conversions (``{x!r}``), which
+    messages have no use for.
+    """
+    found: list[tuple[str, str]] = []
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        msg = f"bad placeholder in {template!r}: {exc}"
+        raise ValueError(msg) from None
+    for _literal, field_name, spec, conversion in parsed:
+        if field_name is None:
+            continue
+        if conversion or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*", field_name):
+            msg = f"bad placeholder {{{field_name}}} in {template!r}"
+            raise ValueError(msg)
+        found.append((field_name, spec or ""))
+    return found
+
+
+def placeholder_problem(field_name: str, value_names: set[str]) -> str | None:
+    """Say why a placeholder cannot be resolved by any evaluation context, or None if it can."""
+    head = field_name.split(".", 1)[0]
+    if head in {"it", "p"}:
+        return None if "." in field_name else f"{{{field_name}}} names a whole object"
+    if field_name in value_names or field_name in _RESERVED_PLACEHOLDERS:
+        return None
+    return f"unknown placeholder {{{field_name}}} (use it.<field>, p.<field> or a name in values)"
