@@ -64,6 +64,7 @@ ELEMENT_NOUNS: dict[tuple[str, ...], str] = {
     ("medications", "washouts"): "washout",
     ("metadata", "registrations"): "registration",
     ("waivers",): "waiver",
+    ("sessions", "*", "dosing"): "dosing",
 }
 
 VOCAB_FIELDS = frozenset(
@@ -383,10 +384,18 @@ def summarize(element: Any, pattern: tuple[str, ...], data: dict[str, Any]) -> s
 def _generic(element: dict[str, Any], data: dict[str, Any]) -> str:
     parts = []
     for name, value in element.items():
-        if name == "id" or value in (None, "", [], {}) or isinstance(value, dict | list):
+        if name == "id" or value in (None, "", [], {}) or isinstance(value, dict):
+            continue
+        if isinstance(value, list) and not all(not isinstance(v, dict | list) for v in value):
             continue
         parts.append(f"{field_label(name)}: {format_value(value, name, data, element)}")
     return "; ".join(parts) or "(empty)"
+
+
+def _dosing(d: dict[str, Any], data: dict[str, Any]) -> str:
+    doses = [_administration(a, data) for a in d.get("administrations") or []]
+    rest = _generic({k: v for k, v in d.items() if k != "administrations"}, data)
+    return "; ".join(doses + ([rest] if rest != "(empty)" else [])) or "(empty)"
 
 
 def _session(s: dict[str, Any], data: dict[str, Any]) -> str:
@@ -422,7 +431,8 @@ def _staff(a: dict[str, Any], data: dict[str, Any]) -> str:
 
 def _administration(a: dict[str, Any], data: dict[str, Any]) -> str:
     dose = _with_unit(a.get("dose", 0), "dose", a)
-    text = f"{_ref(a.get('product_id'), 'product_id', data)} {dose} {label(str(a.get('route')))}"
+    route = label(str(a.get('route'))).lower()
+    text = f"{_ref(a.get('product_id'), 'product_id', data)} {dose} {route}"
     text += f" to arm {_ref(a.get('arm_id'), 'arm_id', data)}"
     if a.get("at_hours"):
         text += f" at +{_number(a['at_hours'])} h"
@@ -463,6 +473,7 @@ _SUMMARIES: dict[str, Callable[[dict[str, Any], dict[str, Any]], str]] = {
     "objective": _objective,
     "endpoint": _endpoint,
     "washout": _washout,
+    "dosing": _dosing,
 }
 
 
