@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING
 from papdesigner.cli.common import EXIT_FINDINGS, EXIT_OK, CliError, load_or_fail
 
 if TYPE_CHECKING:
+    from pydantic import ValidationError
+
     from papdesigner.diff import AmendmentRecord
+    from papdesigner.model.protocol import Protocol
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,8 +27,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "section, with the values before and after. Exit 0, or with --exit-code 1 when the "
         "versions differ; 2 on bad input.",
     )
-    parser.add_argument("a", metavar="A", help="the earlier version (a .pap.json file)")
-    parser.add_argument("b", metavar="B", help="the later version (a .pap.json file)")
+    parser.add_argument(
+        "a",
+        metavar="A",
+        help="the earlier version: a .pap.json file, or lib:REF for a library version "
+        "(REF = PROTOCOL for its newest version, PROTOCOL@N for its N-th, or a version hash "
+        "prefix; PROTOCOL = acronym, protocol number or id prefix)",
+    )
+    parser.add_argument("b", metavar="B", help="the later version, as A")
+    parser.add_argument(
+        "--library",
+        metavar="PATH",
+        help="the library file for lib:REF (default: the user's library)",
+    )
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default text)"
     )
@@ -33,7 +47,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--amendment",
         metavar="FILE",
-        help="an amendment record (JSON): number, reasons, rationale, per-change notes",
+        help="an amendment record (JSON): number, reasons, rationale, per-change notes; "
+        "default: the record saved with library version B, if any",
     )
     parser.add_argument(
         "--exit-code", action="store_true", help="exit 1 when the versions differ (as git diff)"
@@ -45,9 +60,9 @@ def run(args: argparse.Namespace) -> int:
     """Load both versions, compare them and print or write the summary."""
     from papdesigner.diff import build_summary, diff_protocols, summary_to_json, summary_to_text
 
-    a = load_or_fail(args.a)
-    b = load_or_fail(args.b)
-    record = _load_record(args.amendment) if args.amendment else None
+    a, _ = _load_side(args.a, args.library)
+    b, saved_record = _load_side(args.b, args.library)
+    record = _load_record(args.amendment) if args.amendment else saved_record
     diff = diff_protocols(a, b)
     summary = build_summary(diff, source_a=args.a, source_b=args.b, record=record)
     if args.format == "json":
@@ -58,11 +73,51 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if args.exit_code and diff else EXIT_OK
 
 
+LIBRARY_PREFIX = "lib:"
+
+
+def _load_side(spec: str, library: str | None) -> tuple[Protocol, AmendmentRecord | None]:
+    """Load one side: a protocol file, or a library version with its amendment record."""
+    if not spec.startswith(LIBRARY_PREFIX):
+        return load_or_fail(spec), None
+    from papdesigner.store import Library, LibraryError
+
+    ref = spec.removeprefix(LIBRARY_PREFIX)
+    try:
+        with Library.open(library, readonly=True, create=False) as lib:
+            info = lib.resolve(ref)
+            protocol = lib.load_version(info.id)
+    except LibraryError as exc:
+        raise CliError(f"{spec}: {exc}") from None
+    return protocol, _saved_record(spec, info.amendment)
+
+
+def _saved_record(spec: str, payload: object) -> AmendmentRecord | None:
+    """Return the amendment record saved with a version (None if it has none)."""
+    if payload is None:
+        return None
+    from pydantic import ValidationError
+
+    from papdesigner.diff import AmendmentRecord
+
+    try:
+        return AmendmentRecord.model_validate(payload)
+    except ValidationError as exc:
+        raise CliError(f"{spec}: the saved amendment record is not valid ({_first(exc)})") from None
+
+
+def _first(exc: ValidationError) -> str:
+    from papdesigner.model.jsonpath import format_path
+
+    first = exc.errors(include_url=False)[0]
+    where = format_path(p for p in first["loc"] if isinstance(p, str | int))
+    return f"{where}: {first['msg']}"
+
+
 def _load_record(name: str) -> AmendmentRecord:
     from pydantic import ValidationError
 
     from papdesigner.diff import AmendmentRecord
-    from papdesigner.model.jsonpath import format_path
 
     try:
         raw = Path(name).read_text(encoding="utf-8")
@@ -71,9 +126,7 @@ def _load_record(name: str) -> AmendmentRecord:
     try:
         return AmendmentRecord.model_validate_json(raw)
     except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = format_path(p for p in first["loc"] if isinstance(p, str | int))
-        raise CliError(f"{name} at {where}: {first['msg']}") from None
+        raise CliError(f"{name} at {_first(exc)}") from None
 
 
 def _write(text: str, output: str | None) -> None:

@@ -96,6 +96,12 @@ def build_summary(
         sections.append((section, rows))
     notes = list(diff.notes)
     if record is not None:
+        base = record.base_fingerprint
+        if base and base != diff.fingerprint_a:
+            notes.append(
+                f"Amendment {record.number} was recorded against another version "
+                f"(SHA-256 {base[:12]}…) than A."
+            )
         stale = record.stale_notes(diff)
         if stale:
             notes.append(
@@ -202,7 +208,7 @@ def summary_to_text(summary: Summary, width: int = 100) -> str:
             f"{counts['added']} added, {counts['removed']} removed, {counts['modified']} modified"
         )
     for note in summary.notes:
-        lines.append(f"Note: {note}")
+        lines += _wrap(f"Note: {note}", width, "")
     for section, rows in summary.sections:
         lines.append("")
         lines.append(section.label)
