@@ -89,7 +89,10 @@ def _protocol_pk(db: Database, protocol_id: str, created_at: str) -> int:
         return int(row[0])
     # The head columns are filled in by _move_head in the same transaction.
     placeholder = {"id": protocol_id, "created_at": created_at, "updated_at": created_at}
-    return int(db.table("protocols").insert({**placeholder, "version_count": 0}).last_pk)
+    pk = db.table("protocols").insert({**placeholder, "version_count": 0}).last_pk
+    if not isinstance(pk, int):
+        raise TypeError(f"protocols row for {protocol_id} got no integer key")
+    return pk
 
 
 def _move_head(db: Database, pk: int, record: dict[str, Any], summary: HeadSummary) -> None:
