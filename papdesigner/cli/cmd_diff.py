@@ -51,6 +51,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "default: the record saved with library version B, if any",
     )
     parser.add_argument(
+        "--no-compliance",
+        action="store_true",
+        help="leave out the compliance delta (rule findings introduced and resolved)",
+    )
+    parser.add_argument(
         "--exit-code", action="store_true", help="exit 1 when the versions differ (as git diff)"
     )
     parser.set_defaults(handler=run)
@@ -59,12 +64,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Load both versions, compare them and print or write the summary."""
     from papdesigner.diff import build_summary, diff_protocols, summary_to_json, summary_to_text
+    from papdesigner.diff.compliance import check_delta
 
     a, _ = _load_side(args.a, args.library)
     b, saved_record = _load_side(args.b, args.library)
     record = _load_record(args.amendment) if args.amendment else saved_record
     diff = diff_protocols(a, b)
-    summary = build_summary(diff, source_a=args.a, source_b=args.b, record=record)
+    compliance = None if args.no_compliance else check_delta(diff, a, b)
+    summary = build_summary(
+        diff, source_a=args.a, source_b=args.b, record=record, compliance=compliance
+    )
     if args.format == "json":
         text = json.dumps(summary_to_json(summary), indent=2, ensure_ascii=False) + "\n"
     else:

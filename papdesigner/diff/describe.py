@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -175,7 +175,11 @@ def field_label(name: str) -> str:
 
 
 def _chain(change: Change, data: dict[str, Any]) -> str:
-    """Return "session “Dosing 1” (dose1) › administration of ... › dose" for a change.
+    return place_name(change.steps, data)
+
+
+def place_name(steps: Sequence[str | ElementKey], data: dict[str, Any]) -> str:
+    """Return "session “Dosing 1” (dose1) › administration of ... › dose" for a place.
 
     Field names that only lead to a list element ("eligibility › exclusion") are left out:
     the element's own name says what it is.
@@ -184,13 +188,17 @@ def _chain(change: Change, data: dict[str, Any]) -> str:
     fields: list[str] = []
     node: Any = data
     pattern: list[str] = []
-    for step in change.steps:
+    for step in steps:
         if isinstance(step, ElementKey):
             element = _find(node, step)
             noun = ELEMENT_NOUNS.get(tuple(pattern), "")
             parts.append(element_name(element, tuple(pattern), data, noun))
             fields = []
             node = element
+            pattern.append("*")
+        elif step.isdigit():
+            fields.append(f"item {int(step) + 1}")
+            node = node[int(step)] if isinstance(node, list) and int(step) < len(node) else None
             pattern.append("*")
         else:
             fields.append(field_label(step))
@@ -431,7 +439,7 @@ def _staff(a: dict[str, Any], data: dict[str, Any]) -> str:
 
 def _administration(a: dict[str, Any], data: dict[str, Any]) -> str:
     dose = _with_unit(a.get("dose", 0), "dose", a)
-    route = label(str(a.get('route'))).lower()
+    route = label(str(a.get("route"))).lower()
     text = f"{_ref(a.get('product_id'), 'product_id', data)} {dose} {route}"
     text += f" to arm {_ref(a.get('arm_id'), 'arm_id', data)}"
     if a.get("at_hours"):

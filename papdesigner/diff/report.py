@@ -13,6 +13,7 @@ from typing import Any
 
 from papdesigner.diff.amendment import AmendmentRecord, ChangeNote
 from papdesigner.diff.changes import Change, ProtocolDiff
+from papdesigner.diff.compliance import ComplianceDelta
 from papdesigner.diff.describe import ChangeText, compact_words, describe
 from papdesigner.diff.sections import Section
 from papdesigner.model.jsonpath import format_path
@@ -74,7 +75,7 @@ class Summary:
     diff: ProtocolDiff
     sections: list[tuple[Section, list[SummaryRow]]]
     record: AmendmentRecord | None = None
-    compliance: Any = None
+    compliance: ComplianceDelta | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -84,7 +85,7 @@ def build_summary(
     source_a: str = "A",
     source_b: str = "B",
     record: AmendmentRecord | None = None,
-    compliance: Any = None,
+    compliance: ComplianceDelta | None = None,
 ) -> Summary:
     """Describe every change of ``diff`` and group the rows by section."""
     sections = []
@@ -216,7 +217,9 @@ def summary_to_text(summary: Summary, width: int = 100) -> str:
             lines += _text_row(row, width)
     if summary.compliance is not None:
         lines.append("")
-        lines += summary.compliance.to_text_lines()
+        for line in summary.compliance.to_text_lines():
+            indent = line[: len(line) - len(line.lstrip())]
+            lines += _wrap(line.lstrip(), width, indent)
     return "\n".join(lines) + "\n"
 
 

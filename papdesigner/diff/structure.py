@@ -96,3 +96,43 @@ def element_keys(items: Sequence[dict[str, Any]], fields: tuple[str, ...]) -> li
 def is_plain_list(*lists: Sequence[Any]) -> bool:
     """Return whether every element of the lists is a plain JSON value (not an object or list)."""
     return all(not isinstance(item, dict | list) for values in lists for item in values)
+
+
+def steps_for_path(data: Any, parts: Sequence[str | int]) -> tuple[str | ElementKey, ...]:
+    """Turn a position path (``sessions, 3, title``) into identity steps of that version.
+
+    List indices become element keys where the list is matched by key, so the same place
+    has the same steps in two versions even when the lists are ordered differently.
+    Positions of lists compared as a whole stay indices; so does a position past the end.
+    """
+    steps: list[str | ElementKey] = []
+    pattern: list[str] = []
+    node = data
+    for part in parts:
+        if isinstance(part, int):
+            fields = key_fields(pattern, node) if isinstance(node, list) else None
+            inside = isinstance(node, list) and 0 <= part < len(node)
+            if fields is not None and inside:
+                steps.append(element_keys(node, fields)[part])
+            else:
+                steps.append(str(part))
+            node = node[part] if inside else None
+            pattern.append("*")
+        else:
+            steps.append(part)
+            node = node.get(part) if isinstance(node, dict) else None
+            pattern.append(part)
+    return tuple(steps)
+
+
+def key_of_steps(steps: Sequence[str | ElementKey]) -> str:
+    """Return the identity key of steps, spelled as a change's ``key``."""
+    key = ""
+    for step in steps:
+        if isinstance(step, ElementKey):
+            key += step.step()
+        elif step.isdigit():
+            key += f"[{step}]"
+        else:
+            key = f"{key}.{step}" if key else step
+    return key

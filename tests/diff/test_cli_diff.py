@@ -149,3 +149,15 @@ def test_real_process() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["summary"]["removed"] == 1
+
+
+def test_compliance_delta_in_the_outputs(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, V1, V2, "--format", "json")
+    compliance = json.loads(out)["compliance"]
+    assert code == 0
+    assert set(compliance) >= {"a", "b", "introduced", "resolved", "rulesets_on"}
+    assert compliance["a"]["errors"] >= 0
+    code, out, _ = run(capsys, V1, V2)
+    assert "\nCompliance: findings of the rule sets\n  A: " in out
+    code, out, _ = run(capsys, V1, V2, "--format", "json", "--no-compliance")
+    assert "compliance" not in json.loads(out)
