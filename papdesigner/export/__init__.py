@@ -1,0 +1,33 @@
+"""PDF export of a protocol and verification of exported PDFs (Qt-free).
+
+Public API::
+
+    from papdesigner.export import export_pdf, verify_pdf
+    result = export_pdf(protocol, "out.pdf", report=report, progress=cb, cancel=stop)
+    outcome = verify_pdf("out.pdf", protocol)      # outcome.ok, outcome.reason
+
+reportlab is imported only when a PDF is built, so importing this package is cheap.
+"""
+
+from papdesigner.export.api import (
+    ExportCancelled,
+    ExportError,
+    ExportResult,
+    RenderedPdf,
+    export_pdf,
+    render_pdf,
+)
+from papdesigner.export.integrity import PdfReadProblem
+from papdesigner.export.verify import Verification, verify_pdf
+
+__all__ = [
+    "ExportCancelled",
+    "ExportError",
+    "ExportResult",
+    "PdfReadProblem",
+    "RenderedPdf",
+    "Verification",
+    "export_pdf",
+    "render_pdf",
+    "verify_pdf",
+]

@@ -1,0 +1,150 @@
+"""``export_pdf``: protocol (+ check report) to a verified-ready PDF file.
+
+Pipeline: view (:mod:`.view`) -> jinja2 templates -> blocks (:mod:`.markup`) ->
+flowables (:mod:`.layout`) -> one reportlab layout pass (:mod:`.document`) ->
+digests recorded in the PDF (:mod:`.integrity`) -> atomic write. Usable from the
+GUI: ``progress(fraction, message)`` is called as the work advances and
+``cancel()`` returning True stops it with :class:`ExportCancelled` (no file written).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from papdesigner.export.markup import TemplateProblem
+from papdesigner.model.protocol import Protocol
+
+Progress = Callable[[float, str], None]
+Cancel = Callable[[], bool]
+
+
+class ExportCancelled(Exception):  # noqa: N818 - a cancellation, not an error
+    """The caller cancelled the export; no file was written."""
+
+
+class ExportError(Exception):
+    """The export failed for a reason a user can act on; ``str()`` is one line."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What was written."""
+
+    path: Path
+    pages: int
+    fingerprint: str
+    digest: str
+    draft: bool
+    seconds: float
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """A PDF in memory, with its facts."""
+
+    data: bytes
+    pages: int
+    fingerprint: str
+    digest: str
+    draft: bool
+
+
+def _report_data(protocol: Protocol, report: Any) -> Mapping[str, Any] | None:
+    if report is None:
+        from papdesigner.rules import check
+
+        report = check(protocol)
+    if hasattr(report, "to_json_data"):
+        data: Mapping[str, Any] = report.to_json_data()
+        return data
+    if isinstance(report, Mapping):
+        return report
+    msg = f"report must be a rules Report or its JSON data, not {type(report).__name__}"
+    raise TypeError(msg)
+
+
+class _Steps:
+    """Progress reporting and cancellation checks, cheap enough to call per flowable."""
+
+    def __init__(self, progress: Progress | None, cancel: Cancel | None) -> None:
+        self.progress, self.cancel = progress, cancel
+        self.total, self.done = 1, 0
+
+    def step(self, fraction: float, message: str) -> None:
+        if self.cancel is not None and self.cancel():
+            raise ExportCancelled("export cancelled")
+        if self.progress is not None:
+            self.progress(min(max(fraction, 0.0), 1.0), message)
+
+    def flowable(self) -> None:
+        self.done += 1
+        if self.done % 25 == 0:
+            self.step(0.15 + 0.75 * self.done / self.total, "laying out pages")
+
+
+def render_pdf(
+    protocol: Protocol,
+    *,
+    report: Any = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    template_dir: str | os.PathLike[str] | None = None,
+) -> RenderedPdf:
+    """Build the PDF in memory; see :func:`export_pdf` for the arguments."""
+    from papdesigner.export import pipeline
+
+    steps = _Steps(progress, cancel)
+    steps.step(0.0, "checking the protocol")
+    view = pipeline.make_view(protocol, _report_data(protocol, report))
+    steps.step(0.08, "writing the text")
+    try:
+        blocks = pipeline.make_blocks(protocol, view, template_dir)
+    except TemplateProblem as exc:
+        raise ExportError(str(exc)) from None
+    return pipeline.make_pdf(protocol, view, blocks, steps)
+
+
+def export_pdf(
+    protocol: Protocol,
+    out_path: str | os.PathLike[str],
+    *,
+    report: Any = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    template_dir: str | os.PathLike[str] | None = None,
+) -> ExportResult:
+    """Export ``protocol`` as a PDF protocol at ``out_path`` (written atomically).
+
+    ``report`` is a :class:`papdesigner.rules.Report` or its JSON data; None runs
+    the rule engine. ``template_dir`` holds user templates that override the
+    built-in ones by name (e.g. ``pdf/s02_introduction.xml.j2``).
+    Raises :class:`ExportError` (template problem, unwritable target) or
+    :class:`ExportCancelled`.
+    """
+    from papdesigner.model.fileformat import write_bytes_atomic
+
+    started = time.perf_counter()
+    target = Path(out_path)
+    if template_dir is not None and not Path(template_dir).is_dir():
+        msg = f"template folder {template_dir} does not exist"
+        raise ExportError(msg)
+    rendered = render_pdf(
+        protocol, report=report, progress=progress, cancel=cancel, template_dir=template_dir
+    )
+    try:
+        write_bytes_atomic(target, rendered.data)
+    except OSError as exc:
+        msg = f"cannot write {target}: {exc.strerror or exc}"
+        raise ExportError(msg) from None
+    if progress is not None:
+        progress(1.0, "done")
+    return ExportResult(
+        target, rendered.pages, rendered.fingerprint, rendered.digest, rendered.draft,
+        time.perf_counter() - started,
+    )
+

@@ -1,0 +1,211 @@
+"""The page machinery: page templates, running header, "page N of M", watermark, metadata.
+
+One single layout pass builds the whole PDF: numbers only known at the end (the
+page count, the pages of headings) are form XObjects defined just before saving
+(see :mod:`papdesigner.export.flowables`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.pdfbase.pdfdoc import PDFDate, PDFDictionary, PDFInfo, PDFName, PDFString
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate
+
+from papdesigner.export.flowables import PageBook
+from papdesigner.export.fonts import MONO, SANS, SANS_BOLD, printable
+from papdesigner.export.integrity import (
+    KEY_DIGEST,
+    KEY_FINGERPRINT,
+    KEY_FORMAT,
+    KEY_PAGES,
+    PAGE_DIGEST_CHARS,
+)
+from papdesigner.export.styles import (
+    ERROR,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    MARGIN_X,
+    MUTED,
+    PAGE_SIZE,
+    RULE,
+)
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What every page shows around the content, and the document metadata."""
+
+    header_left: str
+    header_right: str
+    fingerprint: str
+    draft: bool
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    creator: str
+
+
+class Placeholders:
+    """Random same-length stand-ins for the digests, replaced in the saved bytes."""
+
+    def __init__(self) -> None:
+        self.digest = secrets.token_hex(32)
+        self.pages = ""
+
+    def for_pages(self, count: int) -> str:
+        """Set and return the stand-in of the page-digest list for ``count`` pages."""
+        token = secrets.token_hex(PAGE_DIGEST_CHARS // 2)
+        self.pages = " ".join(token for _ in range(count))
+        return self.pages
+
+
+class _Info(PDFInfo):  # type: ignore[misc]
+    """Document information with the standard keys plus papdesigner's verification keys."""
+
+    def __init__(self, extra: dict[str, str]) -> None:
+        super().__init__()
+        self.extra = extra
+
+    def format(self, document: Any) -> bytes:
+        entries: dict[str, Any] = {
+            "Title": PDFString(self.title),
+            "Author": PDFString(self.author),
+            "Subject": PDFString(self.subject),
+            "Keywords": PDFString(self.keywords),
+            "Creator": PDFString(self.creator),
+            "Producer": PDFString(self.producer),
+            "CreationDate": PDFDate(ts=document._timeStamp),
+            "ModDate": PDFDate(ts=document._timeStamp),
+            "Trapped": PDFName(self.trapped),
+        }
+        entries.update({key.lstrip("/"): PDFString(value) for key, value in self.extra.items()})
+        result: bytes = PDFDictionary(entries).format(document)
+        return result
+
+
+def _make_canvas(book: PageBook, facts: PageFacts, marks: Placeholders) -> Callable[..., Canvas]:
+    class DocumentCanvas(Canvas):  # type: ignore[misc]
+        """Defines the page-number forms and the metadata just before saving."""
+
+        def save(self) -> None:
+            pages = len(self._doc.Pages.pages)
+            book.total_pages = pages
+            book.define_forms(self)
+            self._doc.info = _Info({
+                KEY_FORMAT: "1",
+                KEY_FINGERPRINT: facts.fingerprint,
+                KEY_DIGEST: marks.digest,
+                KEY_PAGES: marks.for_pages(pages),
+            })
+            self.setTitle(facts.title)
+            self.setAuthor(facts.author)
+            self.setSubject(facts.subject)
+            self.setKeywords(facts.keywords)
+            self.setCreator(facts.creator)
+            super().save()
+
+    return DocumentCanvas
+
+
+def _fit_text(text: str, font: str, size: float, width: float) -> str:
+    text = " ".join(printable(text).split())
+    if stringWidth(text, font, size) <= width:
+        return text
+    low, high = 0, len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if stringWidth(text[:mid] + "…", font, size) <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low] + "…"
+
+
+class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
+    """A4 protocol document: a title page template and a body template with header/footer."""
+
+    def __init__(self, target: Any, facts: PageFacts, book: PageBook,
+                 on_flowable: Callable[[], None]) -> None:
+        super().__init__(
+            target, pagesize=PAGE_SIZE, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=facts.title,
+            author=facts.author, subject=facts.subject, creator=facts.creator,
+        )
+        self.facts, self.book, self.on_flowable = facts, book, on_flowable
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([
+            PageTemplate("title", [frame], onPage=self._title_page),
+            PageTemplate("body", [frame], onPage=self._body_page),
+        ])
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab hook name
+        self.on_flowable()
+
+    def _watermark(self, canvas: Canvas) -> None:
+        if not self.facts.draft:
+            return
+        canvas.saveState()
+        canvas.setFillColor(ERROR)
+        canvas.setFillAlpha(0.09)
+        canvas.setFont(SANS_BOLD, 120)
+        canvas.translate(PAGE_SIZE[0] / 2, PAGE_SIZE[1] / 2)
+        canvas.rotate(50)
+        canvas.drawCentredString(0, -40, "DRAFT")
+        canvas.restoreState()
+
+    def _footer(self, canvas: Canvas) -> None:
+        canvas.setFont(SANS, 7)
+        canvas.setFillColor(MUTED)
+        y = MARGIN_BOTTOM - 12
+        right = PAGE_SIZE[0] - MARGIN_X
+        canvas.setFont(MONO, 6.5)
+        canvas.drawString(MARGIN_X, y, f"SHA-256 {self.facts.fingerprint[:16]}…")
+        canvas.setFont(SANS, 7)
+        number_width = stringWidth("999", SANS, 7)
+        canvas.drawRightString(right - number_width, y, f"Page {canvas.getPageNumber()} of ")
+        canvas.saveState()
+        canvas.translate(right - number_width, y)
+        canvas.doForm(self.book.form_for("#total", "left", SANS, 7))
+        canvas.restoreState()
+
+    def _title_page(self, canvas: Canvas, doc: Any) -> None:
+        canvas.saveState()
+        self._watermark(canvas)
+        self._footer(canvas)
+        canvas.restoreState()
+
+    def _body_page(self, canvas: Canvas, doc: Any) -> None:
+        canvas.saveState()
+        self._watermark(canvas)
+        width = PAGE_SIZE[0] - 2 * MARGIN_X
+        y = PAGE_SIZE[1] - MARGIN_TOP + 10
+        canvas.setFillColor(MUTED)
+        left = _fit_text(self.facts.header_left, SANS_BOLD, 7.5, width * 0.5)
+        canvas.setFont(SANS_BOLD, 7.5)
+        canvas.drawString(MARGIN_X, y, left)
+        room = width - stringWidth(left, SANS_BOLD, 7.5) - 20
+        canvas.setFont(SANS, 7.5)
+        canvas.drawRightString(PAGE_SIZE[0] - MARGIN_X, y,
+                               _fit_text(self.facts.header_right, SANS, 7.5, room))
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN_X, y - 4, PAGE_SIZE[0] - MARGIN_X, y - 4)
+        self._footer(canvas)
+        canvas.restoreState()
+
+
+def build_pdf(target: Any, story: list[Flowable], facts: PageFacts, book: PageBook,
+              marks: Placeholders, on_flowable: Callable[[], None]) -> int:
+    """Lay out ``story`` into ``target`` (a file object); return the page count."""
+    doc = ProtocolDocument(target, facts, book, on_flowable)
+    doc.build([NextPageTemplate("body"), *story],
+              canvasmaker=_make_canvas(book, facts, marks))
+    return book.total_pages

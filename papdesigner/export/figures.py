@@ -1,0 +1,215 @@
+"""The figures of the protocol, drawn with reportlab graphics from Qt-free layout data.
+
+The numbers come from :mod:`papdesigner.model.timeline`, which the GUI uses too.
+"""
+
+from __future__ import annotations
+
+from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from papdesigner.export.fonts import SANS, SANS_BOLD, printable
+from papdesigner.export.styles import ACCENT, HEADER_FILL, INK, MUTED, RULE
+from papdesigner.model.protocol import Protocol
+from papdesigner.model.timeline import KIND_STYLES, Schema, Timeline, build_schema, build_timeline
+
+MAX_HEIGHT = 640.0
+"""A figure taller than this (points) is scaled down to fit a page."""
+LABEL_WIDTH = 78.0
+MARKER = 4.2
+TICK_FONT = 6.0
+
+
+def _lines(text: str, font: str, size: float, width: float, limit: int) -> list[str]:
+    lines = simpleSplit(printable(text), font, size, width) or [""]
+    if len(lines) > limit:
+        lines = lines[:limit]
+        lines[-1] = lines[-1][: max(len(lines[-1]) - 1, 0)] + "…"
+    return [line if stringWidth(line, font, size) <= width else _cut(line, font, size, width)
+            for line in lines]
+
+
+def _cut(text: str, font: str, size: float, width: float) -> str:
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def marker_shape(shape: str, x: float, y: float, r: float, colour: str) -> Group:
+    """Draw one marker shape (see ``papdesigner.model.timeline.SHAPES``) centred on (x, y)."""
+    fill = colors.HexColor(colour)
+    kw = {"fillColor": fill, "strokeColor": colors.white, "strokeWidth": 0.5}
+    points = {
+        "diamond": [x, y + r * 1.3, x + r * 1.3, y, x, y - r * 1.3, x - r * 1.3, y],
+        "triangle": [x - r * 1.2, y - r, x + r * 1.2, y - r, x, y + r * 1.2],
+        "triangle_down": [x - r * 1.2, y + r, x + r * 1.2, y + r, x, y - r * 1.2],
+        "cross": [x - r, y - r * 0.4, x - r * 0.4, y - r * 0.4, x - r * 0.4, y - r,
+                  x + r * 0.4, y - r, x + r * 0.4, y - r * 0.4, x + r, y - r * 0.4,
+                  x + r, y + r * 0.4, x + r * 0.4, y + r * 0.4, x + r * 0.4, y + r,
+                  x - r * 0.4, y + r, x - r * 0.4, y + r * 0.4, x - r, y + r * 0.4],
+    }
+    group = Group()
+    if shape == "circle":
+        from reportlab.graphics.shapes import Circle
+
+        group.add(Circle(x, y, r, **kw))
+    elif shape in points:
+        group.add(Polygon(points[shape], **kw))
+    else:
+        group.add(Rect(x - r, y - r, 2 * r, 2 * r, **kw))
+    return group
+
+
+def _fit(drawing: Drawing) -> Drawing:
+    if drawing.height <= MAX_HEIGHT:
+        return drawing
+    factor = MAX_HEIGHT / drawing.height
+    drawing.scale(factor, factor)
+    drawing.width *= factor
+    drawing.height = MAX_HEIGHT
+    return drawing
+
+
+# --- timeline ---------------------------------------------------------------------------------
+
+
+def _lane_height(tl: Timeline) -> float:
+    return 26.0 + tl.max_stack * 16.0
+
+
+def _legend(tl: Timeline, width: float, y: float) -> Group:
+    group = Group()
+    kinds = [k for k in KIND_STYLES if any(m.kind == k for m in tl.markers)]
+    x = LABEL_WIDTH
+    for kind in kinds:
+        style = KIND_STYLES[kind]
+        group.add(marker_shape(style.shape, x + MARKER, y + 3, MARKER, style.colour))
+        group.add(String(x + 3 * MARKER, y, style.label, fontName=SANS, fontSize=7, fillColor=INK))
+        x += 3 * MARKER + stringWidth(style.label, SANS, 7) + 12
+        if x > width - 40:
+            break
+    return group
+
+
+def _axis(tl: Timeline, x0: float, plot: float, y: float) -> Group:
+    group = Group()
+    group.add(Line(x0, y, x0 + plot, y, strokeColor=MUTED, strokeWidth=0.5))
+    last = -1e9
+    for tick in tl.ticks:
+        x = x0 + tick.x * plot
+        group.add(Line(x, y, x, y - 2.5, strokeColor=MUTED, strokeWidth=0.5))
+        text = str(tick.day)
+        if x - last >= stringWidth(text, SANS, TICK_FONT) + 4:
+            group.add(String(x, y - 9, text, fontName=SANS, fontSize=TICK_FONT,
+                             fillColor=MUTED, textAnchor="middle"))
+            last = x
+    group.add(String(x0 + plot, y - 18, "study day (spacing compressed)", fontName=SANS,
+                     fontSize=6, fillColor=MUTED, textAnchor="end"))
+    return group
+
+
+def timeline_drawing(protocol: Protocol, width: float) -> Drawing:
+    """Sessions on study days, one lane per arm; dosing markers carry the dose per arm."""
+    plot = width - LABEL_WIDTH - 30
+    x0 = LABEL_WIDTH + 15
+    tl = build_timeline(protocol, min_separation=(3 * MARKER) / plot)
+    lane_h = _lane_height(tl)
+    axis_h, legend_h = 26.0, 16.0
+    height = axis_h + lane_h * len(tl.lanes) + legend_h
+    d = Drawing(width, height)
+    top = height - legend_h
+    d.add(_legend(tl, width, top + 4))
+    for i, lane in enumerate(tl.lanes):
+        y_top = top - i * lane_h
+        if i % 2 == 0:
+            d.add(Rect(0, y_top - lane_h, width, lane_h, fillColor=HEADER_FILL, strokeColor=None))
+        for j, line in enumerate(_lines(lane.label, SANS_BOLD, 7, LABEL_WIDTH - 4, 2)):
+            d.add(String(3, y_top - 11 - j * 8.5, line, fontName=SANS_BOLD, fontSize=7,
+                         fillColor=INK))
+    for m in tl.markers:
+        style = KIND_STYLES.get(m.kind, KIND_STYLES["other"])
+        x = x0 + m.x * plot
+        y = top - m.lane * lane_h - 9 - m.stack * 16
+        if m.window_days:
+            d.add(Line(x - 3, y, x + 3, y, strokeColor=MUTED, strokeWidth=0.6))
+        d.add(marker_shape(style.shape, x, y, MARKER, style.colour))
+        label = " / ".join(dose.text for dose in m.doses)
+        if label:
+            for k, line in enumerate(_lines(label, SANS, 5.5, 70, 2)):
+                d.add(String(x, y - 10.5 - k * 6.5, line, fontName=SANS, fontSize=5.5,
+                             fillColor=colors.HexColor(style.colour), textAnchor="middle"))
+    d.add(_axis(tl, x0, plot, axis_h - 6))
+    if tl.empty:
+        d.add(String(width / 2, height / 2, "No sessions planned", fontName=SANS, fontSize=8,
+                     fillColor=MUTED, textAnchor="middle"))
+    return _fit(d)
+
+
+# --- schema -----------------------------------------------------------------------------------
+
+
+def _box(d: Drawing, x: float, y: float, w: float, h: float, lines: list[str],
+         bold_first: bool = False) -> None:
+    d.add(Rect(x, y, w, h, rx=3, ry=3, fillColor=colors.white, strokeColor=ACCENT,
+               strokeWidth=0.7))
+    for i, line in enumerate(lines):
+        font = SANS_BOLD if bold_first and i == 0 else SANS
+        d.add(String(x + 4, y + h - 10 - i * 8.5, line, fontName=font, fontSize=6.8,
+                     fillColor=INK))
+
+
+def _row_lines(schema: Schema, width: float) -> list[list[list[str]]]:
+    rows = []
+    for arm in schema.arms:
+        head = _lines(arm.label, SANS_BOLD, 6.8, width - 8, 2)
+        extra = [arm.role] if arm.role else []
+        if arm.planned is not None:
+            extra.append(f"n = {arm.planned}")
+        cells = [head + _lines(", ".join(extra), SANS, 6.8, width - 8, 1)] if extra else [head]
+        for cell in arm.cells:
+            lines: list[str] = []
+            for text in cell:
+                lines.extend(_lines(text, SANS, 6.8, width - 8, 3))
+            cells.append(lines[:8] or ["—"])
+        rows.append(cells)
+    return rows
+
+
+def schema_drawing(protocol: Protocol, width: float) -> Drawing:
+    """The design at a glance: enrolment, then each arm's path through the periods."""
+    schema = build_schema(protocol)
+    columns = 1 + len(schema.periods)
+    gap = 10.0
+    col_w = (width - gap * (columns - 1)) / columns
+    rows = _row_lines(schema, col_w)
+    heights = [max(len(c) for c in row) * 8.5 + 8 for row in rows] or [20.0]
+    header_h = 24.0
+    height = header_h + sum(h + gap for h in heights)
+    d = Drawing(width, height)
+    headers = ["Arm"] + [f"{p.label}|Day {p.first_day} to {p.last_day}" if p.first_day != p.last_day
+                         else f"{p.label}|Day {p.first_day}" for p in schema.periods]
+    for c, text in enumerate(headers):
+        x = c * (col_w + gap)
+        for k, part in enumerate(text.split("|")):
+            d.add(String(x + col_w / 2, height - 9 - k * 8, part, textAnchor="middle",
+                         fontName=SANS_BOLD if k == 0 else SANS, fontSize=7,
+                         fillColor=ACCENT if k == 0 else MUTED))
+    y = height - header_h
+    for row, h in zip(rows, heights, strict=True):
+        y -= h
+        for c, lines in enumerate(row):
+            x = c * (col_w + gap)
+            _box(d, x, y, col_w, h, lines, bold_first=c == 0)
+            if c:
+                d.add(Line(x - gap + 1, y + h / 2, x - 1, y + h / 2, strokeColor=RULE,
+                           strokeWidth=0.8))
+                d.add(Polygon([x - 1, y + h / 2, x - 4, y + h / 2 + 2, x - 4, y + h / 2 - 2],
+                              fillColor=RULE, strokeColor=None))
+        y -= gap
+    if schema.randomised:
+        total = f" (N = {schema.sample_size})" if schema.sample_size is not None else ""
+        d.add(String(0, 2, f"Participants are randomised to the arms{total}.", fontName=SANS,
+                     fontSize=6.5, fillColor=MUTED))
+    return _fit(d)

@@ -1,0 +1,122 @@
+"""Flowables that know where they land: headings (bookmarks, outline) and page references.
+
+Page numbers that are only known once the whole document is laid out (the total
+page count, the page of a heading referred to from the table of contents or a
+checklist) are drawn as PDF form XObjects that are *defined after the last page*.
+The document is therefore laid out in a single pass and every page reference is
+the real page of the heading, never an estimate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph
+
+from papdesigner.export.fonts import SANS
+
+
+@dataclass
+class PageBook:
+    """Shared by the flowables and the canvas of one build: pages of anchors, forms used."""
+
+    pages: dict[str, int] = field(default_factory=dict)
+    forms: dict[str, tuple[str, str, float, str]] = field(default_factory=dict)
+    outline_level: int = -1
+    total_pages: int = 0
+
+    def dest(self, key: str) -> str:
+        """Return the PDF destination name of an anchor key."""
+        return f"k.{key}"
+
+    def form_for(self, key: str, align: str, font: str, size: float) -> str:
+        """Return the form name that will show the page of ``key`` (``"#total"``: page count)."""
+        name = f"pg{len(self.forms)}"
+        spec = (key, align, size, font)
+        for existing, value in self.forms.items():
+            if value == spec:
+                return existing
+        self.forms[name] = spec
+        return name
+
+    def page_text(self, key: str) -> str:
+        """The text a page form shows once the layout is complete."""
+        if key == "#total":
+            return str(self.total_pages)
+        return str(self.pages.get(key, "?"))
+
+    def define_forms(self, canvas: Any) -> None:
+        """Define every page-number form on the canvas (called just before saving)."""
+        for name, (key, align, size, font) in self.forms.items():
+            canvas.beginForm(name)
+            canvas.setFont(font, size)
+            text = self.page_text(key)
+            if align == "right":
+                canvas.drawRightString(0, 0, text)
+            else:
+                canvas.drawString(0, 0, text)
+            canvas.endForm()
+
+
+class Mark(Flowable):  # type: ignore[misc]
+    """Zero-size flowable recording its page under ``key`` and bookmarking it."""
+
+    def __init__(self, book: PageBook, key: str) -> None:
+        super().__init__()
+        self.book, self.key = book, key
+        self.width = self.height = 0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        canvas = self.canv
+        self.book.pages.setdefault(self.key, canvas.getPageNumber())
+        canvas.bookmarkHorizontal(self.book.dest(self.key), 0, 0)
+
+
+class HeadingParagraph(Paragraph):  # type: ignore[misc]
+    """A heading that records its page and adds itself to the bookmarks and the outline."""
+
+    def __init__(self, text: str, style: Any, book: PageBook, key: str, outline: str,
+                 level: int) -> None:
+        super().__init__(text, style)
+        self.book, self.key, self.outline, self.level = book, key, outline, level
+
+    def draw(self) -> None:
+        canvas = self.canv
+        self.book.pages.setdefault(self.key, canvas.getPageNumber())
+        dest = self.book.dest(self.key)
+        canvas.bookmarkHorizontal(dest, 0, self.height + 4)
+        level = min(self.level, self.book.outline_level + 1)
+        canvas.addOutlineEntry(self.outline, dest, level=level, closed=level >= 1)
+        self.book.outline_level = level
+        super().draw()
+
+
+class PageRef(Flowable):  # type: ignore[misc]
+    """The page number of an anchor, right-aligned in its cell and linked to the anchor."""
+
+    def __init__(self, book: PageBook, key: str, font: str = SANS, size: float = 8,
+                 align: str = "right") -> None:
+        super().__init__()
+        self.book, self.key, self.font, self.size, self.align = book, key, font, size, align
+        self.form = book.form_for(key, align, font, size)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = min(avail_width, stringWidth("999", self.font, self.size) + 2)
+        self.width = max(self.width, avail_width if self.align == "right" else self.width)
+        self.height = self.size * 1.25
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        x = self.width if self.align == "right" else 0
+        canvas.translate(x, self.size * 0.25)
+        canvas.doForm(self.form)
+        canvas.restoreState()
+        canvas.linkRect("", self.book.dest(self.key), (0, 0, self.width, self.height),
+                        relative=1, thickness=0)

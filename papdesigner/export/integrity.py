@@ -1,0 +1,137 @@
+"""Integrity of exported PDFs: a digest over what the pages show, recorded in the PDF.
+
+What is hashed, per page (SHA-256): the page size, the decoded content stream, the
+decoded data of every XObject the page draws (recursively: forms carry the page
+numbers of the table of contents and the checklists), and each annotation's type,
+rectangle, destination and text. The document digest hashes a version tag, the
+protocol fingerprint, the title, author, subject and keywords, and every page digest
+in order. The PDF's document information records the fingerprint, the document
+digest and the page digests (``/PapdesignerFingerprint``, ``/PapdesignerDigest``,
+``/PapdesignerPageDigests``).
+
+This detects any edit of the printed text or drawings, added, removed or reordered
+pages, added annotations (e.g. a sticky note or stamp), and edits of the recorded
+fingerprint or of the title metadata. It is integrity, not authenticity: there is
+no key, so someone who edits the PDF and recomputes the digests with this code can
+forge a consistent file. Fonts are not hashed (a swapped glyph shape goes
+unnoticed), nor are form fields, JavaScript or attachments that a viewer may show.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+DIGEST_VERSION = "papdesigner-pdf-digest-1"
+KEY_FINGERPRINT = "/PapdesignerFingerprint"
+KEY_DIGEST = "/PapdesignerDigest"
+KEY_PAGES = "/PapdesignerPageDigests"
+KEY_FORMAT = "/PapdesignerFormat"
+PAGE_DIGEST_CHARS = 16
+"""Page digests are recorded shortened: they only locate a change; the full digests feed the document digest."""
+
+_DO = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
+_META_KEYS = ("/Title", "/Author", "/Subject", "/Keywords")
+
+
+class PdfReadProblem(ValueError):
+    """The file is not a PDF that can be read at all."""
+
+
+@dataclass(frozen=True)
+class Digests:
+    """The digests recomputed from a PDF."""
+
+    document: str
+    pages: tuple[str, ...]
+
+    def recorded_pages(self) -> str:
+        """The page digests as recorded in the PDF: shortened, space-separated."""
+        return " ".join(p[:PAGE_DIGEST_CHARS] for p in self.pages)
+
+
+def _resolve(obj: Any) -> Any:
+    return obj.get_object() if hasattr(obj, "get_object") else obj
+
+
+def _xobject_digest(stream: Any, cache: dict[int, bytes], depth: int = 0) -> bytes:
+    key = id(stream)
+    if key in cache:
+        return cache[key]
+    h = hashlib.sha256()
+    h.update(str(stream.get("/Subtype")).encode())
+    h.update(stream.get_data())
+    if depth < 8:
+        for name, child in _used_xobjects(stream.get_data(), stream.get("/Resources")):
+            h.update(name + _xobject_digest(child, cache, depth + 1))
+    cache[key] = h.digest()
+    return cache[key]
+
+
+def _used_xobjects(content: bytes, resources: Any) -> Iterator[tuple[bytes, Any]]:
+    xobjects = _resolve((_resolve(resources) or {}).get("/XObject")) or {}
+    for name in dict.fromkeys(_DO.findall(content)):
+        ref = xobjects.get("/" + name.decode("latin-1"))
+        if ref is not None:
+            yield name, _resolve(ref)
+
+
+def _annotation_text(annot: Any) -> bytes:
+    a = _resolve(annot)
+    rect = [round(float(v), 1) for v in a.get("/Rect", [])]
+    action = _resolve(a.get("/A")) or {}
+    parts = [a.get("/Subtype"), rect, a.get("/Dest"), action.get("/URI"), action.get("/D"), a.get("/Contents")]
+    return repr(parts).encode("utf-8", "replace")
+
+
+def _page_digest(page: Any, cache: dict[int, bytes]) -> str:
+    h = hashlib.sha256()
+    box = [round(float(v), 2) for v in page.mediabox]
+    h.update(repr(box).encode())
+    contents = page.get_contents()
+    data = contents.get_data() if contents is not None else b""
+    h.update(hashlib.sha256(data).digest())
+    for name, xobject in _used_xobjects(data, page.get("/Resources")):
+        h.update(name + _xobject_digest(xobject, cache))
+    for annot in _resolve(page.get("/Annots")) or ():
+        h.update(_annotation_text(annot))
+    return h.hexdigest()
+
+
+def open_pdf(data: bytes) -> Any:
+    """Open PDF bytes with pypdf, raising :class:`PdfReadProblem` with a reason."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        _ = len(reader.pages)
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        msg = f"not a readable PDF ({exc})"
+        raise PdfReadProblem(msg) from None
+    return reader
+
+
+def metadata_value(reader: Any, key: str) -> str:
+    """Return one document-information entry as text ("" when absent)."""
+    info = reader.trailer.get("/Info")
+    info = _resolve(info) if info is not None else {}
+    value = info.get(key)
+    return "" if value is None else str(value)
+
+
+def compute_digests(reader: Any, fingerprint: str) -> Digests:
+    """Recompute the page digests and the document digest of an open PDF."""
+    cache: dict[int, bytes] = {}
+    pages = tuple(_page_digest(page, cache) for page in reader.pages)
+    h = hashlib.sha256(DIGEST_VERSION.encode())
+    h.update(b"\n" + fingerprint.encode())
+    for key in _META_KEYS:
+        h.update(b"\n" + metadata_value(reader, key).encode("utf-8", "replace"))
+    for page in pages:
+        h.update(b"\n" + page.encode())
+    return Digests(h.hexdigest(), pages)

@@ -1,0 +1,211 @@
+"""Blocks (from :mod:`papdesigner.export.markup`) to reportlab flowables."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from reportlab.lib.units import cm, mm
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from papdesigner.export.flowables import HeadingParagraph, Mark, PageBook, PageRef
+from papdesigner.export.markup import (
+    Anchor,
+    Block,
+    Bullets,
+    Cell,
+    DocumentBlocks,
+    Figure,
+    Heading,
+    Missing,
+    Para,
+    Simple,
+    TableBlock,
+)
+from papdesigner.export.styles import FRAME_WIDTH, HEADER_FILL, RULE, stylesheet
+
+FigureMaker = Callable[[float], Flowable]
+TOC_LEVELS = 2
+_WIDTH = re.compile(r"^(\d+(?:\.\d+)?)(cm|mm|%|pt)?$")
+
+
+def column_widths(specs: list[str], columns: int, total: float = FRAME_WIDTH) -> list[float]:
+    """Turn width specs ("2cm", "20%", "40", "*") into points; "*" shares what is left."""
+    specs = (specs + ["*"] * columns)[:columns]
+    fixed: list[float | None] = []
+    for spec in specs:
+        match = _WIDTH.match(spec)
+        if match is None:
+            fixed.append(None)
+            continue
+        value, unit = float(match.group(1)), match.group(2)
+        factor = {"cm": cm, "mm": mm, "%": total / 100, "pt": 1.0, None: 1.0}[unit]
+        fixed.append(value * factor)
+    rest = max(total - sum(w for w in fixed if w is not None), 0)
+    stars = sum(1 for w in fixed if w is None) or 1
+    widths = [w if w is not None else rest / stars for w in fixed]
+    scale = min(1.0, total / sum(widths)) if sum(widths) else 1.0
+    return [w * scale for w in widths]
+
+
+class Layout:
+    """Builds the story for one document; holds the page book shared with the canvas."""
+
+    def __init__(self, doc: DocumentBlocks, figures: dict[str, FigureMaker]) -> None:
+        self.doc = doc
+        self.figures = figures
+        self.book = PageBook()
+        self.styles = stylesheet()
+
+    def story(self) -> list[Flowable]:
+        """Return the flowables of every block, in order."""
+        out: list[Flowable] = []
+        for block in self.doc.blocks:
+            out.extend(self.block(block))
+        return out
+
+    def block(self, block: Block) -> list[Flowable]:  # noqa: PLR0911 - one return per block kind
+        if isinstance(block, Heading):
+            return self.heading(block)
+        if isinstance(block, Para):
+            return [Paragraph(block.markup, self.styles.get(block.style, self.styles["body"]))]
+        if isinstance(block, Bullets):
+            return [Paragraph(i, self.styles["bullet"], bulletText="•") for i in block.items]
+        if isinstance(block, TableBlock):
+            return [self.table(block), Spacer(1, 6)]
+        if isinstance(block, Figure):
+            return self.figure(block)
+        if isinstance(block, Missing):
+            return [Paragraph(block.markup, self.styles["missing"])]
+        if isinstance(block, Anchor):
+            return [Mark(self.book, block.key)]
+        return self.simple(block)
+
+    def simple(self, block: Simple) -> list[Flowable]:
+        if block.kind == "toc":
+            return toc_table(self)
+        if block.kind == "pagebreak":
+            return [PageBreak()]
+        return [Spacer(1, block.height)]
+
+    def heading(self, h: Heading) -> list[Flowable]:
+        text = f"{h.number}  {h.title}" if h.number else h.title
+        escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        para = HeadingParagraph(
+            escaped, self.styles[f"h{h.level}"], self.book, h.key, text, h.level - 1
+        )
+        if h.level == 1:
+            return [CondPageBreak(6 * cm), para]
+        return [CondPageBreak(3 * cm), para]
+
+    def figure(self, block: Figure) -> list[Flowable]:
+        maker = self.figures.get(block.name)
+        if maker is None:
+            from papdesigner.export.markup import TemplateProblem
+
+            msg = f"unknown figure {block.name!r} (known: {', '.join(sorted(self.figures))})"
+            raise TemplateProblem(msg)
+        parts: list[Flowable] = [maker(FRAME_WIDTH)]
+        if block.caption:
+            parts.append(Paragraph(block.caption, self.styles["caption"]))
+        return [KeepTogether(parts)]
+
+    # --- tables -------------------------------------------------------------------------------
+
+    def cell(self, cell: Cell) -> Flowable | str:
+        styles = self.styles
+        if cell.kind == "secref":
+            numbers = [self._number(k) for k in cell.keys]
+            text = ", ".join(n for n in numbers if n) or "—"
+            return Paragraph(text, styles["cell"])
+        if cell.kind == "pageref":
+            target = self.doc.first_addressed(cell.keys) if cell.ok else None
+            if target is None:
+                return Paragraph("not addressed", styles["cellmuted"])
+            return PageRef(self.book, target.key)
+        return Paragraph(cell.markup, styles["cellhead" if cell.header else "cell"])
+
+    def _number(self, key: str) -> str:
+        if key == "title_page":
+            return "Title page"
+        heading = self.doc.headings.get(key)
+        return heading.number if heading else ""
+
+    def table(self, block: TableBlock) -> Table:
+        columns = max(sum(c.span for c in row) for row in block.rows)
+        data: list[list[Any]] = []
+        commands: list[tuple[Any, ...]] = []
+        for r, row in enumerate(block.rows):
+            cells: list[Any] = []
+            for cell in row:
+                if cell.span > 1:
+                    commands.append(("SPAN", (len(cells), r), (len(cells) + cell.span - 1, r)))
+                cells.append(self.cell(cell))
+                cells.extend([""] * (cell.span - 1))
+            data.append(cells + [""] * (columns - len(cells)))
+        widths = column_widths(block.widths, columns)
+        table = Table(data, colWidths=widths, repeatRows=block.header_rows, splitInRow=1,
+                      hAlign="LEFT")
+        table.setStyle(TableStyle(commands + _table_style(block)))
+        return table
+
+
+def _table_style(block: TableBlock) -> list[tuple[Any, ...]]:
+    style: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if block.style == "plain":
+        return style
+    style.append(("GRID", (0, 0), (-1, -1), 0.4, RULE))
+    if block.style == "definitions":
+        style.append(("BACKGROUND", (0, 0), (0, -1), HEADER_FILL))
+    elif block.header_rows:
+        style.append(("BACKGROUND", (0, 0), (-1, block.header_rows - 1), HEADER_FILL))
+    return style
+
+
+def toc_rows(layout: Layout) -> list[list[Flowable]]:
+    """One row per heading down to :data:`TOC_LEVELS`: number, linked title, page."""
+    rows = []
+    for block in layout.doc.blocks:
+        if not isinstance(block, Heading) or not block.toc or block.level > TOC_LEVELS:
+            continue
+        style = layout.styles[f"toc{block.level}"]
+        title = block.title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        dest = layout.book.dest(block.key)
+        rows.append([
+            Paragraph(f'<a href="#{dest}">{block.number}</a>', style),
+            Paragraph(f'<a href="#{dest}">{title}</a>', style),
+            PageRef(layout.book, block.key, size=style.fontSize,
+                    font=style.fontName),
+        ])
+    return rows
+
+
+def toc_table(layout: Layout) -> list[Flowable]:
+    """The table of contents: a table whose page numbers are filled in after layout."""
+    rows = toc_rows(layout)
+    if not rows:
+        return []
+    table = Table(rows, colWidths=column_widths(["2.6cm", "*", "1.2cm"], 3), hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, HEADER_FILL),
+    ]))
+    return [table]

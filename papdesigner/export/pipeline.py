@@ -1,0 +1,96 @@
+"""The steps of an export, each a plain function (the API module wires them together)."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from papdesigner.export.markup import DocumentBlocks, parse_blocks, render
+from papdesigner.export.view import ProtocolView, build_view
+from papdesigner.model.protocol import Protocol
+
+if TYPE_CHECKING:
+    from papdesigner.export.api import RenderedPdf, _Steps
+    from papdesigner.export.document import PageFacts
+
+
+def make_view(protocol: Protocol, report: Mapping[str, Any] | None) -> ProtocolView:
+    """Derive the print view."""
+    return build_view(protocol, report)
+
+
+def make_blocks(
+    protocol: Protocol, view: ProtocolView, template_dir: str | os.PathLike[str] | None
+) -> DocumentBlocks:
+    """Render the templates and parse them into blocks."""
+    text = render({"p": protocol, "v": view}, template_dir)
+    return parse_blocks(text)
+
+
+def page_facts(protocol: Protocol, view: ProtocolView) -> PageFacts:
+    """The running header, footer and metadata of the document."""
+    from papdesigner.export.document import PageFacts
+    from papdesigner.export.fonts import printable
+
+    m = protocol.metadata
+    number = m.protocol_number or "no protocol number"
+    date = f" ({m.version_date.isoformat()})" if m.version_date else ""
+    keywords = [*m.keywords, *(s for s in protocol.substances()), protocol.indication.condition,
+                "clinical trial protocol", "papdesigner"]
+    draft = " (DRAFT)" if view.draft else ""
+    return PageFacts(
+        header_left=f"Protocol {number} · Version {m.version}{date}{draft}",
+        header_right=m.short_title or m.acronym or m.title,
+        fingerprint=view.fingerprint,
+        draft=view.draft,
+        title=printable(m.title or "Untitled protocol"),
+        author=printable(m.principal_investigator.name or m.sponsor.name or "unknown"),
+        subject=printable(f"Clinical trial protocol {number}, version {m.version}{date}{draft}"),
+        keywords=printable(", ".join(k for k in keywords if k)),
+        creator=f"papdesigner {view.app_version}",
+    )
+
+
+def make_pdf(
+    protocol: Protocol, view: ProtocolView, blocks: DocumentBlocks, steps: _Steps
+) -> RenderedPdf:
+    """Lay out the blocks, save the PDF and record its digests in it."""
+    from papdesigner.export.api import RenderedPdf
+    from papdesigner.export.document import Placeholders, build_pdf
+    from papdesigner.export.figures import schema_drawing, timeline_drawing
+    from papdesigner.export.fonts import register_fonts
+    from papdesigner.export.layout import Layout
+
+    register_fonts()
+    figures = {
+        "timeline": lambda width: timeline_drawing(protocol, width),
+        "schema": lambda width: schema_drawing(protocol, width),
+    }
+    layout = Layout(blocks, figures)
+    story = layout.story()
+    steps.total = max(len(story), 1)
+    steps.step(0.15, "laying out pages")
+    facts = page_facts(protocol, view)
+    marks = Placeholders()
+    buffer = io.BytesIO()
+    pages = build_pdf(buffer, story, facts, layout.book, marks, steps.flowable)
+    steps.step(0.92, "recording the verification digest")
+    data, digest = record_digests(buffer.getvalue(), view.fingerprint, marks)
+    return RenderedPdf(data, pages, view.fingerprint, digest, view.draft)
+
+
+def record_digests(data: bytes, fingerprint: str, marks: Any) -> tuple[bytes, str]:
+    """Replace the placeholders in the saved PDF by the digests of its own pages."""
+    from papdesigner.export.integrity import compute_digests, open_pdf
+
+    digests = compute_digests(open_pdf(data), fingerprint)
+    for placeholder, value in ((marks.digest, digests.document),
+                               (marks.pages, digests.recorded_pages())):
+        token = placeholder.encode("ascii")
+        if data.count(token) != 1 or len(value) != len(placeholder):
+            msg = "internal error: verification placeholder not found exactly once in the PDF"
+            raise RuntimeError(msg)
+        data = data.replace(token, value.encode("ascii"))
+    return data, digests.document

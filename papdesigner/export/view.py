@@ -1,0 +1,319 @@
+"""The typed view of a protocol that the PDF templates read.
+
+Templates receive the protocol itself (``p``, the pydantic model: every field is
+typed) and this view (``v``): everything derived for print -- references joined
+(role, setting, product, arm names), doses formatted, sessions in time order, the
+schedule of activities, the compliance report and the checklists. Nothing here
+knows about reportlab, so the view is cheap to build and easy to test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from papdesigner import __version__
+from papdesigner.export.checklists import Checklist, ChecklistRow, load_checklists, rows_for
+from papdesigner.export.compliance import ComplianceView, compliance_view
+from papdesigner.model.catalogues import narrative_sections
+from papdesigner.model.fileformat import fingerprint
+from papdesigner.model.protocol import (
+    Administration,
+    Protocol,
+    Role,
+    Session,
+    Setting,
+)
+from papdesigner.model.timeline import dose_text, format_dose, format_number
+from papdesigner.model.vocab import label
+
+SOA_COLUMNS_PER_TABLE = 9
+"""Assessment columns that fit beside the session columns on a portrait page."""
+
+RESPCT_SETTING_ITEMS: tuple[tuple[int, str, str], ...] = (
+    (1, "Location", "location"),
+    (2, "Ambiance", "ambiance"),
+    (3, "Access to nature", "nature_access"),
+    (4, "Objects and decorations", "objects_decor"),
+    (5, "Lighting", "lighting"),
+    (6, "Sensory reduction", "sensory_reduction"),
+    (7, "Bathroom facilities", "bathroom"),
+    (9, "Positioning", "positioning"),
+    (11, "Music or soundscapes", "music"),
+)
+"""ReSPCT 2025 items stored on a setting: (item number, official name, field)."""
+
+
+
+
+@dataclass(frozen=True)
+class StaffLine:
+    """One role attending a session, with its qualifications spelled out."""
+
+    title: str
+    count: int
+    present_throughout: bool
+    qualifications: str
+
+
+@dataclass(frozen=True)
+class DoseLine:
+    """One administration, resolved and formatted."""
+
+    arm: str
+    product: str
+    dose: str
+    route: str
+    at_hours: str
+    supplemental: bool
+    optional: bool
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """A session with its references resolved, as the session plan prints it."""
+
+    session: Session
+    number: int
+    kind: str
+    heading: str
+    day_text: str
+    arms: str
+    setting: Setting | None
+    staff: tuple[StaffLine, ...]
+    doses: tuple[DoseLine, ...]
+
+
+@dataclass(frozen=True)
+class SoaRow:
+    """One session row of a schedule-of-activities table: a mark per assessment column."""
+
+    session: SessionView
+    marks: tuple[bool, ...]
+
+
+@dataclass(frozen=True)
+class SoaTable:
+    """One schedule-of-activities table (assessment columns are split over several)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[SoaRow, ...]
+
+
+@dataclass(frozen=True)
+class SettingView:
+    """A setting with its ReSPCT items in item order."""
+
+    setting: Setting
+    items: tuple[tuple[int, str, str], ...]
+
+
+@dataclass(frozen=True)
+class ArmDoses:
+    """Per arm: the dose line of each dosing session it attends."""
+
+    arm: str
+    lines: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class NarrativeView:
+    """A free-text section, placed by its ICH M11 section (catalogue order within it)."""
+
+    key: str
+    heading_key: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ChecklistView:
+    """A checklist with each item resolved against this protocol."""
+
+    checklist: Checklist
+    rows: tuple[ChecklistRow, ...]
+
+    @property
+    def addressed(self) -> int:
+        """How many items the protocol addresses."""
+        return sum(1 for r in self.rows if r.has_content)
+
+
+@dataclass(frozen=True)
+class ProtocolView:
+    """Everything derived from a protocol and its check report for the PDF."""
+
+    fingerprint: str
+    exported: str
+    app_version: str
+    sessions: tuple[SessionView, ...]
+    soa: tuple[SoaTable, ...]
+    assessments: tuple[str, ...]
+    settings: tuple[SettingView, ...]
+    roles: tuple[tuple[Role, str], ...]
+    arm_doses: tuple[ArmDoses, ...]
+    compliance: ComplianceView
+    checklists: tuple[ChecklistView, ...]
+    narrative: Mapping[str, tuple[NarrativeView, ...]]
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+    def narratives(self, m11: str) -> tuple[NarrativeView, ...]:
+        """The free-text sections that belong in ICH M11 section ``m11``."""
+        return self.narrative.get(m11, ())
+
+    @property
+    def draft(self) -> bool:
+        """True while unwaived errors remain (or no check report could be made)."""
+        return self.compliance.draft
+
+
+def qualification_text(role: Role) -> str:
+    """Spell out a role's qualifications in one line."""
+    q = role.qualifications
+    parts = [label(q.degree) if q.degree != "none" else "no degree required"]
+    if q.profession:
+        parts.append(q.profession)
+    parts.append("licensed" if q.licensed else "not licensed")
+    if q.independent_practice:
+        parts.append("independent practice")
+    parts.append(f"{format_number(q.mental_health_experience_years)} y mental-health experience")
+    parts.append(f"{format_number(q.psychedelic_training_hours)} h psychedelic training")
+    if q.bls_certified:
+        parts.append("BLS certified")
+    return ", ".join(parts)
+
+
+def _day_text(session: Session) -> str:
+    window = f" ± {session.window_days}" if session.window_days else ""
+    return f"Day {session.day}{window}"
+
+
+def _dose_line(admin: Administration, p: Protocol) -> DoseLine:
+    arm = p.arm(admin.arm_id)
+    product = p.product(admin.product_id)
+    return DoseLine(
+        arm=arm.label if arm else admin.arm_id,
+        product=product.name if product else admin.product_id,
+        dose=format_dose(admin.dose, admin.unit),
+        route=label(admin.route),
+        at_hours=format_number(admin.at_hours),
+        supplemental=admin.supplemental,
+        optional=admin.optional,
+    )
+
+
+def _session_view(number: int, s: Session, p: Protocol) -> SessionView:
+    staff = []
+    for assignment in s.staff:
+        role = p.role(assignment.role_id)
+        staff.append(
+            StaffLine(
+                role.title if role else assignment.role_id,
+                assignment.count,
+                assignment.present_throughout,
+                qualification_text(role) if role else "",
+            )
+        )
+    arms = ", ".join(a.label if (a := p.arm(i)) else i for i in s.arm_ids) or "All arms"
+    title = s.title or label(s.kind)
+    doses = tuple(_dose_line(a, p) for a in s.dosing.administrations) if s.dosing else ()
+    return SessionView(
+        session=s,
+        number=number,
+        kind=label(s.kind),
+        heading=f"{_day_text(s)}: {title}",
+        day_text=_day_text(s),
+        arms=arms,
+        setting=p.setting(s.setting_id),
+        staff=tuple(staff),
+        doses=doses,
+    )
+
+
+def _soa(sessions: tuple[SessionView, ...]) -> tuple[tuple[str, ...], tuple[SoaTable, ...]]:
+    columns = tuple(dict.fromkeys(a for sv in sessions for a in sv.session.assessments))
+    tables = []
+    for start in range(0, len(columns), SOA_COLUMNS_PER_TABLE):
+        chunk = columns[start : start + SOA_COLUMNS_PER_TABLE]
+        rows = tuple(
+            SoaRow(sv, tuple(c in sv.session.assessments for c in chunk)) for sv in sessions
+        )
+        tables.append(SoaTable(chunk, rows))
+    return columns, tuple(tables)
+
+
+def _arm_doses(p: Protocol) -> tuple[ArmDoses, ...]:
+    dosing = sorted((s for s in p.sessions if s.dosing is not None), key=lambda s: s.day)
+    result = []
+    for arm in p.arms:
+        lines = []
+        for s in dosing:
+            if s.arm_ids and arm.id not in s.arm_ids:
+                continue
+            assert s.dosing is not None
+            admins = [a for a in s.dosing.administrations if a.arm_id == arm.id]
+            lines.append((_day_text(s), dose_text(admins, p)))
+        result.append(ArmDoses(arm.label or arm.id, tuple(lines)))
+    return tuple(result)
+
+
+def _narrative(p: Protocol) -> dict[str, tuple[NarrativeView, ...]]:
+    placed: dict[str, list[NarrativeView]] = {}
+    catalogue = narrative_sections()
+    for entry in catalogue:
+        key = entry.key()
+        text = p.narrative.get(key, "")
+        placed.setdefault(entry.m11[0], []).append(
+            NarrativeView(key, f"narrative.{key}", entry.title, text)
+        )
+    for key, text in p.narrative.items():
+        if key not in catalogue:
+            title = key.replace("_", " ").capitalize()
+            placed.setdefault("12", []).append(NarrativeView(key, f"narrative.{key}", title, text))
+    return {m11: tuple(views) for m11, views in placed.items()}
+
+
+def _checklists(p: Protocol) -> tuple[ChecklistView, ...]:
+    filled = [e for e in narrative_sections() if p.narrative.get(e.key(), "").strip()]
+    items: dict[str, dict[str, tuple[str, ...]]] = {"spirit2013": {}, "spirit2025": {},
+                                                     "respct2025": {}}
+    for entry in filled:
+        heading = (f"narrative.{entry.key()}",)
+        for checklist_id, numbers in (("spirit2013", entry.spirit2013),
+                                      ("spirit2025", entry.spirit2025),
+                                      ("respct2025", tuple(str(n) for n in entry.respct))):
+            for number in numbers:
+                target = items[checklist_id]
+                target[number] = target.get(number, ()) + heading
+    return tuple(ChecklistView(c, rows_for(p, c, items.get(c.id, {}))) for c in load_checklists())
+
+
+def build_view(
+    protocol: Protocol, report: Mapping[str, Any] | None, *, today: dt.date | None = None
+) -> ProtocolView:
+    """Derive the print view of ``protocol`` with its check ``report`` (JSON shape, or None)."""
+    ordered = sorted(protocol.sessions, key=lambda s: (s.day, s.id))
+    sessions = tuple(_session_view(i + 1, s, protocol) for i, s in enumerate(ordered))
+    assessments, soa = _soa(sessions)
+    settings = tuple(
+        SettingView(s, tuple((no, name, getattr(s, attr)) for no, name, attr in RESPCT_SETTING_ITEMS))
+        for s in protocol.settings
+    )
+    kinds = [s.kind for s in protocol.sessions]
+    return ProtocolView(
+        fingerprint=fingerprint(protocol),
+        exported=(today or dt.datetime.now(dt.UTC).date()).isoformat(),
+        app_version=__version__,
+        sessions=sessions,
+        soa=soa,
+        assessments=assessments,
+        settings=settings,
+        roles=tuple((r, qualification_text(r)) for r in protocol.roles),
+        arm_doses=_arm_doses(protocol),
+        compliance=compliance_view(protocol, report),
+        checklists=_checklists(protocol),
+        narrative=_narrative(protocol),
+        counts={kind: kinds.count(kind) for kind in dict.fromkeys(kinds)},
+    )
