@@ -13,7 +13,7 @@ from papdesigner.cli.common import EXIT_FINDINGS, EXIT_OK, CliError, load_or_fai
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-    from papdesigner.diff import AmendmentRecord
+    from papdesigner.diff import AmendmentRecord, Summary
     from papdesigner.model.protocol import Protocol
 
 
@@ -41,7 +41,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="the library file for lib:REF (default: the user's library)",
     )
     parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format (default text)"
+        "--format",
+        choices=("text", "json", "pdf"),
+        default="text",
+        help="output format (default text); pdf is the summary-of-changes document for an "
+        "ethics board and needs -o",
     )
     parser.add_argument("-o", "--output", metavar="OUT", help="write to this file, not stdout")
     parser.add_argument(
@@ -66,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
     from papdesigner.diff import build_summary, diff_protocols, summary_to_json, summary_to_text
     from papdesigner.diff.compliance import check_delta
 
+    if args.format == "pdf" and not args.output:
+        raise CliError("--format pdf needs -o OUT (a PDF is not written to the terminal)")
     a, _ = _load_side(args.a, args.library)
     b, saved_record = _load_side(args.b, args.library)
     record = _load_record(args.amendment) if args.amendment else saved_record
@@ -74,6 +80,9 @@ def run(args: argparse.Namespace) -> int:
     summary = build_summary(
         diff, source_a=args.a, source_b=args.b, record=record, compliance=compliance
     )
+    if args.format == "pdf":
+        _write_pdf(summary, args.output)
+        return EXIT_FINDINGS if args.exit_code and diff else EXIT_OK
     if args.format == "json":
         text = json.dumps(summary_to_json(summary), indent=2, ensure_ascii=False) + "\n"
     else:
@@ -136,6 +145,15 @@ def _load_record(name: str) -> AmendmentRecord:
         return AmendmentRecord.model_validate_json(raw)
     except ValidationError as exc:
         raise CliError(f"{name} at {_first(exc)}") from None
+
+
+def _write_pdf(summary: Summary, output: str) -> None:
+    from papdesigner.diff.pdf import write_summary_pdf
+
+    try:
+        write_summary_pdf(summary, output)
+    except OSError as exc:
+        raise CliError(f"{output}: cannot write ({exc.strerror or exc})") from None
 
 
 def _write(text: str, output: str | None) -> None:
