@@ -18,7 +18,8 @@ from papdesigner.paths import resource
 from papdesigner.rules.loader import Catalogue, load_catalogue, ruleset_files
 
 _lock = threading.Lock()
-_cache: dict[tuple[Path, ...], tuple[tuple[tuple[str, int, int], ...], Catalogue]] = {}
+_Signature = tuple[tuple[str, int, int], ...]
+_cache: dict[tuple[tuple[Path, str], ...], tuple[_Signature, Catalogue]] = {}
 
 
 def shipped_rules_dir() -> Path:
@@ -37,7 +38,7 @@ def _sources(extra_dirs: tuple[Path, ...]) -> list[tuple[Path, str]]:
     return sources
 
 
-def _signature(sources: list[tuple[Path, str]]) -> tuple[tuple[str, int, int], ...]:
+def _signature(sources: list[tuple[Path, str]]) -> _Signature:
     marks = []
     for directory, _origin in sources:
         for path in ruleset_files(directory):
@@ -52,13 +53,14 @@ def _signature(sources: list[tuple[Path, str]]) -> tuple[tuple[str, int, int], .
 def default_catalogue(extra_dirs: tuple[Path, ...] = ()) -> Catalogue:
     """Return the shipped + user (+ extra) rule sets, reloading only when a file changed."""
     sources = _sources(extra_dirs)
+    key = tuple(sources)
     signature = _signature(sources)
     with _lock:
-        cached = _cache.get(extra_dirs)
+        cached = _cache.get(key)
         if cached is not None and cached[0] == signature:
             return cached[1]
         catalogue = load_catalogue(sources)
-        _cache[extra_dirs] = (signature, catalogue)
+        _cache[key] = (signature, catalogue)
         return catalogue
 
 

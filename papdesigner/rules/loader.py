@@ -130,11 +130,16 @@ def _build(
             lines.append(doc.line_of(("rules", index)))
         else:
             problems.append(problem)
+    empty = isinstance(raw_rules, list) and not raw_rules
+    if empty:
+        problems.append(LoadProblem(name, doc.line_of(("rules",)), None, "rules: no rules"))
     header = {**data, "rules": good_rules} if isinstance(raw_rules, list) else data
     try:
         spec = RuleSetSpec.model_validate(header)
     except ValidationError as exc:
         problems.extend(_validation_problems(exc, (), doc, name, None))
+        return None, problems
+    if empty:
         return None, problems
     expected = f"{spec.id.lower()}.yaml"
     if path.name != expected:

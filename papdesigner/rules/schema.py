@@ -112,7 +112,9 @@ class RuleSetSpec(_Spec):
     source: Source
     applies_when: Expression
     applies_description: Text
-    rules: list[RuleSpec] = Field(min_length=1)
+    rules: list[RuleSpec] = Field(
+        description="At least one in the file; rules that fail to load are left out"
+    )
 
     @field_validator("version", mode="before")
     @classmethod
