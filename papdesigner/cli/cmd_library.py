@@ -129,6 +129,8 @@ def _to_json(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, list | tuple):
         return [_to_json(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _to_json(item) for key, item in value.items()}
     return value
 
 

@@ -177,11 +177,20 @@ def _prepare_for_writing(path: Path, conn: sqlite3.Connection, busy_timeout_s: f
         conn.execute("PRAGMA journal_mode = WAL")
     if schema.read_header(conn)[1] == schema.target_version():
         return
-    with write_transaction(conn, path, busy_timeout_s):
-        # Re-read under the write lock: another process may have just upgraded it.
-        current = schema.read_header(conn)[1]
-        if current < schema.target_version():
-            schema.apply_migrations(Database(conn, execute_plugins=False), current)
+    current = schema.read_header(conn)[1]
+    try:
+        with write_transaction(conn, path, busy_timeout_s):
+            # Re-read under the write lock: another process may have just upgraded it.
+            current = schema.read_header(conn)[1]
+            if current < schema.target_version():
+                schema.apply_migrations(Database(conn, execute_plugins=False), current)
+    except LibraryError:
+        raise
+    except Exception as exc:
+        raise LibraryError(
+            f"{path}: upgrading the library from schema {current} to "
+            f"{schema.target_version()} failed ({exc}); the library was left unchanged"
+        ) from exc
 
 
 @contextmanager

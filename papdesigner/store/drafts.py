@@ -99,21 +99,26 @@ def write_draft(
     encoded: codec.EncodedDocument,
     now: dt.datetime,
 ) -> None:
-    """Insert or replace the session's draft for ``key``; call inside a write transaction."""
-    db.table("drafts").upsert(
-        {
-            "session_id": session_id,
-            "key": key,
-            "protocol_id": str(draft.protocol.id),
-            "base_version_id": draft.base_version_id,
-            "title": draft.protocol.metadata.title,
-            "saved_at": format_time(now),
-            "size": len(encoded.data),
-            "content_sha256": encoded.content_sha256,
-            "document": encoded.compressed,
-        },
-        pk=("session_id", "key"),
-    )
+    """Insert or replace the session's draft for ``key``; call inside a write transaction.
+
+    Plain SQL on purpose: sqlite-utils' ``upsert`` probes the SQLite version by
+    creating a scratch table, and when that probe fails (a full disk) it falls back
+    to ``INSERT OR IGNORE``, which silently drops the row.
+    """
+    row = {
+        "session_id": session_id,
+        "key": key,
+        "protocol_id": str(draft.protocol.id),
+        "base_version_id": draft.base_version_id,
+        "title": draft.protocol.metadata.title,
+        "saved_at": format_time(now),
+        "size": len(encoded.data),
+        "content_sha256": encoded.content_sha256,
+        "document": encoded.compressed,
+    }
+    columns = ", ".join(row)
+    marks = ", ".join(f":{name}" for name in row)
+    db.execute(f"INSERT OR REPLACE INTO drafts ({columns}) VALUES ({marks})", row)
 
 
 def delete_draft(conn: sqlite3.Connection, session_id: str, key: str) -> int:

@@ -509,8 +509,8 @@ class Library:
                 else:
                     self.flush_autosave(force=True)
             if not self.readonly:
-                with self._reading() as conn:
-                    conn.execute("PRAGMA optimize")
+                with suppress(LibraryError), self._reading() as conn:
+                    conn.execute("PRAGMA optimize")  # best effort: keeps query plans good
         finally:
             if self._lock is not None:
                 self._lock.release()

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
+import unicodedata
 from typing import Any
 
 from papdesigner.model.vocab import CONDITIONS, CONTEXTS, SUBSTANCES
@@ -68,10 +69,12 @@ def filter_sql(filters: Filters) -> tuple[str, list[Any]]:
 def fts_query(text: str) -> str | None:
     """Return a safe FTS5 query: every word of ``text`` as a quoted prefix, all required.
 
-    Words without a letter or digit are dropped; None when nothing is left.
+    Control characters separate words (a NUL would end the FTS5 string early);
+    words without a letter or digit are dropped; None when nothing is left.
     """
+    cleaned = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in text)
     phrases = []
-    for word in text.split()[:MAX_QUERY_WORDS]:
+    for word in cleaned.split()[:MAX_QUERY_WORDS]:
         if any(ch.isalnum() for ch in word):
             phrases.append('"' + word.replace('"', '""') + '"*')
     return " ".join(phrases) or None
