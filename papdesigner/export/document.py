@@ -188,7 +188,7 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
         width = PAGE_SIZE[0] - 2 * MARGIN_X
         y = PAGE_SIZE[1] - MARGIN_TOP + 10
         canvas.setFillColor(MUTED)
-        left = _fit_text(self.facts.header_left, SANS_BOLD, 7.5, width * 0.5)
+        left = _fit_text(self.facts.header_left, SANS_BOLD, 7.5, width * 0.68)
         canvas.setFont(SANS_BOLD, 7.5)
         canvas.drawString(MARGIN_X, y, left)
         room = width - stringWidth(left, SANS_BOLD, 7.5) - 20

@@ -75,8 +75,12 @@ def _fit(drawing: Drawing) -> Drawing:
 # --- timeline ---------------------------------------------------------------------------------
 
 
+DOSE_BAND = 11.0
+ROW = 13.0
+
+
 def _lane_height(tl: Timeline) -> float:
-    return 26.0 + tl.max_stack * 16.0
+    return DOSE_BAND + 16.0 + tl.max_stack * ROW
 
 
 def _legend(tl: Timeline, width: float, y: float) -> Group:
@@ -105,8 +109,7 @@ def _axis(tl: Timeline, x0: float, plot: float, y: float) -> Group:
             group.add(String(x, y - 9, text, fontName=SANS, fontSize=TICK_FONT,
                              fillColor=MUTED, textAnchor="middle"))
             last = x
-    group.add(String(x0 + plot, y - 18, "study day (spacing compressed)", fontName=SANS,
-                     fontSize=6, fillColor=MUTED, textAnchor="end"))
+    group.add(String(3, y - 9, "Study day", fontName=SANS_BOLD, fontSize=6.5, fillColor=MUTED))
     return group
 
 
@@ -131,15 +134,16 @@ def timeline_drawing(protocol: Protocol, width: float) -> Drawing:
     for m in tl.markers:
         style = KIND_STYLES.get(m.kind, KIND_STYLES["other"])
         x = x0 + m.x * plot
-        y = top - m.lane * lane_h - 9 - m.stack * 16
+        lane_top = top - m.lane * lane_h
+        y = lane_top - DOSE_BAND - 8 - m.stack * ROW
         if m.window_days:
             d.add(Line(x - 3, y, x + 3, y, strokeColor=MUTED, strokeWidth=0.6))
         d.add(marker_shape(style.shape, x, y, MARKER, style.colour))
-        label = " / ".join(dose.text for dose in m.doses)
+        label = " / ".join(dose.short for dose in m.doses)
         if label:
-            for k, line in enumerate(_lines(label, SANS, 5.5, 70, 2)):
-                d.add(String(x, y - 10.5 - k * 6.5, line, fontName=SANS, fontSize=5.5,
-                             fillColor=colors.HexColor(style.colour), textAnchor="middle"))
+            text = _lines(label, SANS_BOLD, 6, 90, 1)[0]
+            d.add(String(x, lane_top - 8, text, fontName=SANS_BOLD, fontSize=6,
+                         fillColor=colors.HexColor(style.colour), textAnchor="middle"))
     d.add(_axis(tl, x0, plot, axis_h - 6))
     if tl.empty:
         d.add(String(width / 2, height / 2, "No sessions planned", fontName=SANS, fontSize=8,
@@ -167,7 +171,7 @@ def _row_lines(schema: Schema, width: float) -> list[list[list[str]]]:
         extra = [arm.role] if arm.role else []
         if arm.planned is not None:
             extra.append(f"n = {arm.planned}")
-        cells = [head + _lines(", ".join(extra), SANS, 6.8, width - 8, 1)] if extra else [head]
+        cells = [head + _lines(", ".join(extra), SANS, 6.8, width - 8, 2)] if extra else [head]
         for cell in arm.cells:
             lines: list[str] = []
             for text in cell:

@@ -50,7 +50,8 @@ class PageBook:
     def define_forms(self, canvas: Any) -> None:
         """Define every page-number form on the canvas (called just before saving)."""
         for name, (key, align, size, font) in self.forms.items():
-            canvas.beginForm(name)
+            # The bounding box must hold text drawn left of the origin (right-aligned).
+            canvas.beginForm(name, lowerx=-200, lowery=-20, upperx=200, uppery=40)
             canvas.setFont(font, size)
             text = self.page_text(key)
             if align == "right":

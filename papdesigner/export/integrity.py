@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -80,12 +81,26 @@ def _used_xobjects(content: bytes, resources: Any) -> Iterator[tuple[bytes, Any]
             yield name, _resolve(ref)
 
 
+def _plain(obj: Any, depth: int = 0) -> Any:
+    """A file-layout-independent value: references resolved, pages named, numbers rounded."""
+    obj = _resolve(obj)
+    if depth > 6:
+        return "..."
+    if isinstance(obj, dict):
+        if obj.get("/Type") == "/Page":
+            return "<page>"
+        return {str(k): _plain(v, depth + 1) for k, v in sorted(obj.items()) if k != "/Parent"}
+    if isinstance(obj, list | tuple):
+        return [_plain(v, depth + 1) for v in obj]
+    if isinstance(obj, float | int) and not isinstance(obj, bool):
+        return round(float(obj), 1)
+    return str(obj)
+
+
 def _annotation_text(annot: Any) -> bytes:
     a = _resolve(annot)
-    rect = [round(float(v), 1) for v in a.get("/Rect", [])]
-    action = _resolve(a.get("/A")) or {}
-    parts = [a.get("/Subtype"), rect, a.get("/Dest"), action.get("/URI"), action.get("/D"), a.get("/Contents")]
-    return repr(parts).encode("utf-8", "replace")
+    keys = ("/Subtype", "/Rect", "/Dest", "/A", "/Contents", "/AP")
+    return repr([_plain(a.get(k)) for k in keys]).encode("utf-8", "replace")
 
 
 def _page_digest(page: Any, cache: dict[int, bytes]) -> str:
@@ -105,13 +120,17 @@ def _page_digest(page: Any, cache: dict[int, bytes]) -> str:
 def open_pdf(data: bytes) -> Any:
     """Open PDF bytes with pypdf, raising :class:`PdfReadProblem` with a reason."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
+    if b"%PDF-" not in data[:1024]:
+        msg = "not a PDF (no %PDF header)"
+        raise PdfReadProblem(msg)
+    # pypdf logs repairs of damaged files as warnings; the verdict says what matters.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         _ = len(reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        msg = f"not a readable PDF ({exc})"
+    except Exception as exc:  # pypdf raises many types for damaged files
+        msg = f"not a readable PDF ({type(exc).__name__}: {exc})"
         raise PdfReadProblem(msg) from None
     return reader
 

@@ -104,9 +104,8 @@ class Layout:
         para = HeadingParagraph(
             escaped, self.styles[f"h{h.level}"], self.book, h.key, text, h.level - 1
         )
-        if h.level == 1:
-            return [CondPageBreak(6 * cm), para]
-        return [CondPageBreak(3 * cm), para]
+        # Room for the heading and a few lines below it, so a heading never ends a page.
+        return [CondPageBreak((5 if h.level == 1 else 3) * cm), para]
 
     def figure(self, block: Figure) -> list[Flowable]:
         maker = self.figures.get(block.name)
@@ -131,9 +130,12 @@ class Layout:
         if cell.kind == "pageref":
             target = self.doc.first_addressed(cell.keys) if cell.ok else None
             if target is None:
-                return Paragraph("not addressed", styles["cellmuted"])
+                return Paragraph("—", styles["cellright"])
             return PageRef(self.book, target.key)
-        return Paragraph(cell.markup, styles["cellhead" if cell.header else "cell"])
+        if cell.header:
+            return Paragraph(cell.markup, styles["cellhead"])
+        style = {"center": "cellcenter", "right": "cellright"}.get(cell.align, "cell")
+        return Paragraph(cell.markup, styles[style])
 
     def _number(self, key: str) -> str:
         if key == "title_page":

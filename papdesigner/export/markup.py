@@ -98,6 +98,7 @@ class Cell:
     ok: bool = True
     header: bool = False
     span: int = 1
+    align: str = "left"
 
 
 @dataclass
@@ -298,7 +299,9 @@ class _Parser:
         if key in self.headings:
             msg = f"heading key {key!r} is used twice"
             raise TemplateProblem(msg)
-        if level == 1 and el.get("appendix") == "yes":
+        if el.get("numbered") == "no":
+            number = ""
+        elif level == 1 and el.get("appendix") == "yes":
             self.appendix += 1
             number = f"Appendix {chr(ord('A') + self.appendix - 1)}"
             self.counters = [0, 0, 0]
@@ -308,8 +311,6 @@ class _Parser:
             number = ".".join(str(n) for n in self.counters[:level])
             if self.appendix:
                 number = chr(ord("A") + self.appendix - 1) + "." + number.split(".", 1)[-1]
-        if el.get("numbered") == "no":
-            number = ""
         h = Heading(level, key, shorten("".join(el.itertext())), number, el.get("toc") != "no")
         self.headings[key] = h
         self.open = [o for o in self.open if o.level < level] + [h]
@@ -367,7 +368,7 @@ def _cell(el: ET.Element) -> Cell:
         ref = children[0]
         keys = tuple((ref.get("keys") or "").split())
         return Cell(ref.tag, keys=keys, ok=ref.get("ok", "1") == "1", header=header, span=span)
-    return Cell("text", inline(el), header=header, span=span)
+    return Cell("text", inline(el), header=header, span=span, align=el.get("align", "left"))
 
 
 def _table(el: ET.Element) -> TableBlock:

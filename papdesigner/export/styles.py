@@ -62,7 +62,7 @@ def stylesheet() -> dict[str, ParagraphStyle]:
         styles[f"h{level}"] = derive(
             f"h{level}", fontName=SANS_BOLD, fontSize=size, leading=size * 1.25,
             textColor=ACCENT if level < 3 else INK, spaceBefore=14 if level == 1 else 9,
-            spaceAfter=5, keepWithNext=1,
+            spaceAfter=5,
         )
     styles["toc1"] = derive("toc1", fontName=SANS_BOLD, fontSize=9.5, leading=12, spaceAfter=0)
     styles["toc2"] = derive("toc2", fontSize=9, leading=11.5, spaceAfter=0, leftIndent=10)

@@ -59,7 +59,11 @@ def verify_pdf(pdf: str | os.PathLike[str], protocol: Protocol | None = None) ->
     pages = len(reader.pages)
     if not _HEX64.match(recorded_fp) or not _HEX64.match(recorded_digest):
         return Verification(False, "no papdesigner verification data in this PDF", pages)
-    digests = compute_digests(reader, recorded_fp)
+    try:
+        digests = compute_digests(reader, recorded_fp)
+    except Exception as exc:  # a damaged stream or object: pypdf raises many types
+        reason = f"PDF is damaged or was altered: its pages cannot be read ({type(exc).__name__})"
+        return Verification(False, reason, pages, recorded_fp)
     if digests.document != recorded_digest:
         reason = _altered_pages(metadata_value(reader, KEY_PAGES), digests.pages)
         return Verification(False, f"PDF was altered after export: {reason}", pages, recorded_fp)

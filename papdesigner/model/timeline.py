@@ -9,7 +9,7 @@ Timeline layout
       has no arms); a session appears in every lane of an arm it applies to;
     * **x** positions are fractions of the plot width (0..1). The day axis is
       compressed: the distance between two consecutive session days grows with the
-      logarithm of the gap (``1 + log2(gap)`` units), so a 180-day follow-up does
+      logarithm of the gap (``2 + log2(gap)`` units), so a 180-day follow-up does
       not squash the treatment weeks; every session day is a tick, so the reader
       always sees the real day numbers. There is no study day 0, so day -1 to
       day 1 counts as a gap of one day;
@@ -63,10 +63,15 @@ KIND_STYLES: dict[str, KindStyle] = {
 
 @dataclass(frozen=True)
 class DoseLabel:
-    """The dose one arm receives in one dosing session, e.g. ``"25 mg + 12.5 mg at 1.5 h"``."""
+    """The dose one arm receives in one dosing session.
+
+    ``text`` is complete (``"25 mg +12.5 mg at 1.5 h (optional)"``); ``short`` fits
+    beside a marker (``"25 mg +12.5"``).
+    """
 
     arm_id: str | None
     text: str
+    short: str
 
 
 @dataclass(frozen=True)
@@ -144,6 +149,15 @@ def dose_text(administrations: list[Administration], protocol: Protocol) -> str:
     return " ".join(parts) if parts else "no dose"
 
 
+def dose_short(administrations: list[Administration]) -> str:
+    """A compact dose label: the first dose with its unit, then ``+dose`` per later dose."""
+    ordered = sorted(administrations, key=lambda a: (a.at_hours, a.supplemental))
+    if not ordered:
+        return "no dose"
+    first, *later = ordered
+    return " ".join([format_dose(first.dose, first.unit), *(f"+{format_number(a.dose)}" for a in later)])
+
+
 def lanes_of(protocol: Protocol) -> tuple[Lane, ...]:
     """Return one lane per arm, or a single lane for every participant."""
     if not protocol.arms:
@@ -159,7 +173,7 @@ def day_positions(days: list[int]) -> dict[int, float]:
     units = [0.0]
     for before, after in itertools.pairwise(distinct):
         gap = after - before - (1 if before < 0 < after else 0)
-        units.append(units[-1] + 1 + math.log2(max(gap, 1)))
+        units.append(units[-1] + 2 + math.log2(max(gap, 1)))
     return {day: unit / units[-1] for day, unit in zip(distinct, units, strict=True)}
 
 
@@ -174,13 +188,15 @@ def _doses(session: Session, lane: Lane, protocol: Protocol) -> tuple[DoseLabel,
         a for a in session.dosing.administrations if lane.arm_id is None or a.arm_id == lane.arm_id
     ]
     if lane.arm_id is not None:
-        return (DoseLabel(lane.arm_id, dose_text(admins, protocol)),)
+        return (DoseLabel(lane.arm_id, dose_text(admins, protocol), dose_short(admins)),)
     by_arm: dict[str, list[Administration]] = {}
     for admin in admins:
         by_arm.setdefault(admin.arm_id, []).append(admin)
     if not by_arm:
-        return (DoseLabel(None, "no dose"),)
-    return tuple(DoseLabel(arm, dose_text(group, protocol)) for arm, group in by_arm.items())
+        return (DoseLabel(None, "no dose", "no dose"),)
+    return tuple(
+        DoseLabel(arm, dose_text(group, protocol), dose_short(group)) for arm, group in by_arm.items()
+    )
 
 
 def build_timeline(protocol: Protocol, *, min_separation: float = 0.025) -> Timeline:
