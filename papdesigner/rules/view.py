@@ -16,13 +16,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 
 from papdesigner.model.jsonpath import PathPart, format_path
 from papdesigner.model.protocol import Protocol
-from papdesigner.model.vocab import DEGREE_RANK, SESSION_KINDS
+from papdesigner.model.vocab import DEGREE_RANK, SESSION_KINDS, RoleKind
 from papdesigner.paths import resource
 
 Data = dict[str, Any]
@@ -159,10 +159,20 @@ def _resolve_session(s: Data, index: int, joins: _Joins) -> None:
     s["monitor_count"] = sum(x["count"] for x in present)
     kinds = [x["role"]["kind"] for x in present if x["role"] is not None]
     s["role_kinds"] = sorted(set(kinds))
+    s["monitor_count_by_kind"] = _count_by_kind(present)
     s["has_lead"] = "lead_therapist" in kinds
     s["role_ids"] = sorted({x["role_id"] for x in s["staff"]})
     s["monitor_role_ids"] = sorted({x["role_id"] for x in present})
     _resolve_dosing(s, base, joins.products)
+
+
+def _count_by_kind(present: list[Data]) -> dict[str, int]:
+    """People present throughout per role kind (every kind a key), e.g. facilitators for a ratio."""
+    counts = dict.fromkeys(get_args(RoleKind), 0)
+    for x in present:
+        if x["role"] is not None:
+            counts[x["role"]["kind"]] += x["count"]
+    return counts
 
 
 def _dose_mg(admin: Data) -> float | None:
