@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from papdesigner.diff.changes import ProtocolDiff
+from papdesigner.model.protocol import Protocol
 from papdesigner.paths import resource
 
 OTHER_REASON = "C17649"
@@ -207,3 +208,22 @@ def notes_for(diff: ProtocolDiff, record: AmendmentRecord | None = None) -> list
         else:
             notes.append(ChangeNote(change=change.key, sections=[section]))
     return notes
+
+
+def amendment_required(base: Protocol | None) -> bool:
+    """Return whether saving over ``base`` (the last saved version) makes an amendment.
+
+    Every change to a protocol after its ethics approval is an amendment, so a new version of
+    a protocol whose last saved version is approved needs an amendment record.
+    """
+    return base is not None and base.regulatory.ethics.approved
+
+
+def next_amendment_number(previous: list[Any]) -> str:
+    """Suggest the next amendment number from the records saved with earlier versions."""
+    numbers = []
+    for payload in previous:
+        if isinstance(payload, dict) and str(payload.get("number", "")).isdigit():
+            numbers.append(int(payload["number"]))
+    count = sum(1 for p in previous if p is not None)
+    return str(max([count, *numbers]) + 1)
