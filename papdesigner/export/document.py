@@ -137,6 +137,7 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
             target, pagesize=PAGE_SIZE, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
             topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=facts.title,
             author=facts.author, subject=facts.subject, creator=facts.creator,
+            initialFontName=SANS, initialFontSize=9.5,
         )
         self.facts, self.book, self.on_flowable = facts, book, on_flowable
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",

@@ -121,7 +121,7 @@ def timeline_drawing(protocol: Protocol, width: float) -> Drawing:
     lane_h = _lane_height(tl)
     axis_h, legend_h = 26.0, 16.0
     height = axis_h + lane_h * len(tl.lanes) + legend_h
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=SANS, initialFontSize=7)
     top = height - legend_h
     d.add(_legend(tl, width, top + 4))
     for i, lane in enumerate(tl.lanes):
@@ -191,7 +191,7 @@ def schema_drawing(protocol: Protocol, width: float) -> Drawing:
     heights = [max(len(c) for c in row) * 8.5 + 8 for row in rows] or [20.0]
     header_h = 24.0
     height = header_h + sum(h + gap for h in heights)
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=SANS, initialFontSize=7)
     headers = ["Arm"] + [f"{p.label}|Day {p.first_day} to {p.last_day}" if p.first_day != p.last_day
                          else f"{p.label}|Day {p.first_day}" for p in schema.periods]
     for c, text in enumerate(headers):

@@ -19,6 +19,7 @@ from reportlab.platypus import (
 )
 
 from papdesigner.export.flowables import HeadingParagraph, Mark, PageBook, PageRef
+from papdesigner.export.fonts import SANS
 from papdesigner.export.markup import (
     Anchor,
     Block,
@@ -124,7 +125,7 @@ class Layout:
     def cell(self, cell: Cell) -> Flowable | str:
         styles = self.styles
         if cell.kind == "secref":
-            numbers = [self._number(k) for k in cell.keys]
+            numbers = [self._number(k) for k in cell.keys if k in self.doc.addressed]
             text = ", ".join(n for n in numbers if n) or "—"
             return Paragraph(text, styles["cell"])
         if cell.kind == "pageref":
@@ -164,6 +165,7 @@ class Layout:
 
 def _table_style(block: TableBlock) -> list[tuple[Any, ...]]:
     style: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
@@ -205,6 +207,7 @@ def toc_table(layout: Layout) -> list[Flowable]:
         return []
     table = Table(rows, colWidths=column_widths(["2.6cm", "*", "1.2cm"], 3), hAlign="LEFT")
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),

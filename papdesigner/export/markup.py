@@ -324,7 +324,7 @@ class _Parser:
         for el in root:
             self.element(el)
 
-    def element(self, el: ET.Element) -> None:  # noqa: C901, PLR0912 - one branch per block tag
+    def element(self, el: ET.Element) -> None:  # noqa: PLR0912 - one branch per block tag
         tag = el.tag
         if tag in ("h1", "h2", "h3"):
             self.heading(el)

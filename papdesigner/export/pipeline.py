@@ -37,8 +37,12 @@ def page_facts(protocol: Protocol, view: ProtocolView) -> PageFacts:
     m = protocol.metadata
     number = m.protocol_number or "no protocol number"
     date = f" ({m.version_date.isoformat()})" if m.version_date else ""
-    keywords = [*m.keywords, *(s for s in protocol.substances()), protocol.indication.condition,
-                "clinical trial protocol", "papdesigner"]
+    from papdesigner.model.vocab import label
+
+    keywords = dict.fromkeys(
+        [*m.keywords, *protocol.substances(), label(protocol.indication.condition),
+         "clinical trial protocol", "papdesigner"]
+    )
     draft = " (DRAFT)" if view.draft else ""
     return PageFacts(
         header_left=f"Protocol {number} · Version {m.version}{date}{draft}",

@@ -32,7 +32,7 @@ def stylesheet() -> dict[str, ParagraphStyle]:
     """Return the named paragraph styles (built once per process)."""
     base = ParagraphStyle(
         "body", fontName=SANS, fontSize=9.5, leading=13, textColor=INK, spaceAfter=5,
-        splitLongWords=1, allowWidows=0, allowOrphans=0,
+        splitLongWords=1, allowWidows=0, allowOrphans=0, bulletFontName=SANS,
     )
 
     def derive(name: str, **kw: object) -> ParagraphStyle:

@@ -1,0 +1,52 @@
+"""Fixtures: protocols exported once per test session and read back with pypdf."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdf
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from protocols import REPORT_WITH_ERROR, hostile_protocol, rich_protocol  # noqa: E402
+
+from papdesigner.export import ExportResult, export_pdf  # noqa: E402
+from papdesigner.model.protocol import Protocol  # noqa: E402
+
+
+@dataclass
+class Exported:
+    """A protocol, its exported PDF and the PDF read back."""
+
+    protocol: Protocol
+    result: ExportResult
+    reader: pypdf.PdfReader
+
+    @property
+    def texts(self) -> list[str]:
+        """Extracted text of every page."""
+        if not hasattr(self, "_texts"):
+            self._texts = [page.extract_text() or "" for page in self.reader.pages]
+        return self._texts
+
+
+def export_and_read(protocol: Protocol, path: Path, report: object = None) -> Exported:
+    """Export ``protocol`` to ``path`` and open the result."""
+    result = export_pdf(protocol, path, report=report)
+    return Exported(protocol, result, pypdf.PdfReader(path))
+
+
+@pytest.fixture(scope="session")
+def rich(tmp_path_factory: pytest.TempPathFactory) -> Exported:
+    """The rich two-arm protocol, checked by the real rule engine."""
+    return export_and_read(rich_protocol(), tmp_path_factory.mktemp("rich") / "rich.pdf")
+
+
+@pytest.fixture(scope="session")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Exported:
+    """The hostile protocol, with a report whose message holds markup."""
+    path = tmp_path_factory.mktemp("hostile") / "hostile.pdf"
+    return export_and_read(hostile_protocol(), path, REPORT_WITH_ERROR)

@@ -1,0 +1,140 @@
+"""The exported document read back with pypdf: order, outline, TOC and checklist page references."""
+
+from __future__ import annotations
+
+import re
+
+import pypdf
+from conftest import Exported
+
+M11_ORDER = [
+    "Protocol summary",
+    "Introduction",
+    "Trial objectives and associated estimands",
+    "Trial design",
+    "Trial population",
+    "Trial intervention and concomitant therapy",
+    "Participant discontinuation",
+    "Trial assessments and procedures",
+    "Adverse events, serious adverse events",
+    "Statistical considerations",
+    "Trial oversight and other general considerations",
+    "Appendix: supporting details",
+    "Appendix: glossary",
+    "Appendix: references",
+    "Compliance report",
+    "SPIRIT 2013 checklist",
+    "SPIRIT 2025 checklist",
+    "ReSPCT 2025 checklist",
+    "Signature page",
+]
+
+
+def _outline(reader: pypdf.PdfReader) -> list[tuple[int, str, int]]:
+    """(level, title, 1-based page) of every bookmark, depth first."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list[object], level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                found.append((level, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def _heading_pages(exported: Exported) -> dict[str, int]:
+    """Bookmarked heading number ("5.2", "Appendix B") -> page."""
+    pages = {}
+    for _, title, page in _outline(exported.reader):
+        number = title.split("  ", 1)[0]
+        pages[number] = page
+    return pages
+
+
+def test_top_level_sections_in_ich_m11_order(rich: Exported) -> None:
+    top = [title for level, title, _ in _outline(rich.reader) if level == 0]
+    assert top[0] == "Table of contents"
+    positions = [next(i for i, t in enumerate(top) if name in t) for name in M11_ORDER]
+    assert positions == sorted(positions)
+    assert [t.split("  ")[0] for t in top[1:15]] == [str(n) for n in range(1, 15)]
+    assert [t.split("  ")[0] for t in top[15:]] == [f"Appendix {c}" for c in "ABCDE"]
+
+
+def test_every_bookmark_points_at_a_page_showing_its_heading(rich: Exported) -> None:
+    for _, title, page in _outline(rich.reader):
+        number, _, name = title.partition("  ")
+        text = " ".join(rich.texts[page - 1].split())
+        assert (name or number)[:40] in text, (title, page)
+
+
+def test_toc_page_numbers_are_the_real_pages(rich: Exported) -> None:
+    headings = _heading_pages(rich)
+    toc_pages = [i for i, t in enumerate(rich.texts) if "Table of contents" in t and i < 4]
+    entries = []
+    for index in toc_pages:
+        lines = [line.strip() for line in rich.texts[index].splitlines() if line.strip()]
+        lines = lines[lines.index("Table of contents") + 1 :] if "Table of contents" in lines else lines
+        for a, b, c in zip(lines, lines[1:], lines[2:], strict=False):
+            if re.fullmatch(r"\d+(\.\d+)?|Appendix [A-E]|[A-E]\.\d+", a) and c.isdigit():
+                entries.append((a, b, int(c)))
+    assert len(entries) > 40
+    for number, title, page in entries:
+        assert headings[number] == page, (number, title, page)
+
+
+def test_checklist_page_references_point_at_the_addressed_section(rich: Exported) -> None:
+    headings = _heading_pages(rich)
+    start = headings["Appendix B"]
+    checked = 0
+    for index in range(start - 1, headings["Appendix E"] - 1):
+        text = re.sub(r",\s*\n", ", ", rich.texts[index])
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        for section, page in zip(lines, lines[1:], strict=False):
+            match = re.fullmatch(r"(\d+\.\d+(?:\.\d+)*|Title page)(,.*)?", section)
+            if match and page.isdigit() and match.group(1) != page:
+                first = match.group(1)
+                expected = 1 if first == "Title page" else headings[first]
+                assert int(page) == expected, (section, page)
+                checked += 1
+    assert checked >= 60
+
+
+def test_metadata_and_fingerprint(rich: Exported) -> None:
+    meta = rich.reader.metadata
+    protocol = rich.protocol
+    assert meta["/Title"] == protocol.metadata.title
+    assert meta["/Author"] == "Dr Zoë Ñúñez"
+    assert "PAP-2026-017" in meta["/Subject"] and "version 2.1" in meta["/Subject"]
+    assert "psilocybin" in meta["/Keywords"]
+    assert meta["/PapdesignerFingerprint"] == rich.result.fingerprint
+    assert rich.result.fingerprint in rich.texts[0].replace("\n", "")
+    assert len(meta["/PapdesignerPageDigests"].split()) == len(rich.reader.pages)
+
+
+def test_header_and_page_n_of_m_on_every_page(rich: Exported) -> None:
+    total = len(rich.reader.pages)
+    for number, text in enumerate(rich.texts, start=1):
+        flat = " ".join(text.split())
+        assert f"Page {number} of {total}" in flat
+        if number > 1:
+            assert "Protocol PAP-2026-017 · Version 2.1" in flat
+
+
+def test_unicode_fonts_are_embedded(rich: Exported) -> None:
+    fonts = set()
+    for page in rich.reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts.add(font["/BaseFont"])
+            assert "/FontFile2" in font["/FontDescriptor"] or "/DescendantFonts" in font
+    assert any("DejaVu" in str(name) or "Pap" in str(name) for name in fonts)
+    assert "µg" in " ".join(rich.texts) or "≥" in " ".join(rich.texts)
+
+
+def test_draft_watermark_follows_unwaived_errors(rich: Exported) -> None:
+    drafted = rich.result.draft
+    assert drafted == ("DRAFT" in rich.texts[3])
+    assert "unwaived error" in rich.texts[0] if drafted else "DRAFT" not in rich.texts[0]
