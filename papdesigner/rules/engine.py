@@ -15,7 +15,7 @@ from typing import Any
 
 from papdesigner.model.jsonpath import PathPart, parse_path
 from papdesigner.model.protocol import Protocol, Waiver
-from papdesigner.rules.expr import CelEvalError, activation
+from papdesigner.rules.expr import CelEvalError, activation, compile_cached, on_element
 from papdesigner.rules.loader import Catalogue, CompiledRule, CompiledRuleSet, LoadProblem
 from papdesigner.rules.messages import render
 from papdesigner.rules.report import (
@@ -39,7 +39,7 @@ def run_check(
 ) -> Report:
     """Check a protocol against the sets of a catalogue (or only the sets named in ``only``)."""
     view = build_view(protocol)
-    top = activation(view, view)
+    top = activation(view)  # the one activation of this check: see expr.activation
     wanted = {s.upper() for s in only} if only else None
     statuses: list[RuleSetStatus] = []
     keyed: list[tuple[tuple[Any, ...], Finding]] = []
@@ -125,13 +125,20 @@ def _evaluate(
         return []
     outcomes = _batch(rule, top, len(elements))
     if outcomes is None:
-        outcomes = [_one(rule, view, element) for element in elements]
+        outcomes = [_one(rule, top, i) for i in range(len(elements))]
+    failing = [i for i, outcome in enumerate(outcomes) if outcome is not None]
+    if not failing:
+        return []
+    values = _values(rule, top, failing, len(elements))
     found = []
-    for index, (element, clauses) in enumerate(zip(elements, outcomes, strict=True)):
-        if clauses is not None:
-            found.append(
-                (index, _finding(ruleset, rule, view, element, clauses=clauses, waivers=waivers))
-            )
+    for index in failing:
+        clauses = outcomes[index] or []
+        value_map, problems = values[index]
+        context: Data = {"it": elements[index], "p": view, **value_map}
+        finding = _finding(
+            ruleset, rule, context, clauses=clauses, problems=problems, waivers=waivers
+        )
+        found.append((index, finding))
     return found
 
 
@@ -158,23 +165,24 @@ def _batch(rule: CompiledRule, top: Any, count: int) -> list[Outcome] | None:
     return outcomes
 
 
-def _one(rule: CompiledRule, view: Data, element: Data) -> Outcome:
-    act = activation(view, element)
-    if rule.when is not None:
-        value, error = _eval_bool(rule.when, act)
+def _one(rule: CompiledRule, top: Any, index: int) -> Outcome:
+    """Evaluate one element clause by clause, so an error is pinned to its clause."""
+    spec = rule.spec
+    if spec.when is not None:
+        value, error = _eval_bool(on_element(spec.scope, index, f"({spec.when})"), top)
         if error is not None:
-            return [Clause(expr=rule.spec.when or "", value=None, error=error, role="when")]
+            return [Clause(expr=spec.when, value=None, error=error, role="when")]
         if not value:
             return None
-    results = [_eval_bool(program, act) for program in rule.require]
+    results = [_eval_bool(on_element(spec.scope, index, f"({c})"), top) for c in spec.require]
     if all(value is True for value, _ in results):
         return None
     return _clauses(rule, [v for v, _ in results], [e for _, e in results])
 
 
-def _eval_bool(program: Any, act: Any) -> tuple[bool | None, str | None]:
+def _eval_bool(source: str, top: Any) -> tuple[bool | None, str | None]:
     try:
-        value = program.evaluate_in(act)
+        value = compile_cached(source).evaluate_in(top)
     except CelEvalError as exc:
         return None, str(exc)
     if type(value) is not bool:
@@ -191,25 +199,49 @@ def _clauses(
     ]
 
 
+ValueResult = tuple[Data, list[str]]
+
+
+def _values(rule: CompiledRule, top: Any, failing: list[int], count: int) -> dict[int, ValueResult]:
+    """The rule's named values for the failing elements: all at once, else one by one."""
+    names = list(rule.spec.values)
+    if rule.values_batch is None:
+        return {i: ({}, []) for i in failing}
+    try:
+        rows = rule.values_batch.evaluate_in(top)
+        if isinstance(rows, list) and len(rows) == count:
+            return {i: (dict(zip(names, rows[i], strict=True)), []) for i in failing}
+    except CelEvalError:
+        pass  # some element (maybe a passing one) makes a value error: go one by one
+    return {i: _values_one(rule, top, i) for i in failing}
+
+
+def _values_one(rule: CompiledRule, top: Any, index: int) -> ValueResult:
+    out: Data = {}
+    problems: list[str] = []
+    for name, expr in rule.spec.values.items():
+        try:
+            out[name] = compile_cached(on_element(rule.spec.scope, index, f"({expr})")).evaluate_in(
+                top
+            )
+        except CelEvalError as exc:
+            problems.append(f"value {name}: {exc}")
+    return out, problems
+
+
 def _finding(
     ruleset: CompiledRuleSet,
     rule: CompiledRule,
-    view: Data,
-    element: Data,
+    context: Data,
     *,
     clauses: list[Clause],
+    problems: list[str],
     waivers: _WaiverIndex,
 ) -> Finding:
     spec = rule.spec
-    path = element["path"] + spec.at
-    problems = [f"{c.role} {c.expr!r}: {c.error}" for c in clauses if c.error]
-    context: Data = {"it": element, "p": view, "path": path, "rule_id": spec.id}
-    act = activation(view, element)
-    for name, program in rule.values.items():
-        try:
-            context[name] = program.evaluate_in(act)
-        except CelEvalError as exc:
-            problems.append(f"value {name}: {exc}")
+    path = context["it"]["path"] + spec.at
+    context = {**context, "path": path, "rule_id": spec.id}
+    problems = [f"{c.role} {c.expr!r}: {c.error}" for c in clauses if c.error] + problems
     message, message_problems = render(spec.message, context)
     fix, fix_problems = render(spec.fix, context)
     waiver = waivers.match(spec.id, path)

@@ -14,7 +14,7 @@ when the rule set loads, not when a user runs a check.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from cel_expr_python import cel
@@ -75,9 +75,36 @@ class Program:
         return f"Program({self.source!r})"
 
 
-def activation(p: Any, it: Any) -> Any:
-    """Bind ``p`` and ``it``; the binding wraps the data lazily, so this is cheap."""
-    return _env().Activation({"p": p, "it": it})
+def activation(view: Any) -> Any:
+    """Bind the protocol view as ``p`` for a whole check.
+
+    The binding converts Python data to CEL data on first use *in each activation*,
+    which for a protocol view costs milliseconds, and converted values cannot be
+    carried into another activation. So a check uses this one activation for every
+    evaluation, and reaches elements through ``p`` (see :func:`on_element`) instead of
+    binding ``it`` in new activations.
+    """
+    return _env().Activation({"p": view, "it": None})
+
+
+def on_element(scope: str | None, index: int | None, expr: str) -> str:
+    """CEL source that evaluates ``expr`` with ``it`` bound to one element of a scope.
+
+    ``scope=None`` means the protocol itself. ``index=None`` evaluates ``expr`` for
+    every element and yields the list of results.
+    """
+    items = "[p]" if scope is None else f"p.{scope}"
+    if index is None:
+        return f"{items}.map(it, {expr})"
+    if scope is not None:
+        items = f"[{items}[{index}]]"
+    return f"{items}.map(it, {expr})[0]"
+
+
+@lru_cache(maxsize=4096)
+def compile_cached(source: str) -> Program:
+    """Compile an engine-generated expression once per process (fallback paths)."""
+    return compile_expr(source)
 
 
 def compile_expr(source: str) -> Program:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from papdesigner.rules.expr import CelCompileError, Program, compile_expr
+from papdesigner.rules.expr import CelCompileError, Program, compile_expr, on_element
 from papdesigner.rules.schema import (
     RuleSetSpec,
     RuleSpec,
@@ -44,13 +44,16 @@ class LoadProblem:
 
 @dataclass(frozen=True)
 class CompiledRule:
-    """A rule with its expressions compiled; ``batch`` evaluates every element in one call."""
+    """A rule checked at load; ``batch`` evaluates every element in one call.
+
+    ``values_batch`` computes the rule's ``values`` for every element in one call
+    (None when the rule has none). Element-by-element programs for the fallback
+    path are compiled on demand by the engine.
+    """
 
     spec: RuleSpec
-    when: Program | None
-    require: tuple[Program, ...]
-    values: dict[str, Program]
     batch: Program
+    values_batch: Program | None = None
     line: int | None = None
 
 
@@ -147,7 +150,8 @@ def _build(
         problems.append(LoadProblem(name, line, None, f"file must be named {expected}"))
         return None, problems
     try:
-        applies = compile_expr(spec.applies_when)
+        compile_expr(spec.applies_when)  # errors point at the author's text
+        applies = compile_expr(on_element(None, 0, f"({spec.applies_when})"))
     except CelCompileError as exc:
         problems.append(
             LoadProblem(name, doc.line_of(("applies_when",)), None, f"applies_when: {exc}")
@@ -212,11 +216,9 @@ def _validation_problems(
 
 def _compile_rule(spec: RuleSpec, line: int | None) -> CompiledRule:
     """Compile a rule already checked by :func:`_check_rule` (so compiling cannot fail)."""
-    when = compile_expr(spec.when) if spec.when else None
-    require = tuple(compile_expr(c) for c in spec.require)
-    values = {k: compile_expr(v) for k, v in spec.values.items()}
     batch = compile_expr(batch_source(spec))
-    return CompiledRule(spec, when, require, values, batch, line)
+    values = compile_expr(values_source(spec, None)) if spec.values else None
+    return CompiledRule(spec, batch, values, line)
 
 
 def batch_source(spec: RuleSpec) -> str:
@@ -230,9 +232,13 @@ def batch_source(spec: RuleSpec) -> str:
     guarded = (
         f"(({spec.when}) ? [true, {clauses}] : [false])" if spec.when else f"[true, {clauses}]"
     )
-    if spec.scope is None:
-        return f"[{guarded}]"
-    return f"p.{spec.scope}.map(it, {guarded})"
+    return on_element(spec.scope, None, guarded)
+
+
+def values_source(spec: RuleSpec, index: int | None) -> str:
+    """The rule's ``values`` as one list per element (or for element ``index`` only)."""
+    values = ", ".join(f"({v})" for v in spec.values.values())
+    return on_element(spec.scope, index, f"[{values}]")
 
 
 # --- many files -----------------------------------------------------------------------------
@@ -274,8 +280,6 @@ def _admit(catalogue: Catalogue, ruleset: CompiledRuleSet, seen_rules: dict[str,
             continue
         seen_rules[rule.spec.id] = ruleset.file
         kept.append(rule)
-    if not kept:
-        return
     catalogue.rulesets.append(
         CompiledRuleSet(ruleset.spec, ruleset.file, ruleset.origin, ruleset.applies, tuple(kept))
     )

@@ -1,0 +1,107 @@
+"""Benchmark: full check of the largest example against every shipped rule set.
+
+Budget (DESIGN.md section 7): <= 10 ms median on the 2-core reference machine, and
+linear in the number of sessions. Run it directly::
+
+    python tests/bench/bench_check.py [--runs 200]
+
+It prints medians for: loading and compiling the shipped rule sets (cold), building
+the resolved view, the full check, the same protocol with its sessions multiplied
+10 times, and a baseline measured in the same run (``model_dump`` of the protocol,
+which every check must do anyway), with ratios. It asserts nothing: numbers are
+read by people, not by tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from papdesigner.model import Protocol, load_protocol, loads_protocol
+from papdesigner.paths import resource
+from papdesigner.rules import build_view, check, clear_cache, default_catalogue
+
+BASES = Path(__file__).resolve().parent.parent / "rules" / "bases"
+
+
+def median_ms(fn: Callable[[], object], runs: int) -> float:
+    """Median wall time of ``fn`` in milliseconds over ``runs`` calls (after 3 warm-ups)."""
+    for _ in range(3):
+        fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def largest_example() -> tuple[str, Protocol]:
+    """The shipped example (or, before examples exist, test base) with the most sessions."""
+    files = sorted(resource("examples").glob("*.pap.json")) or sorted(BASES.glob("*.pap.json"))
+    protocols = [(f.name, load_protocol(f)) for f in files]
+    return max(protocols, key=lambda item: (len(item[1].sessions), item[0]))
+
+
+def multiply_sessions(protocol: Protocol, factor: int) -> Protocol:
+    """Repeat every non-screening session ``factor`` times, later in time, with new ids."""
+    data: dict[str, Any] = json.loads(protocol.model_dump_json())
+    sessions = data["sessions"]
+    span = max(s["day"] for s in sessions) + 30
+    extra = []
+    for k in range(1, factor):
+        for s in sessions:
+            if s["kind"] == "screening":
+                continue
+            copy_ = copy.deepcopy(s)
+            copy_["id"] = f"{s['id']}-x{k}"
+            copy_["day"] = s["day"] + k * span
+            if copy_["day"] == 0:
+                copy_["day"] = 1
+            extra.append(copy_)
+    data["sessions"] = sessions + extra
+    return loads_protocol(json.dumps(data))
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=200)
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    clear_cache()
+    catalogue = default_catalogue()
+    cold_ms = (time.perf_counter() - start) * 1000
+    rules = sum(len(s.rules) for s in catalogue.rulesets)
+
+    name, protocol = largest_example()
+    big = multiply_sessions(protocol, 10)
+    report = check(protocol)
+    active = [s.id for s in report.rulesets if s.active]
+
+    baseline = median_ms(lambda: protocol.model_dump(mode="json"), args.runs)
+    view = median_ms(lambda: build_view(protocol), args.runs)
+    full = median_ms(lambda: check(protocol), args.runs)
+    big_full = median_ms(lambda: check(big), max(args.runs // 5, 20))
+
+    print(f"rule sets: {len(catalogue.rulesets)} shipped ({rules} rules); load + compile {cold_ms:.1f} ms (cold)")
+    print(f"protocol:  {name}, {len(protocol.sessions)} sessions; active sets: {', '.join(active)}")
+    print(f"           {len(report.findings)} findings")
+    print(f"baseline   model_dump(mode='json')      {baseline:8.3f} ms")
+    print(f"view       build_view                    {view:8.3f} ms  ({view / baseline:.1f} x baseline)")
+    print(f"check      full, every shipped set       {full:8.3f} ms  ({full / baseline:.1f} x baseline)"
+          f"  budget 10 ms: {'OK' if full <= 10 else 'OVER'}")
+    print(f"check x10  {len(big.sessions)} sessions                  {big_full:8.3f} ms  "
+          f"({big_full / full:.1f} x the 1x check; linear would be about "
+          f"{len(big.sessions) / len(protocol.sessions):.1f} x at most)")
+
+
+if __name__ == "__main__":
+    main()
