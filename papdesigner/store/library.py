@@ -417,10 +417,10 @@ class Library:
     def _write_draft(
         self, key: str, pending: drafts.PendingDraft, encoded: EncodedDocument
     ) -> bool:
-        session_id = self._ensure_session()
         conn = self._opened.conn
         conn.execute(f"PRAGMA busy_timeout = {int(AUTOSAVE_BUSY_TIMEOUT_S * 1000)}")
         try:
+            session_id = self._ensure_session()
             with self._writing() as db:
                 drafts.write_draft(
                     db, session_id=session_id, key=key, draft=pending, encoded=encoded, now=_now()

@@ -44,26 +44,28 @@ from papdesigner.model.protocol import (
     Washout,
 )
 
-_WORDS = (
-    "participant participants session sessions dosing preparation integration therapist therapists "
-    "monitor monitoring psilocybin MDMA LSD depression treatment-resistant anxiety trauma PTSD "
-    "alcohol tobacco craving remission response relapse baseline week weeks follow-up visit "
-    "assessment rating scale MADRS HAM-D QIDS CAPS-5 C-SSRS vital signs blood pressure heart rate "
-    "adverse event serious unexpected reaction challenging experience psychological support "
-    "music eyeshades room couch lighting safety emergency physician nurse psychiatrist "
-    "psychologist consent capacity withdrawal randomisation allocation concealment blinding "
-    "expectancy placebo niacin low-dose comparator active control efficacy tolerability "
-    "pharmacokinetics plasma hepatic cardiac QTc electrocardiogram echocardiogram valvular "
-    "contraindication lithium antidepressant SSRI SNRI taper washout supervised clinical "
-    "setting set expectation rapport therapeutic alliance manualised protocol fidelity "
-    "adherence supervision training hours licensed independent practice mental health "
-    "experience data management confidentiality pseudonymised records monitoring committee "
-    "interim analysis stopping rules primary endpoint secondary exploratory mixed model "
-    "repeated measures intention-to-treat missing data imputation sensitivity analysis power "
-    "sample size effect size variance recruitment referral screening eligibility exclusion "
-    "inclusion history psychosis bipolar mania family first-degree relative suicidality "
-    "ideation behaviour emergency plan transport home discharge criteria observation overnight"
-).split()
+_WORD_TEXT = (
+    "participant participants session sessions dosing preparation integration therapist "
+    "therapists monitor monitoring psilocybin MDMA LSD depression treatment-resistant anxiety "
+    "trauma PTSD alcohol tobacco craving remission response relapse baseline week weeks "
+    "follow-up visit assessment rating scale MADRS HAM-D QIDS CAPS-5 C-SSRS vital signs blood "
+    "pressure heart rate adverse event serious unexpected reaction challenging experience "
+    "psychological support music eyeshades room couch lighting safety emergency physician "
+    "nurse psychiatrist psychologist consent capacity withdrawal randomisation allocation "
+    "concealment blinding expectancy placebo niacin low-dose comparator active control "
+    "efficacy tolerability pharmacokinetics plasma hepatic cardiac QTc electrocardiogram "
+    "echocardiogram valvular contraindication lithium antidepressant SSRI SNRI taper washout "
+    "supervised clinical setting set expectation rapport therapeutic alliance manualised "
+    "protocol fidelity adherence supervision training hours licensed independent practice "
+    "mental health experience data management confidentiality pseudonymised records "
+    "monitoring committee interim analysis stopping rules primary endpoint secondary "
+    "exploratory mixed model repeated measures intention-to-treat missing data imputation "
+    "sensitivity analysis power sample size effect size variance recruitment referral "
+    "screening eligibility exclusion inclusion history psychosis bipolar mania family "
+    "first-degree relative suicidality ideation behaviour emergency plan transport home "
+    "discharge criteria observation overnight"
+)
+_WORDS = tuple(_WORD_TEXT.split())
 
 _SECTIONS = (
     "background",
@@ -140,7 +142,9 @@ def realistic_protocol(seed: int, sessions: int = 30, narrative_paragraphs: int 
             principal_investigator=Investigator(
                 name=f"Dr. Investigator {seed}", affiliation="University Hospital", email="pi@x.org"
             ),
-            registrations=[Registration(registry="ClinicalTrials.gov", identifier=f"NCT{seed:08d}")],
+            registrations=[
+                Registration(registry="ClinicalTrials.gov", identifier=f"NCT{seed:08d}")
+            ],
             keywords=[substance, condition, "psychotherapy"],
         ),
         context=_CONTEXTS[seed % len(_CONTEXTS)],
@@ -231,9 +235,7 @@ def _settings(rng: random.Random) -> list[Setting]:
 
 
 def _sessions(rng: random.Random, count: int, unit: str, dose: float) -> list[Session]:
-    out = [
-        Session(id="screen", kind="screening", title="Screening visit", day=-28, window_days=7)
-    ]
+    out = [Session(id="screen", kind="screening", title="Screening visit", day=-28, window_days=7)]
     out += [
         Session(
             id=f"prep{i}",
@@ -251,12 +253,12 @@ def _sessions(rng: random.Random, count: int, unit: str, dose: float) -> list[Se
     day = 1
     for i in range(1, max(count - 3, 1) + 1):
         kind = "dosing" if i in (1, 8) else ("integration" if i < 14 else "follow_up")
-        out.append(_session(rng, i, kind, day, unit, dose))
+        out.append(_session(rng, i, kind, day=day, unit=unit, dose=dose))
         day += 1 if kind == "dosing" else rng.randint(2, 14)
     return out
 
 
-def _session(rng: random.Random, i: int, kind: str, day: int, unit: str, dose: float) -> Session:
+def _session(rng: random.Random, i: int, kind: str, *, day: int, unit: str, dose: float) -> Session:
     dosing = None
     if kind == "dosing":
         dosing = Dosing(

@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from store_factory import edited, realistic_protocol  # noqa: E402
+from store_factory import edited, realistic_protocol
 
-from papdesigner.store import Library, LibraryError, LibraryFullError  # noqa: E402
+from papdesigner.store import Library, LibraryError, LibraryFullError
 
 
 def say(line: str) -> None:
@@ -39,7 +39,9 @@ def say(line: str) -> None:
 
 def save_loop(path: str, seed: int, export: str) -> None:
     """Save, autosave and export in a loop until killed."""
-    bases = [realistic_protocol(seed * 3 + k, sessions=10, narrative_paragraphs=1) for k in range(3)]
+    bases = [
+        realistic_protocol(seed * 3 + k, sessions=10, narrative_paragraphs=1) for k in range(3)
+    ]
     library = Library.open(path, autosave_interval=0)
     say("READY")
     step = 0

@@ -44,8 +44,8 @@ def test_autosave_writes_at_most_once_per_interval(
         clock.now += 2
         assert library.flush_autosave() == 1  # the newest state lands once the interval passed
         [draft_doc] = library.db.conn.execute("SELECT document FROM drafts").fetchall()
-        from papdesigner.store.codec import decompress_document
         from papdesigner.model import loads_protocol
+        from papdesigner.store.codec import decompress_document
 
         assert loads_protocol(decompress_document(draft_doc[0])) == edited(small_protocol, 2)
 

@@ -127,7 +127,11 @@ def test_library_option_before_or_after_the_subcommand(
     files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     elsewhere = tmp_path / "other.sqlite3"
-    code, _, _ = main(["library", "--library", str(elsewhere), "import", str(files / "alpha.pap.json")]), None, None
+    code, _, _ = (
+        main(["library", "--library", str(elsewhere), "import", str(files / "alpha.pap.json")]),
+        None,
+        None,
+    )
     capsys.readouterr()
     assert code == 0 and elsewhere.exists()
     code, out, _ = run(capsys, "list", "--library", str(elsewhere))
@@ -140,12 +144,20 @@ def test_real_entry_point_in_a_subprocess(files: Path, tmp_path: Path) -> None:
     env = {**os.environ, "PAPDESIGNER_LIBRARY": str(tmp_path / "sub.sqlite3")}
     imported = subprocess.run(
         [sys.executable, "-m", "papdesigner", "library", "import", str(files / "beta.pap.json")],
-        capture_output=True, text=True, env=env, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
     assert imported.returncode == 0, imported.stderr
     listed = subprocess.run(
         [sys.executable, "-m", "papdesigner", "library", "list", "--format", "json"],
-        capture_output=True, text=True, env=env, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
     assert listed.returncode == 0
     assert [s["acronym"] for s in json.loads(listed.stdout)] == ["BETA"]

@@ -103,7 +103,7 @@ def test_newer_schema_is_refused_untouched(library_path: Path, protocol: Protoco
     before = _digest(library_path)
 
     for readonly in (None, True):
-        with pytest.raises(NewerSchemaError, match="newer papdesigner.*not changed"):
+        with pytest.raises(NewerSchemaError, match=r"newer papdesigner.*not changed"):
             Library.open(library_path, readonly=readonly)
     assert _digest(library_path) == before
 
@@ -266,9 +266,7 @@ def test_read_only_library_can_be_read_but_not_written(
 # --- full disk ----------------------------------------------------------------------------------
 
 
-def test_page_limit_full_disk_is_reported_and_rolled_back(
-    lib: Library, protocol: Protocol
-) -> None:
+def test_page_limit_full_disk_is_reported_and_rolled_back(lib: Library, protocol: Protocol) -> None:
     first = lib.save_version(protocol, "ana", "v1")
     conn = lib.db.conn
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
@@ -294,9 +292,18 @@ def _can_mount_tmpfs() -> bool:
     if sys.platform != "linux" or shutil.which("unshare") is None or os.geteuid() != 0:
         return False
     probe = subprocess.run(
-        ["unshare", "--mount", "--propagation", "private", "sh", "-c",
-         "mount -t tmpfs -o size=64k tmpfs /mnt"],
-        capture_output=True, timeout=30, check=False,
+        [
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            "mount -t tmpfs -o size=64k tmpfs /mnt",
+        ],
+        capture_output=True,
+        timeout=30,
+        check=False,
     )
     return probe.returncode == 0
 
@@ -311,7 +318,10 @@ def test_real_full_disk_on_a_tiny_tmpfs(tmp_path: Path) -> None:
     )
     done = subprocess.run(
         ["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])

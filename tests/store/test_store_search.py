@@ -159,7 +159,7 @@ def test_archived_protocols_are_searchable_only_on_request(
     ],
 )
 def test_unknown_filter_values_are_rejected(lib: Library, filters: Filters) -> None:
-    with pytest.raises(ValueError, match="unknown|jurisdiction"):
+    with pytest.raises(ValueError, match=r"unknown|jurisdiction"):
         lib.heads(filters=filters)
 
 
@@ -183,7 +183,9 @@ def test_unknown_filter_values_are_rejected(lib: Library, filters: Filters) -> N
         "a" * 5000,
     ],
 )
-def test_hostile_queries_never_raise(lib: Library, stocked: dict[str, Protocol], query: str) -> None:
+def test_hostile_queries_never_raise(
+    lib: Library, stocked: dict[str, Protocol], query: str
+) -> None:
     lib.search(query)  # any result is fine; an FTS5 syntax error is not
 
 

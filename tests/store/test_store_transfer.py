@@ -30,8 +30,13 @@ def folder(tmp_path: Path) -> Path:
 def test_folder_import_reports_bad_files_and_imports_the_rest(lib: Library, folder: Path) -> None:
     results = {Path(r.path).name: r for r in lib.import_paths([folder], "ana")}
 
-    assert set(results) == {"a.pap.json", "b.pap.json", "broken.pap.json", "wrong.pap.json",
-                            "binary.pap.json"}
+    assert set(results) == {
+        "a.pap.json",
+        "b.pap.json",
+        "broken.pap.json",
+        "wrong.pap.json",
+        "binary.pap.json",
+    }
     assert results["a.pap.json"].status == "imported"
     assert results["b.pap.json"].status == "imported"
     for name in ("broken.pap.json", "wrong.pap.json", "binary.pap.json"):
@@ -44,11 +49,9 @@ def test_folder_import_reports_bad_files_and_imports_the_rest(lib: Library, fold
     assert results["a.pap.json"].version.message == "Imported from a.pap.json"  # type: ignore[union-attr]
 
 
-def test_reimport_is_unchanged_and_new_content_is_a_new_version(
-    lib: Library, folder: Path
-) -> None:
+def test_reimport_is_unchanged_and_new_content_is_a_new_version(lib: Library, folder: Path) -> None:
     list(lib.import_paths([folder], "ana"))
-    again = [r for r in lib.import_paths([folder / "a.pap.json"], "ana")]
+    again = list(lib.import_paths([folder / "a.pap.json"], "ana"))
     assert [r.status for r in again] == ["unchanged"]
 
     changed = edited(load_protocol(folder / "a.pap.json"), 1)
@@ -59,9 +62,7 @@ def test_reimport_is_unchanged_and_new_content_is_a_new_version(
     assert result.version.message == "from a colleague"
 
 
-def test_reimporting_an_old_version_does_not_revert_the_head(
-    lib: Library, tmp_path: Path
-) -> None:
+def test_reimporting_an_old_version_does_not_revert_the_head(lib: Library, tmp_path: Path) -> None:
     p = realistic_protocol(33, sessions=6)
     v1 = lib.save_version(p, "ana", "v1")
     lib.save_version(edited(p, 1), "ana", "v2")

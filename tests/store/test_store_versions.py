@@ -180,7 +180,9 @@ def test_export_of_an_imported_canonical_file_is_byte_identical(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(p=protocols())
-def test_any_valid_protocol_round_trips_exactly(p: Protocol, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_any_valid_protocol_round_trips_exactly(
+    p: Protocol, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     folder = tmp_path_factory.mktemp("roundtrip")
     with Library.open(folder / "lib.sqlite3") as library:
         info = library.save_version(p, "hypothesis", "generated")
