@@ -1,8 +1,16 @@
 """The embedded Unicode fonts of the PDF (DejaVu, shipped in ``resources/fonts``).
 
-Fonts are registered with reportlab once per process. :func:`printable` replaces
-characters the fonts cannot draw (emoji, most CJK) by a visible ``[U+1F600]``
-code, so a reviewer sees that something was there instead of an empty box.
+Fonts are registered with reportlab once per process. :func:`printable` prepares
+user text for print:
+
+* characters the fonts cannot draw (most emoji, CJK) become a visible ``[U+1F9EA]``
+  code, so a reviewer sees that something was there instead of an empty box. So do
+  all characters beyond U+FFFF: reportlab writes a broken ToUnicode entry for them,
+  which would make the PDF text unsearchable;
+* runs of right-to-left text (Hebrew, Arabic) are put in visual order, because
+  reportlab draws left to right without the Unicode bidirectional algorithm (that
+  needs the optional rlbidi package). Numbers inside a run keep their order and
+  mirrored brackets are swapped. Arabic letters are not joined (no shaping).
 """
 
 from __future__ import annotations
@@ -53,7 +61,7 @@ def register_fonts() -> frozenset[int]:
 @cache
 def _undrawable() -> re.Pattern[str]:
     """A pattern matching one character that the body font has no glyph for."""
-    points = sorted(register_fonts() | {ord("\n"), ord("\t"), ord("\r")})
+    points = sorted(p for p in register_fonts() | {10, 9, 13} if p <= 0xFFFF)
     ranges: list[tuple[int, int]] = []
     for point in points:
         if ranges and point == ranges[-1][1] + 1:
@@ -64,7 +72,20 @@ def _undrawable() -> re.Pattern[str]:
     return re.compile(f"[^{body}]")
 
 
+_RTL_CHARS = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
+_RTL_NEUTRAL = " \\d.,:;!?()\\[\\]\\-\u2010-\u2015'\"/"
+_RTL_RUN = re.compile(f"[{_RTL_CHARS}](?:[{_RTL_CHARS}{_RTL_NEUTRAL}]*[{_RTL_CHARS}])?")
+_TOKENS = re.compile(r"\d+(?:[.,:]\d+)*|.", re.DOTALL)
+_MIRROR = str.maketrans("()[]", ")(][")
+
+
+def _visual(match: re.Match[str]) -> str:
+    tokens = _TOKENS.findall(match.group())
+    return "".join(reversed(tokens)).translate(_MIRROR)
+
+
 def printable(text: str) -> str:
-    """Return ``text`` with XML-invalid characters dropped and undrawable ones spelled out."""
+    """Return ``text`` ready for print (see the module docstring)."""
     text = _XML_INVALID.sub("", text)
-    return _undrawable().sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+    text = _undrawable().sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+    return _RTL_RUN.sub(_visual, text)

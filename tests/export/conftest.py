@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -24,6 +25,7 @@ class Exported:
     protocol: Protocol
     result: ExportResult
     reader: pypdf.PdfReader
+    report: Any = None
 
     @property
     def texts(self) -> list[str]:
@@ -33,10 +35,14 @@ class Exported:
         return self._texts
 
 
-def export_and_read(protocol: Protocol, path: Path, report: object = None) -> Exported:
-    """Export ``protocol`` to ``path`` and open the result."""
+def export_and_read(protocol: Protocol, path: Path, report: Any = None) -> Exported:
+    """Export ``protocol`` to ``path`` (checked by the real engine unless given a report)."""
+    if report is None:
+        from papdesigner.rules import check
+
+        report = check(protocol)
     result = export_pdf(protocol, path, report=report)
-    return Exported(protocol, result, pypdf.PdfReader(path))
+    return Exported(protocol, result, pypdf.PdfReader(path), report)
 
 
 @pytest.fixture(scope="session")
