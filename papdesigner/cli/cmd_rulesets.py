@@ -1,9 +1,10 @@
-"""``papdesigner rulesets list|show|test``: inspect the loaded rule sets and run their fixtures.
+"""``papdesigner rulesets list|show|test|schema``: inspect, test and describe rule sets.
 
 ``list`` prints every set (shipped, the user's, ``--rules-dir``) and every load
 problem, and exits 1 when a set or rule could not be loaded. ``show ID`` prints one
 set with its rules. ``test DIR`` runs the fixtures in DIR (``<RULE-ID>.yaml``, the
-format of AUTHORING.md) so an institution can test its own rule sets.
+format of AUTHORING.md) so an institution can test its own rule sets. ``schema``
+prints the JSON Schema of a rule-set file, for completion in an editor.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_rules_dir_option(test)
     test.set_defaults(handler=run_test)
+    schema = actions.add_parser(
+        "schema", help="print the JSON Schema of a rule-set file (for editor completion)"
+    )
+    schema.set_defaults(handler=run_schema)
 
 
 # --- list -----------------------------------------------------------------------------------
@@ -154,6 +159,17 @@ def _print_set(ruleset: CompiledRuleSet) -> None:
         for clause in r.require:
             print(f"  require:   {clause}")
         print(f"  rationale: {r.rationale}")
+
+
+# --- schema ---------------------------------------------------------------------------------
+
+
+def run_schema(_args: argparse.Namespace) -> int:
+    """Print the JSON Schema of the rule-set file format."""
+    from papdesigner.rules.schema import RuleSetSpec
+
+    print(json.dumps(RuleSetSpec.model_json_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
 
 
 # --- test -----------------------------------------------------------------------------------

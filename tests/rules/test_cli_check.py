@@ -16,6 +16,7 @@ from papdesigner.rules import user_rules_dir
 
 BASES = Path(__file__).resolve().parent / "bases"
 IND = str(BASES / "ind-psilocybin.pap.json")
+CS = ["--ruleset", "CLIN-SAFETY-COMMON"]  # other sets may be added; these tests are about one
 
 
 def _write(tmp_path: Path, data: dict[str, Any], name: str = "p.pap.json") -> str:
@@ -31,7 +32,7 @@ def _one_monitor(kit: Any) -> dict[str, Any]:
 
 
 def test_clean_protocol_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", IND]) == 0
+    assert main(["check", IND, *CS]) == 0
     out = capsys.readouterr().out
     assert "active   CLIN-SAFETY-COMMON" in out
     assert "Summary: 0 errors" in out
@@ -41,7 +42,7 @@ def test_clean_protocol_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
 def test_unwaived_error_exits_1_and_text_shows_clauses(
     kit: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["check", _write(tmp_path, _one_monitor(kit))]) == 1
+    assert main(["check", _write(tmp_path, _one_monitor(kit)), *CS]) == 1
     out = capsys.readouterr().out
     assert "CS-17 $.sessions[3].staff" in out
     assert "false it.monitor_count >= 2" in out
@@ -53,14 +54,14 @@ def test_waived_error_exits_0(kit: Any, tmp_path: Path, capsys: pytest.CaptureFi
     data["waivers"] = [
         {"rule_id": "CS-17", "path": "$.sessions[3].staff", "justification": "Pilot"}
     ]
-    assert main(["check", _write(tmp_path, data), "--format", "json"]) == 0
+    assert main(["check", _write(tmp_path, data), "--format", "json", *CS]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["summary"] == {"errors": 0, "warnings": 0, "infos": 0, "waived": 1}
     assert report["findings"][0]["waived"] is True
 
 
 def test_json_report_shape(kit: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", _write(tmp_path, _one_monitor(kit)), "--format", "json"]) == 1
+    assert main(["check", _write(tmp_path, _one_monitor(kit)), "--format", "json", *CS]) == 1
     report = json.loads(capsys.readouterr().out)
     assert set(report) >= {"protocol", "rulesets", "findings", "summary"}
     assert report["protocol"]["version"] == "1.0"
@@ -75,7 +76,7 @@ def test_several_files_give_a_json_array(
     kit: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bad = _write(tmp_path, _one_monitor(kit))
-    assert main(["check", IND, bad, "--format", "json"]) == 1
+    assert main(["check", IND, bad, "--format", "json", *CS]) == 1
     reports = json.loads(capsys.readouterr().out)
     assert [r["file"] for r in reports] == [IND, bad]
     assert [r["summary"]["errors"] for r in reports] == [0, 1]
@@ -121,7 +122,8 @@ def test_rules_dir_and_user_sets_load_beside_shipped(
     (user / "mine.yaml").write_text(
         kit.set_text("MINE", [kit.rule("MINE-1", severity="info", require=["false"])])
     )
-    assert main(["check", IND, "--rules-dir", str(folder), "--format", "json"]) == 1
+    args = ["--ruleset", "LOCAL", "--ruleset", "MINE", "--ruleset", "CLIN-SAFETY-COMMON"]
+    assert main(["check", IND, "--rules-dir", str(folder), "--format", "json", *args]) == 1
     report = json.loads(capsys.readouterr().out)
     origins = {s["id"]: s["origin"] for s in report["rulesets"]}
     assert origins["CLIN-SAFETY-COMMON"] == "shipped" and origins["MINE"] == "user"
@@ -133,7 +135,7 @@ def test_broken_rules_dir_set_is_a_warning_not_a_crash(
     write_set: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = write_set("BROKEN", [], text="id: BROKEN\nrules: [\n")
-    assert main(["check", IND, "--rules-dir", str(folder)]) == 0
+    assert main(["check", IND, "--rules-dir", str(folder), *CS]) == 0
     captured = capsys.readouterr()
     assert "warning: rule set not loaded" in captured.err and "broken.yaml" in captured.err
     assert "not loaded:" in captured.out
@@ -188,9 +190,16 @@ def test_rulesets_test_runs_an_institutions_fixtures(
     assert "FAIL INST-1" in out and "expected no finding" in out
 
 
+def test_rulesets_schema_is_a_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rulesets", "schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert {"id", "applies_when", "rules"} <= set(schema["properties"])
+    assert schema["$defs"]["RuleSpec"]["additionalProperties"] is False
+
+
 def test_real_subprocess_run() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "papdesigner", "check", IND, "--format", "json"],
+        [sys.executable, "-m", "papdesigner", "check", IND, "--format", "json", *CS],
         capture_output=True,
         text=True,
         timeout=120,
