@@ -460,6 +460,12 @@ BAD_FILES = [
         "not a SPIRIT 2013 item",
     ),
     (
+        "narrative_sections",
+        HEAD + "  - key: x\n    title: X\n    m11: ['15']\n    guidance: g\n",
+        "$.entries[0].m11[0]",
+        "pattern",
+    ),
+    (
         "medication_classes",
         HEAD + "  - id: X\n    label: X\n    interaction: i\n    confidence: verified\n",
         "$.entries[0]",

@@ -311,9 +311,8 @@ class MedicationClass(Entry):
         return self
 
 
-M11Section = Literal[
-    "1", "1.1", "1.2", "1.3", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14"
-]
+M11Section = Annotated[str, StringConstraints(pattern=r"^(1[0-4]|[1-9])(\.[1-9]\d?){0,2}$")]
+"""An ICH M11 section number: top level 1-14, optionally a sub-section ("2", "1.3", "6.2.1")."""
 
 
 class NarrativeSection(Entry):
