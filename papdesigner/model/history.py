@@ -145,6 +145,14 @@ class History:
         self._clean_depth = len(self._undo)
         self.seal()
 
+    def mark_dirty(self) -> None:
+        """Forget the saved state: the protocol counts as unsaved until the next mark_clean.
+
+        For a protocol that does not match anything saved (new from a template,
+        recovered after a crash, an older version reopened).
+        """
+        self._clean_depth = None
+
     def is_clean(self) -> bool:
         """True if the protocol is as it was at the last :meth:`mark_clean`."""
         return self._clean_depth == len(self._undo)

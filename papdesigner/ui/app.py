@@ -1,21 +1,68 @@
-"""Start the desktop application."""
+"""Start the desktop application.
+
+``run_app(file)`` is what ``papdesigner open [FILE]`` calls. With no file it
+reopens the most recent protocol, or the psilocybin example the first time.
+Only Qt and the model are imported before the window is painted; the rule
+engine, the library and reportlab load afterwards, when first needed.
+"""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+
+FIRST_EXAMPLE = "psilocybin-trd"
 
 
-def run_app(file: str | None) -> int:
-    """Create the QApplication and the main window, optionally opening ``file``; run the loop."""
+def _initial_file() -> str | None:
+    """The most recent protocol file that still exists, else the first example."""
+    from papdesigner.model.templates import template_path
+    from papdesigner.ui.settings import AppSettings
+
+    for entry in AppSettings().recent():
+        if entry.kind == "file" and entry.exists():
+            return entry.ref
+    try:
+        return str(template_path(FIRST_EXAMPLE))
+    except KeyError:
+        return None
+
+
+def run_app(file: str | None, *, quit_after_ms: int | None = None) -> int:
+    """Create the QApplication and the main window, open ``file`` (or the last one); run.
+
+    ``quit_after_ms`` closes the window after that many milliseconds (smoke tests).
+    """
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from papdesigner.ui.main_window import MainWindow
-
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setApplicationName("papdesigner")
     app.setOrganizationName("papdesigner")
-    window = MainWindow()
-    if file is not None:
-        window.open_file(file)
+    app.setApplicationDisplayName("papdesigner")
+
+    from papdesigner.ui.errors import install_excepthook
+    from papdesigner.ui.main_window import MainWindow
+    from papdesigner.ui.settings import AppSettings
+    from papdesigner.ui.theme import apply_theme
+
+    settings = AppSettings()
+    apply_theme(app, settings.theme())
+    install_excepthook()
+    window = MainWindow(settings=settings)
+    target = file if file is not None else _initial_file()
+    if target is not None:
+        window.open_file(str(Path(target)))
     window.show()
+    # After the first paint: look for edits lost in a crash, then autosave from now on.
+    QTimer.singleShot(0, window.files.offer_recovery)
+    QTimer.singleShot(0, window.files.start_autosave)
+    if quit_after_ms is not None:
+        QTimer.singleShot(quit_after_ms, window.close)
     return int(app.exec())
+
+
+def main() -> int:
+    """Entry point of a GUI launcher: ``papdesigner-gui [FILE]``."""
+    return run_app(sys.argv[1] if len(sys.argv) > 1 else None)

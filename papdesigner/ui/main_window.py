@@ -1,43 +1,426 @@
-"""The main window (a first, minimal version: it shows the open protocol's outline)."""
+"""The main window: step navigator on the left, the step's editor in the centre,
+the compliance dock on the right; menus, toolbar and status bar around them.
+
+Step editors are built the first time their step is shown, so the window
+appears quickly. Every editor receives the findings that point into its step.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QTreeWidget, QTreeWidgetItem
+import importlib
+from pathlib import Path
+from typing import Any
 
-from papdesigner.model import Protocol, ProtocolFileError, load_protocol
-from papdesigner.model.vocab import label
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+)
+
+from papdesigner import __version__
+from papdesigner.model.commands import JsonPath
+from papdesigner.model.protocol import Protocol
+from papdesigner.ui.compliance import ComplianceRunner
+from papdesigner.ui.compliance_dock import ComplianceDock
+from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.editors.base import StepEditor
+from papdesigner.ui.export_ui import ExportController
+from papdesigner.ui.files import FileController
+from papdesigner.ui.form import FieldProblem
+from papdesigner.ui.highlight import flash
+from papdesigner.ui.icons import icon
+from papdesigner.ui.navigator import StepNavigator
+from papdesigner.ui.settings import AppSettings
+from papdesigner.ui.status import StatusBar
+from papdesigner.ui.steps import STEP_KEYS, finding_path, step_of_path, step_states
+from papdesigner.ui.theme import apply_theme
+from papdesigner.ui.window_actions import SHORTCUTS_HELP, build_actions, build_menus, build_toolbar
+
+_EDITORS: dict[str, tuple[str, str]] = {
+    "overview": ("overview", "OverviewEditor"),
+    "sites": ("sites", "SitesEditor"),
+    "population": ("population", "PopulationEditor"),
+    "interventions": ("interventions", "InterventionsEditor"),
+    "team": ("team", "TeamEditor"),
+    "setting": ("setting", "SettingEditor"),
+    "sessions": ("sessions", "SessionsEditor"),
+    "psychotherapy": ("psychotherapy", "PsychotherapyEditor"),
+    "safety": ("safety", "SafetyEditor"),
+    "outcomes": ("outcomes", "OutcomesEditor"),
+    "ethics": ("ethics", "EthicsEditor"),
+    "review": ("review", "ReviewEditor"),
+}
+
+
+def _editor_class(key: str) -> type[StepEditor]:
+    """Import a step's editor only when the step is first shown (fast start-up)."""
+    module_name, class_name = _EDITORS[key]
+    module = importlib.import_module(f"papdesigner.ui.editors.{module_name}")
+    editor_class: type[StepEditor] = getattr(module, class_name)
+    return editor_class
+
+
+class _UndoKeysToWindow(QObject):
+    """Let Ctrl+Z / Ctrl+Shift+Z reach the window's undo even inside a text field.
+
+    Text widgets claim these keys for their own small undo stack; ours is the
+    protocol's history, so the widget must not take them.
+    """
+
+    _KEYS = (QKeySequence("Ctrl+Z"), QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            pressed = QKeySequence(event.keyCombination())
+            if any(pressed.matches(k) == QKeySequence.SequenceMatch.ExactMatch for k in self._KEYS):
+                event.ignore()
+                return True
+        return False
 
 
 class MainWindow(QMainWindow):
     """Top-level window of papdesigner."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self, protocol: Protocol | None = None, settings: AppSettings | None = None
+    ) -> None:
         super().__init__()
-        self.protocol: Protocol | None = None
-        self.outline = QTreeWidget()
-        self.outline.setHeaderLabels(["Protocol", "Detail"])
-        self.setCentralWidget(self.outline)
-        self.resize(1100, 720)
-        self.setWindowTitle("papdesigner")
+        self.settings = settings or AppSettings()
+        self.document = ProtocolDocument(protocol or Protocol(), self)
+        self.editors: dict[str, StepEditor] = {}
+        self.problems: list[FieldProblem] = []
+        self.report: Any = None
+        self.setWindowIcon(icon("app"))
+        self.setObjectName("MainWindow")
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+        )
+
+        self.navigator = StepNavigator()
+        self.stack = QStackedWidget()
+        self.stack.setAccessibleName("Step editor")
+        self.setCentralWidget(self.stack)
+        nav_dock = QDockWidget("Steps", self)
+        nav_dock.setObjectName("StepsDock")
+        nav_dock.setWidget(self.navigator)
+        nav_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, nav_dock)
+        self.dock = ComplianceDock(self.document, self.settings, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+
+        self.runner = ComplianceRunner(self.document, self)
+        self.files = FileController(self.document, self.settings, self)
+        self.exporter = ExportController(self.document, self.settings, self)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self._build_actions()
+        self._connect()
+        self._undo_keys = _UndoKeysToWindow(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._undo_keys)
+        self._states_timer = QTimer(self)
+        self._states_timer.setSingleShot(True)
+        self._states_timer.setInterval(120)
+        self._states_timer.timeout.connect(self._update_states)
+        self._restore_layout()
+        self.navigator.choose(STEP_KEYS[0])
+        self._on_document_replaced()
+
+    # ---- construction -------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        slots = {
+            "new": self.new_from_template,
+            "open": self.files.open_dialog,
+            "open_library": self.files.open_from_library,
+            "save": self.files.save,
+            "save_as": self.files.save_as,
+            "history": self.files.show_history,
+            "export_pdf": self.export_pdf,
+            "quit": self.close,
+            "undo": self.document.undo,
+            "redo": self.document.redo,
+            "check": self.runner.check_now,
+            "next_finding": lambda: self.dock.step(+1),
+            "previous_finding": lambda: self.dock.step(-1),
+            "next_step": lambda: self._step_by(+1),
+            "previous_step": lambda: self._step_by(-1),
+            "about": self._about,
+            "shortcuts": self._shortcuts,
+        }
+        self.actions = build_actions(self, slots)
+        a = self.actions
+        a.show_compliance = self.dock.toggleViewAction()
+        a.show_compliance.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        build_menus(self, a)
+        self.toolbar = build_toolbar(self, a)
+        for action in a.themes.actions():
+            action.setChecked(action.data() == self.settings.theme())
+        a.themes.triggered.connect(self._on_theme_triggered)
+        a.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        a.undo_history_menu.aboutToShow.connect(self._fill_undo_history_menu)
+
+    def _connect(self) -> None:
+        d = self.document
+        self.navigator.sig_step_chosen.connect(self.show_step)
+        d.sig_changed.connect(self._on_document_changed)
+        d.sig_state_changed.connect(self._on_document_state_changed)
+        d.sig_refused.connect(self._on_document_refused)
+        self.runner.sig_report.connect(self._on_runner_report)
+        self.runner.sig_failed.connect(self.dock.show_failure)
+        self.runner.sig_started.connect(self.status.show_checking)
+        self.dock.sig_jump_requested.connect(self.reveal)
+        self.dock.sig_rulesets_changed.connect(self._on_dock_rulesets_changed)
+        self.status.sig_counts_clicked.connect(self._show_dock)
+        self.files.sig_status.connect(self._show_message)
+        self.files.sig_jump_requested.connect(self.reveal)
+        self.exporter.sig_status.connect(self._show_message)
+
+    # ---- steps ----------------------------------------------------------------------------------
+
+    def editor(self, key: str) -> StepEditor:
+        """The editor of a step, built on first use."""
+        if key not in self.editors:
+            editor = _editor_class(key)(self.document)
+            self.editors[key] = editor
+            self.stack.addWidget(editor)
+            editor.show_problems(self._problems_of(key))
+            if key == "review":
+                self._wire_review(editor)
+        return self.editors[key]
+
+    def show_step(self, key: str) -> None:
+        """Show a step's editor in the centre."""
+        editor = self.editor(key)
+        self.stack.setCurrentWidget(editor)
+        if self.navigator.current_key() != key:
+            self.navigator.choose(key)
+
+    def current_step(self) -> str:
+        """The key of the step on screen."""
+        return self.navigator.current_key()
+
+    def _step_by(self, delta: int) -> None:
+        index = STEP_KEYS.index(self.current_step())
+        self.show_step(STEP_KEYS[(index + delta) % len(STEP_KEYS)])
+
+    def _wire_review(self, editor: StepEditor) -> None:
+        from papdesigner.ui.editors.review import ReviewEditor
+
+        assert isinstance(editor, ReviewEditor)
+        a = self.actions
+        editor.set_actions([a.save, a.save_as, a.history, a.export_pdf])
+        editor.sig_step_requested.connect(self.show_step)
+        editor.show_states(self._states())
+
+    # ---- findings -------------------------------------------------------------------------------
+
+    def _narrative_m11(self) -> dict[str, tuple[str, ...]]:
+        from papdesigner.ui import choices
+
+        return choices.narrative_m11()
+
+    def _problems_of(self, key: str) -> list[FieldProblem]:
+        m11 = self._narrative_m11()
+        return [p for p in self.problems if step_of_path(p.path, m11) == key]
+
+    def _on_runner_report(self, report: Any) -> None:
+        self.report = report
+        self.problems = [
+            FieldProblem(finding_path(f.path), f.severity, f"{f.message} [{f.rule_id}]")
+            for f in report.findings
+            if not f.waived
+        ]
+        for key, editor in self.editors.items():
+            editor.show_problems(self._problems_of(key))
+        self.dock.show_report(report)
+        self.status.show_report(report)
+        self._update_states()
+
+    def _states(self) -> Any:
+        findings = (
+            [(f.path, f.severity, f.waived) for f in self.report.findings] if self.report else []
+        )
+        return step_states(self.document.protocol, findings, self._narrative_m11())
+
+    def _update_states(self) -> None:
+        states = self._states()
+        self.navigator.show_states(states)
+        review = self.editors.get("review")
+        if review is not None:
+            review.show_states(states)  # type: ignore[attr-defined]
+
+    def reveal(self, path_text: str) -> bool:
+        """Jump to the field a finding's JSON path names, and highlight it."""
+        path: JsonPath = finding_path(path_text)
+        key = step_of_path(path, self._narrative_m11())
+        self.show_step(key)
+        editor = self.editor(key)
+        if editor.reveal(path):
+            return True
+        flash(editor)
+        return False
+
+    def _on_dock_rulesets_changed(self, excluded: set[str]) -> None:
+        self.runner.excluded = set(excluded)
+        self.runner.check_now()
+
+    def _show_dock(self) -> None:
+        self.dock.show()
+        self.dock.raise_()
+        self.dock.tree.setFocus()
+
+    # ---- document events ------------------------------------------------------------------------
+
+    def _on_document_changed(self, change: Any) -> None:
+        if change.reason == "reset":
+            self._on_document_replaced()
+        self._states_timer.start()
+
+    def _on_document_replaced(self) -> None:
+        excluded = self.settings.excluded_rulesets(str(self.document.protocol.id))
+        self.runner.excluded = excluded
+        self.dock.excluded = set(excluded)
+        self.runner.schedule()
+        self._update_states()
+        self._on_document_state_changed()
+
+    def _on_document_state_changed(self) -> None:
+        d = self.document
+        history = d.history
+        a = self.actions
+        a.undo.setEnabled(history.can_undo())
+        a.redo.setEnabled(history.can_redo())
+        a.undo.setText(f"&Undo {history.undo_label()}" if history.can_undo() else "&Undo")
+        a.redo.setText(f"&Redo {history.redo_label()}" if history.can_redo() else "&Redo")
+        a.undo.setToolTip(
+            f"Undo {history.undo_label()} (Ctrl+Z)" if history.can_undo() else "Nothing to undo"
+        )
+        a.redo.setToolTip(
+            f"Redo {history.redo_label()} (Ctrl+Shift+Z)"
+            if history.can_redo()
+            else "Nothing to redo"
+        )
+        self.setWindowTitle(f"{d.title()}[*] — papdesigner")
+        self.setWindowModified(d.is_modified())
+        where = d.file_path.name if d.file_path else ("library" if d.library_id else "new protocol")
+        self.status.show_saved(modified=d.is_modified(), where=where)
+
+    def _on_document_refused(self, message: str, _path: object) -> None:
+        self._show_message(f"Not applied: {message}", 8000)
+
+    def _show_message(self, message: str, timeout: int = 6000) -> None:
+        self.status.showMessage(message, timeout)
+
+    # ---- menus ------------------------------------------------------------------------------------
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.actions.recent_menu
+        menu.clear()
+        entries = [e for e in self.settings.recent() if e.exists()]
+        for entry in entries:
+            where = "library" if entry.kind == "library" else Path(entry.ref).name
+            action = menu.addAction(f"{entry.title} ({where})")
+            action.triggered.connect(lambda _c=False, e=entry: self.files.open_recent(e))
+        if not entries:
+            menu.addAction("No recent protocols").setEnabled(False)
+        else:
+            menu.addSeparator()
+            menu.addAction("Clear list").triggered.connect(self.settings.clear_recent)
+
+    def _fill_undo_history_menu(self) -> None:
+        menu = self.actions.undo_history_menu
+        menu.clear()
+        labels = self.document.history.undo_labels()[:20]
+        for depth, label in enumerate(labels, start=1):
+            action = menu.addAction(f"Undo {depth} step{'s' if depth > 1 else ''}: {label}")
+            action.triggered.connect(lambda _c=False, n=depth: self._undo_steps(n))
+        if not labels:
+            menu.addAction("Nothing to undo").setEnabled(False)
+
+    def _undo_steps(self, count: int) -> None:
+        for _ in range(count):
+            self.document.undo()
+
+    def _on_theme_triggered(self, action: Any) -> None:
+        theme = str(action.data())
+        self.settings.set_theme(theme)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About papdesigner",
+            f"<b>papdesigner {__version__}</b><br>Design psychedelic-assisted psychotherapy trial "
+            "protocols offline, checked live against cited regulatory rule sets.<br><br>"
+            "Nothing in this application uses the network.",
+        )
+
+    def _shortcuts(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setText(SHORTCUTS_HELP)
+        box.exec()
+
+    # ---- file actions ---------------------------------------------------------------------------
 
     def open_file(self, path: str) -> bool:
-        """Load a protocol file; show a clear error dialog if it cannot be read."""
-        try:
-            protocol = load_protocol(path)
-        except ProtocolFileError as exc:
-            QMessageBox.critical(self, "Cannot open protocol", str(exc))
+        """Open a protocol file (used by ``papdesigner open FILE``)."""
+        return self.files.open_file(path)
+
+    def new_from_template(self) -> bool:
+        """Run the New-from-template wizard and open its result."""
+        from papdesigner.ui.dialogs.new_protocol import NewProtocolWizard
+
+        if not self.files.confirm_discard():
             return False
-        self.show_protocol(protocol)
+        wizard = NewProtocolWizard(self)
+        if wizard.exec() != NewProtocolWizard.DialogCode.Accepted:
+            return False
+        protocol = wizard.protocol()
+        if protocol is None:
+            return False
+        self.files.new_protocol(protocol)
+        self.show_step("overview")
         return True
 
-    def show_protocol(self, protocol: Protocol) -> None:
-        """Display the protocol's outline."""
-        self.protocol = protocol
-        self.setWindowTitle(f"{protocol.metadata.title or 'Untitled protocol'} — papdesigner")
-        self.outline.clear()
-        for session in sorted(protocol.sessions, key=lambda s: s.day):
-            QTreeWidgetItem(
-                self.outline,
-                [session.title or session.id, f"{label(session.kind)}, day {session.day}"],
-            )
-        self.outline.resizeColumnToContents(0)
+    def export_pdf(self) -> Any:
+        """Export the PDF (with the current report when it is up to date)."""
+        report = self.runner.report if self.runner.is_current() else None
+        return self.exporter.export(report=report)
+
+    # ---- window state ---------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry, state = self.settings.window_state()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1400, 880)
+        self._first_layout = state is None or not self.restoreState(state)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        """On the very first start, give the compliance dock a readable width."""
+        super().showEvent(event)
+        if self._first_layout:
+            self._first_layout = False
+            self.resizeDocks([self.dock], [max(self.width() // 4, 380)], Qt.Orientation.Horizontal)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        """Ask about unsaved edits, remember the layout, close the library cleanly."""
+        if not self.files.confirm_discard():
+            event.ignore()
+            return
+        self.settings.save_window_state(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+        self.runner.wait(5000)
+        self.files.close_library()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self._undo_keys)
+        event.accept()

@@ -162,6 +162,16 @@ def test_typing_after_save_makes_the_document_dirty(history: History) -> None:
     assert history.protocol.metadata.title == "Ab"
 
 
+def test_mark_dirty_forgets_the_saved_state(history: History) -> None:
+    history.mark_dirty()
+    assert not history.is_clean()
+    history.push(SetValue(TITLE, "A"))
+    history.undo()
+    assert not history.is_clean()
+    history.mark_clean()
+    assert history.is_clean()
+
+
 def test_a_saved_state_on_the_dropped_redo_stack_is_unreachable(history: History) -> None:
     history.push(SetValue(TITLE, "A"))
     history.mark_clean()

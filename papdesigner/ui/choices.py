@@ -1,0 +1,98 @@
+"""Choices for combo boxes: closed vocabularies, the shipped catalogues, the protocol's own ids."""
+
+from __future__ import annotations
+
+from typing import Any, get_args
+
+from papdesigner.model import vocab
+from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.fields import Choices
+
+
+def vocabulary(literal: Any) -> Choices:
+    """Every value of a closed vocabulary (a ``Literal`` type), with its label."""
+    return tuple((value, vocab.label(value)) for value in get_args(literal))
+
+
+# --- the protocol's own ids (re-read on every change) -------------------------------------------
+
+
+def _named(items: list[Any], name: str) -> Choices:
+    return tuple((item.id, f"{getattr(item, name) or item.id} ({item.id})") for item in items)
+
+
+def sites(document: ProtocolDocument) -> Choices:
+    """The protocol's sites."""
+    return _named(document.protocol.sites, "name")
+
+
+def roles(document: ProtocolDocument) -> Choices:
+    """The protocol's staff roles."""
+    return _named(document.protocol.roles, "title")
+
+
+def arms(document: ProtocolDocument) -> Choices:
+    """The protocol's arms."""
+    return _named(document.protocol.arms, "label")
+
+
+def products(document: ProtocolDocument) -> Choices:
+    """The protocol's products."""
+    return _named(document.protocol.products, "name")
+
+
+def settings(document: ProtocolDocument) -> Choices:
+    """The protocol's settings (rooms)."""
+    return _named(document.protocol.settings, "name")
+
+
+# --- catalogues ------------------------------------------------------------------------------------
+
+
+def instruments(_document: ProtocolDocument | None = None) -> Choices:
+    """Assessment instruments of the catalogue: id and "name — full name"."""
+    from papdesigner.model.catalogues import instruments as catalogue
+
+    return tuple((i.id, f"{i.name} — {i.full_name}") for i in catalogue())
+
+
+def criteria(list_name: str) -> Choices:
+    """Coded eligibility criteria of one list (inclusion or exclusion)."""
+    from papdesigner.model.catalogues import criteria as catalogue
+
+    return tuple((c.code, c.label) for c in catalogue() if c.list == list_name)
+
+
+def medication_classes() -> Choices:
+    """Medication classes for washouts."""
+    from papdesigner.model.catalogues import medication_classes as catalogue
+
+    return tuple((m.id, m.label) for m in catalogue())
+
+
+def countries() -> Choices:
+    """Countries of the jurisdictions catalogue (ISO 3166-1 alpha-2)."""
+    from papdesigner.model.catalogues import jurisdictions as catalogue
+
+    return tuple((j.code, f"{j.name} ({j.code})") for j in catalogue() if "-" not in j.code)
+
+
+def regions() -> Choices:
+    """Regions (states, provinces) of the jurisdictions catalogue (ISO 3166-2)."""
+    from papdesigner.model.catalogues import jurisdictions as catalogue
+
+    return tuple((j.code, f"{j.name} ({j.code})") for j in catalogue() if "-" in j.code)
+
+
+def narrative_sections(m11: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """``(key, title, guidance)`` of the narrative sections whose first M11 section is in ``m11``."""
+    from papdesigner.model.catalogues import narrative_sections as catalogue
+
+    return [(s.key(), s.title, s.guidance) for s in catalogue() if s.m11[0] in m11]
+
+
+def narrative_m11() -> dict[str, tuple[str, ...]]:
+    """Map each narrative key to its M11 sections (to find the step that edits it)."""
+    from papdesigner.model.catalogues import narrative_sections as catalogue
+
+    return {s.key(): tuple(s.m11) for s in catalogue()}

@@ -1,0 +1,390 @@
+"""The compliance dock: findings grouped by rule set and severity, with details and waivers.
+
+Double-click (or Enter) on a finding jumps to the field its path names.
+"Waive…" records a waiver with a justification as an undoable edit; a waived
+finding stays listed, marked waived. Rule details show each clause's truth
+value so a reviewer sees exactly why a rule fired.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QColor, QFont
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from papdesigner.model.commands import RemoveItem, add_waiver
+from papdesigner.ui.dialogs.waive import WaiveDialog
+from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.icons import SEVERITY_ICON, icon
+from papdesigner.ui.problems import severity_colour
+from papdesigner.ui.settings import AppSettings
+
+_FINDING_ROLE = Qt.ItemDataRole.UserRole
+_SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Notes", "waived": "Waived"}
+_PROVENANCE = {
+    "verified": "verified against the source document",
+    "secondary": "from a secondary source (the primary text was not read)",
+    "uncertain": "uncertain: treat as a prompt to check the source",
+}
+
+
+class ComplianceDock(QDockWidget):
+    """Findings tree, filter, rule-set choices, details pane, waive and jump buttons."""
+
+    sig_jump_requested = Signal(str)
+    """Emitted with a finding's JSON path when the user wants to see the field."""
+
+    sig_rulesets_changed = Signal(object)
+    """Emitted with the set of excluded rule set ids after the user changed them."""
+
+    def __init__(
+        self, document: ProtocolDocument, settings: AppSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__("Compliance", parent)
+        self.setObjectName("ComplianceDock")
+        self.document = document
+        self.settings = settings
+        self.report: Any = None
+        self.excluded: set[str] = set()
+        self.summary = QLabel("Checking…")
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Compliance summary")
+        self.rulesets_button = QToolButton()
+        self.rulesets_button.setText("Rule sets")
+        self.rulesets_button.setToolTip("Choose which applicable rule sets to check")
+        self.rulesets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.rulesets_menu = QMenu(self)
+        self.rulesets_button.setMenu(self.rulesets_menu)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter findings (rule, text, citation)")
+        self.filter.setAccessibleName("Filter findings")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(lambda _t: self._fill())
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Finding", "Rule"])
+        self.tree.setAccessibleName("Findings")
+        self.tree.setUniformRowHeights(False)
+        self.tree.setWordWrap(True)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, header.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, header.ResizeMode.ResizeToContents)
+        self.tree.itemActivated.connect(self._on_tree_item_activated)
+        self.tree.currentItemChanged.connect(self._on_tree_current_item_changed)
+        self.details = QTextBrowser()
+        self.details.setAccessibleName("Finding details")
+        self.details.setOpenLinks(False)
+        self.jump_button = QPushButton("Go to field")
+        self.jump_button.setToolTip("Show the field this finding is about (Enter or double-click)")
+        self.jump_button.clicked.connect(self.jump_to_current)
+        self.waive_button = QPushButton("Waive…")
+        self.waive_button.setToolTip("Acknowledge this finding with a justification (undoable)")
+        self.waive_button.clicked.connect(self.waive_current)
+        self._build_layout()
+        self._on_tree_current_item_changed(None, None)
+
+    def _build_layout(self) -> None:
+        header = QHBoxLayout()
+        header.addWidget(self.summary, 1)
+        header.addWidget(self.rulesets_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.jump_button)
+        buttons.addWidget(self.waive_button)
+        buttons.addStretch(1)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addLayout(buttons)
+        lower_layout.addWidget(self.details)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(header)
+        layout.addWidget(self.filter)
+        layout.addWidget(splitter, 1)
+        self.setWidget(body)
+
+    # ---- showing a report -----------------------------------------------------------------------
+
+    def show_report(self, report: Any) -> None:
+        """Show a new report, keeping the selected finding if it is still there."""
+        selected = self.current_finding()
+        self.report = report
+        self._fill()
+        self._fill_rulesets_menu()
+        s = report.summary
+        active = [r.id for r in report.rulesets if r.active]
+        self.summary.setText(
+            f"<b>{s.errors}</b> errors, <b>{s.warnings}</b> warnings, {s.infos} notes, "
+            f"{s.waived} waived<br><small>{len(active)} rule sets active</small>"
+        )
+        if selected is not None:
+            self.select_finding(selected.rule_id, selected.path)
+
+    def show_failure(self, message: str) -> None:
+        """Say that the check could not run (the old findings stay, marked stale)."""
+        self.summary.setText(f"<b>The check could not run:</b> {escape(message)}")
+
+    def _fill(self) -> None:
+        self.tree.clear()
+        if self.report is None:
+            return
+        needle = self.filter.text().strip().lower()
+        titles = {r.id: r.title or r.id for r in self.report.rulesets}
+        groups: dict[str, dict[str, list[Any]]] = {}
+        for finding in self.report.findings:
+            if needle and needle not in _haystack(finding):
+                continue
+            bucket = "waived" if finding.waived else finding.severity
+            groups.setdefault(finding.ruleset, {}).setdefault(bucket, []).append(finding)
+        for ruleset_id, buckets in groups.items():
+            total = sum(len(v) for k, v in buckets.items() if k != "waived")
+            top = QTreeWidgetItem(
+                self.tree, [f"{titles.get(ruleset_id, ruleset_id)} ({total})", ruleset_id]
+            )
+            _bold(top)
+            for bucket in ("error", "warning", "info", "waived"):
+                if bucket in buckets:
+                    self._add_bucket(top, bucket, buckets[bucket])
+            top.setExpanded(True)
+
+    def _add_bucket(self, parent: QTreeWidgetItem, bucket: str, findings: list[Any]) -> None:
+        group = QTreeWidgetItem(parent, [f"{_SEVERITY_TITLES[bucket]} ({len(findings)})", ""])
+        group.setIcon(0, icon("waived" if bucket == "waived" else SEVERITY_ICON[bucket]))
+        for finding in findings:
+            item = QTreeWidgetItem(group, [finding.message, finding.rule_id])
+            item.setData(0, _FINDING_ROLE, finding)
+            item.setToolTip(0, f"{finding.message}\n{finding.citation}")
+            item.setIcon(0, icon("waived" if finding.waived else SEVERITY_ICON[finding.severity]))
+            if finding.waived:
+                item.setForeground(0, QColor(severity_colour("waived", self.palette())))
+        group.setExpanded(bucket != "waived")
+
+    def _fill_rulesets_menu(self) -> None:
+        self.rulesets_menu.clear()
+        for status in self.report.rulesets:
+            action = QAction(f"{status.id} — {status.title}", self.rulesets_menu)
+            action.setCheckable(True)
+            action.setChecked(True)
+            action.setToolTip(status.reason)
+            action.setStatusTip(status.reason)
+            if status.active:
+                _bold(action)
+            action.toggled.connect(lambda on, rid=status.id: self._on_ruleset_toggled(rid, on))
+            self.rulesets_menu.addAction(action)
+        for ruleset_id in sorted(self.excluded):
+            action = QAction(f"{ruleset_id} — turned off", self.rulesets_menu)
+            action.setCheckable(True)
+            action.setChecked(False)
+            action.toggled.connect(lambda on, rid=ruleset_id: self._on_ruleset_toggled(rid, on))
+            self.rulesets_menu.addAction(action)
+        self.rulesets_menu.setToolTipsVisible(True)
+
+    def _on_ruleset_toggled(self, ruleset_id: str, on: bool) -> None:
+        if on:
+            self.excluded.discard(ruleset_id)
+        else:
+            self.excluded.add(ruleset_id)
+        self.settings.set_excluded_rulesets(str(self.document.protocol.id), self.excluded)
+        self.sig_rulesets_changed.emit(set(self.excluded))
+
+    # ---- selection, details, jump ---------------------------------------------------------------
+
+    def current_finding(self) -> Any:
+        """The finding of the selected row, or None."""
+        item = self.tree.currentItem()
+        return item.data(0, _FINDING_ROLE) if item is not None else None
+
+    def finding_items(self) -> list[QTreeWidgetItem]:
+        """Every finding row, in display order."""
+        found = []
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            for j in range(top.childCount()):
+                group = top.child(j)
+                found.extend(group.child(k) for k in range(group.childCount()))
+        return found
+
+    def select_finding(self, rule_id: str, path: str) -> bool:
+        """Select the row of a finding (by rule and path); False if it is not listed."""
+        for item in self.finding_items():
+            finding = item.data(0, _FINDING_ROLE)
+            if finding.rule_id == rule_id and finding.path == path:
+                self.tree.setCurrentItem(item)
+                return True
+        return False
+
+    def step(self, direction: int) -> None:
+        """Select the next (+1) or previous (-1) finding and jump to it."""
+        items = self.finding_items()
+        if not items:
+            return
+        current = self.tree.currentItem()
+        index = items.index(current) if current in items else (-1 if direction > 0 else 0)
+        self.tree.setCurrentItem(items[(index + direction) % len(items)])
+        self.jump_to_current()
+
+    def jump_to_current(self) -> None:
+        """Ask the window to show the field of the selected finding."""
+        finding = self.current_finding()
+        if finding is not None:
+            self.sig_jump_requested.emit(finding.path)
+
+    def _on_tree_item_activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        if item.data(0, _FINDING_ROLE) is not None:
+            self.jump_to_current()
+
+    def _on_tree_current_item_changed(
+        self, current: QTreeWidgetItem | None, _previous: object
+    ) -> None:
+        finding = current.data(0, _FINDING_ROLE) if current is not None else None
+        self.jump_button.setEnabled(finding is not None)
+        self.waive_button.setEnabled(finding is not None)
+        self.waive_button.setText(
+            "Remove waiver" if finding is not None and finding.waived else "Waive…"
+        )
+        self.details.setHtml(finding_html(finding) if finding is not None else _HINT)
+
+    # ---- waivers --------------------------------------------------------------------------------
+
+    def waive_current(self) -> None:
+        """Waive the selected finding (ask for a justification), or remove its waiver."""
+        finding = self.current_finding()
+        if finding is None:
+            return
+        if finding.waived:
+            self.remove_waiver(finding)
+            return
+        dialog = WaiveDialog(finding, self.settings.author(), self)
+        if dialog.exec() == WaiveDialog.DialogCode.Accepted:
+            justification, author = dialog.values()
+            self.waive(finding, justification, author)
+
+    def waive(self, finding: Any, justification: str, author: str) -> bool:
+        """Record a waiver of ``finding`` as an undoable edit."""
+        if author:
+            self.settings.set_author(author)
+        command = add_waiver(
+            self.document.protocol,
+            finding.rule_id,
+            finding.path,
+            justification,
+            author=author,
+            date=dt.date.today().isoformat(),
+        )
+        return self.document.push(command)
+
+    def remove_waiver(self, finding: Any) -> bool:
+        """Remove the waiver that covers ``finding`` (undoable)."""
+        target = finding.waiver.path if finding.waiver is not None else finding.path
+        for index, waiver in enumerate(self.document.protocol.waivers):
+            if waiver.rule_id == finding.rule_id and waiver.path == target:
+                return self.document.push(
+                    RemoveItem(("waivers",), index, f"Remove waiver of {finding.rule_id}")
+                )
+        return False
+
+
+_HINT = "<p>Select a finding to see its rule, citation and why it fired.</p>"
+
+
+def _haystack(finding: Any) -> str:
+    return f"{finding.rule_id} {finding.message} {finding.citation} {finding.title}".lower()
+
+
+def _bold(target: QTreeWidgetItem | QAction) -> None:
+    if isinstance(target, QTreeWidgetItem):
+        font = QFont(target.font(0))
+        font.setBold(True)
+        target.setFont(0, font)
+    else:
+        font = QFont(target.font())
+        font.setBold(True)
+        target.setFont(font)
+
+
+def _rule_spec(rule_id: str) -> Any:
+    from papdesigner.rules import default_catalogue
+
+    found = default_catalogue().rule(rule_id)
+    return found if found is not None else (None, None)
+
+
+def finding_html(finding: Any) -> str:
+    """The details pane: message, citation, provenance, fix, clauses, waiver."""
+    ruleset, rule = _rule_spec(finding.rule_id)
+    parts = [
+        f"<h3>{escape(finding.title or finding.rule_id)}</h3>",
+        f"<p><b>{escape(finding.severity.capitalize())}</b> · {escape(finding.rule_id)} · "
+        f"{escape(finding.ruleset)}</p>",
+        f"<p>{escape(finding.message)}</p>",
+        f"<p><b>Source:</b> {escape(finding.citation)}",
+    ]
+    if ruleset is not None:
+        source = ruleset.spec.source
+        parts.append(
+            f"<br><small>{escape(source.title)} ({escape(source.date)}, {escape(source.status)})</small>"
+        )
+    parts.append("</p>")
+    provenance = _PROVENANCE.get(finding.provenance, finding.provenance)
+    note = (
+        f" {escape(rule.spec.provenance_note)}"
+        if rule is not None and rule.spec.provenance_note
+        else ""
+    )
+    parts.append(f"<p><b>Provenance:</b> {escape(provenance)}.{note}</p>")
+    if finding.fix:
+        parts.append(f"<p><b>How to fix:</b> {escape(finding.fix)}</p>")
+    if rule is not None:
+        parts.append(f"<p><b>Why:</b> {escape(rule.spec.rationale)}</p>")
+    parts.append(f"<p><b>Where:</b> <code>{escape(finding.path)}</code></p>")
+    parts.append(_clauses_html(finding))
+    if finding.waived and finding.waiver is not None:
+        w = finding.waiver
+        who = ", ".join(x for x in (w.author, w.date or "") if x)
+        parts.append(
+            f"<p><b>Waived</b>{' by ' + escape(who) if who else ''}: {escape(w.justification)}</p>"
+        )
+    for problem in finding.problems:
+        parts.append(f"<p><i>Rule problem: {escape(problem)}</i></p>")
+    return "".join(parts)
+
+
+def _clauses_html(finding: Any) -> str:
+    if not finding.clauses:
+        return ""
+    rows = []
+    for clause in finding.clauses:
+        mark = {True: "✔ true", False: "✘ false", None: "? unknown"}[clause.value]
+        error = f"<br><small>{escape(clause.error)}</small>" if clause.error else ""
+        rows.append(
+            f"<tr><td>{escape(clause.role)}</td><td><code>{escape(clause.expr)}</code>{error}</td>"
+            f"<td><b>{mark}</b></td></tr>"
+        )
+    return (
+        "<p><b>Clauses</b> (the rule requires every <i>require</i> clause to be true):</p>"
+        '<table border="0" cellspacing="4">' + "".join(rows) + "</table>"
+    )

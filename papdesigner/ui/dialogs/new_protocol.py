@@ -1,0 +1,227 @@
+"""New from template: a short wizard (substance, indication, context, site) -> a prefilled protocol.
+
+The shipped examples are the templates. The wizard ranks them by how well they
+match the answers, the user picks one, and the new protocol is a copy of it
+with a fresh id, the chosen context, indication and site, and no waivers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from papdesigner.model import vocab
+from papdesigner.model.protocol import Protocol, Site
+from papdesigner.model.templates import new_from_template, template_names, template_path
+from papdesigner.ui import choices
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What the user told the wizard."""
+
+    substance: str
+    condition: str
+    context: str
+    site_name: str
+    country: str
+    region: str | None
+    title: str
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """A shipped example and the facts used to rank it."""
+
+    name: str
+    title: str
+    substances: tuple[str, ...]
+    condition: str
+    context: str
+
+
+def template_infos() -> list[TemplateInfo]:
+    """Read every shipped example (skipping any that fail to load)."""
+    from papdesigner.model.fileformat import ProtocolFileError, load_protocol
+
+    infos = []
+    for name in template_names():
+        try:
+            p = load_protocol(template_path(name))
+        except ProtocolFileError:
+            continue
+        infos.append(
+            TemplateInfo(
+                name,
+                p.metadata.title or name,
+                tuple(p.substances()),
+                p.indication.condition,
+                p.context,
+            )
+        )
+    return infos
+
+
+def score(info: TemplateInfo, answers: Answers) -> int:
+    """How well an example matches: substance counts most, then indication, then context."""
+    return (
+        4 * (answers.substance in info.substances)
+        + 2 * (answers.condition == info.condition)
+        + (answers.context == info.context)
+    )
+
+
+def build_protocol(template: str, answers: Answers) -> Protocol:
+    """Copy the template and apply the answers (fresh id, no waivers, version 0.1 today)."""
+    p = new_from_template(template)
+    p.waivers = []
+    p.context = answers.context  # type: ignore[assignment]
+    p.indication.condition = answers.condition  # type: ignore[assignment]
+    for product in p.products:
+        if product.substance != answers.substance:
+            product.substance = answers.substance  # type: ignore[assignment]
+            product.name = f"{vocab.label(answers.substance)} (check the doses)"
+    if answers.title:
+        p.metadata.title = answers.title
+    p.metadata.version = "0.1"
+    p.metadata.version_date = dt.date.today()
+    site = Site(
+        id="site1",
+        name=answers.site_name or "Site 1",
+        country=answers.country,
+        region=answers.region,
+    )
+    p.sites = [site]
+    for setting in p.settings:
+        setting.site_id = "site1" if setting.site_id is not None else None
+    return p
+
+
+def _combo(values: tuple[tuple[object, str], ...], name: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    for value, text in values:
+        combo.addItem(text, value)
+    return combo
+
+
+class _QuestionsPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("What are you planning?")
+        self.setSubTitle("Your answers pick the closest example protocol to start from.")
+        self.substance = _combo(choices.vocabulary(vocab.Substance), "Substance")
+        self.condition = _combo(choices.vocabulary(vocab.Condition), "Indication")
+        self.context = _combo(choices.vocabulary(vocab.Context), "Context of use")
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText("optional; you can change it later")
+        self.title_edit.setAccessibleName("Working title")
+        self.site_name = QLineEdit("Site 1")
+        self.site_name.setAccessibleName("Site name")
+        self.country = _combo(choices.countries(), "Country")
+        self.country.setCurrentIndex(max(self.country.findData("US"), 0))
+        self.region = _combo((("", "— none —"), *choices.regions()), "Region")
+        form = QFormLayout(self)
+        for label, widget in (
+            ("Substance", self.substance),
+            ("Indication", self.condition),
+            ("Context", self.context),
+            ("Working title", self.title_edit),
+            ("First site", self.site_name),
+            ("Country", self.country),
+            ("Region", self.region),
+        ):
+            form.addRow(f"{label}:", widget)
+
+    def answers(self) -> Answers:
+        region = self.region.currentData() or None
+        return Answers(
+            self.substance.currentData(),
+            self.condition.currentData(),
+            self.context.currentData(),
+            self.site_name.text().strip(),
+            self.country.currentData(),
+            region,
+            self.title_edit.text().strip(),
+        )
+
+
+class _TemplatePage(QWizardPage):
+    def __init__(self, questions: _QuestionsPage, infos: list[TemplateInfo]) -> None:
+        super().__init__()
+        self.setTitle("Start from an example")
+        self.setSubTitle(
+            "Best matches first. The copy gets a new id and your context, indication and site."
+        )
+        self.questions = questions
+        self.infos = infos
+        self.list = QListWidget()
+        self.list.setAccessibleName("Example protocols")
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addWidget(self.note)
+        self.list.currentRowChanged.connect(self._on_list_current_row_changed)
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt API)
+        answers = self.questions.answers()
+        self.list.clear()
+        for info in sorted(self.infos, key=lambda i: -score(i, answers)):
+            substances = ", ".join(vocab.label(s) for s in info.substances)
+            text = f"{info.title}\n{substances} · {vocab.label(info.condition)} · {vocab.label(info.context)}"
+            item = QListWidgetItem(text, self.list)
+            item.setData(Qt.ItemDataRole.UserRole, info)
+        self.list.setCurrentRow(0)
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt API)
+        return self.list.currentItem() is not None
+
+    def chosen(self) -> TemplateInfo | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _on_list_current_row_changed(self, _row: int) -> None:
+        info = self.chosen()
+        answers = self.questions.answers()
+        if info is not None and answers.substance not in info.substances:
+            self.note.setText(
+                f"No example uses {vocab.label(answers.substance)}; the product becomes "
+                f"{vocab.label(answers.substance)} and its doses must be checked."
+            )
+        else:
+            self.note.setText("")
+        self.completeChanged.emit()
+
+
+class NewProtocolWizard(QWizard):
+    """Two pages: questions, then the example to copy. :meth:`protocol` builds the result."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New protocol from a template")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.questions = _QuestionsPage()
+        self.templates = _TemplatePage(self.questions, template_infos())
+        self.addPage(self.questions)
+        self.addPage(self.templates)
+        self.resize(640, 480)
+
+    def protocol(self) -> Protocol | None:
+        """The new protocol (None if no template was chosen)."""
+        info = self.templates.chosen()
+        return build_protocol(info.name, self.questions.answers()) if info is not None else None

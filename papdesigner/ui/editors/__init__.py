@@ -1,0 +1,1 @@
+"""The editors of the twelve steps (one module per step)."""

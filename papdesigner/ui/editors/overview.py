@@ -1,0 +1,91 @@
+"""Step 1, Overview: title page facts, context of use and indication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from papdesigner.model import vocab
+from papdesigner.model.commands import JsonPath
+from papdesigner.ui.choices import vocabulary
+from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.editors.base import StepEditor
+from papdesigner.ui.fields import ChoiceField, DateField, TextAreaField, TextField
+from papdesigner.ui.list_fields import StringListField
+from papdesigner.ui.table_list import Column, TableListEditor
+
+
+def _text(document: ProtocolDocument, path: JsonPath, label: str) -> TextField:
+    return TextField(document, path, label)
+
+
+def _new_registration(_document: ProtocolDocument, _path: JsonPath) -> dict[str, Any]:
+    return {"registry": "ClinicalTrials.gov", "identifier": "NCT"}
+
+
+class OverviewEditor(StepEditor):
+    """Metadata, sponsor, investigator, registrations, context and indication."""
+
+    key = "overview"
+
+    def build(self) -> None:
+        """Lay out the overview sections."""
+        d, form = self.document, self.form
+        title = form.section("Protocol")
+        form.add_all(
+            title,
+            [
+                TextField(d, ("metadata", "title"), "Title", placeholder="Full scientific title"),
+                TextField(d, ("metadata", "short_title"), "Short title"),
+                TextField(d, ("metadata", "acronym"), "Acronym"),
+                TextField(d, ("metadata", "protocol_number"), "Protocol number"),
+                TextField(d, ("metadata", "version"), "Version", placeholder="1.0"),
+                DateField(d, ("metadata", "version_date"), "Version date"),
+                ChoiceField(d, ("metadata", "phase"), "Phase", vocabulary(vocab.Phase)),
+                TextAreaField(d, ("metadata", "funding"), "Funding", lines=2),
+                StringListField(d, ("metadata", "keywords"), "Keywords", item_name="keyword"),
+            ],
+        )
+        context = form.section(
+            "Context and indication",
+            "The context decides which regulatory rule sets apply, together with the sites.",
+        )
+        form.add_all(
+            context,
+            [
+                ChoiceField(d, ("context",), "Context of use", vocabulary(vocab.Context)),
+                ChoiceField(
+                    d, ("indication", "condition"), "Condition", vocabulary(vocab.Condition)
+                ),
+                TextAreaField(d, ("indication", "description"), "Indication", lines=3),
+            ],
+        )
+        sponsor = form.section("Sponsor and investigator")
+        form.add_all(
+            sponsor,
+            [
+                TextField(d, ("metadata", "sponsor", "name"), "Sponsor"),
+                TextAreaField(d, ("metadata", "sponsor", "address"), "Sponsor address", lines=2),
+                TextField(d, ("metadata", "sponsor", "contact"), "Sponsor contact"),
+                TextField(d, ("metadata", "sponsor", "signatory"), "Sponsor signatory"),
+                TextField(
+                    d, ("metadata", "principal_investigator", "name"), "Principal investigator"
+                ),
+                TextField(
+                    d, ("metadata", "principal_investigator", "affiliation"), "PI affiliation"
+                ),
+                TextField(d, ("metadata", "principal_investigator", "email"), "PI e-mail"),
+            ],
+        )
+        registrations = form.section("Registrations")
+        table = TableListEditor(
+            d,
+            ("metadata", "registrations"),
+            [
+                Column("registry", "Registry", _text, stretch=True),
+                Column("identifier", "Identifier", _text, stretch=True),
+            ],
+            item_name="registration",
+            new_item=_new_registration,
+        )
+        form.add_part(registrations, ("metadata", "registrations"), table, table)
+        self.add_narrative("Background and rationale")
