@@ -206,7 +206,14 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
 def build_pdf(target: Any, story: list[Flowable], facts: PageFacts, book: PageBook,
               marks: Placeholders, on_flowable: Callable[[], None]) -> int:
     """Lay out ``story`` into ``target`` (a file object); return the page count."""
+    from reportlab import rl_config
+
     doc = ProtocolDocument(target, facts, book, on_flowable)
-    doc.build([NextPageTemplate("body"), *story],
-              canvasmaker=_make_canvas(book, facts, marks))
+    # Binary Flate streams: ASCII85 only makes the file larger and slower to write and read.
+    saved, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        doc.build([NextPageTemplate("body"), *story],
+                  canvasmaker=_make_canvas(book, facts, marks))
+    finally:
+        rl_config.useA85 = saved
     return book.total_pages

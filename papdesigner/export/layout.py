@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html import unescape
 from typing import Any
 
 from reportlab.lib.units import cm, mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -19,7 +21,7 @@ from reportlab.platypus import (
 )
 
 from papdesigner.export.flowables import HeadingParagraph, Mark, PageBook, PageRef
-from papdesigner.export.fonts import SANS
+from papdesigner.export.fonts import SANS, SANS_BOLD
 from papdesigner.export.markup import (
     Anchor,
     Block,
@@ -33,7 +35,7 @@ from papdesigner.export.markup import (
     Simple,
     TableBlock,
 )
-from papdesigner.export.styles import FRAME_WIDTH, HEADER_FILL, RULE, stylesheet
+from papdesigner.export.styles import FRAME_WIDTH, HEADER_FILL, INK, RULE, stylesheet
 
 FigureMaker = Callable[[float], Flowable]
 TOC_LEVELS = 2
@@ -122,21 +124,21 @@ class Layout:
 
     # --- tables -------------------------------------------------------------------------------
 
-    def cell(self, cell: Cell) -> Flowable | str:
+    def cell(self, cell: Cell, width: float) -> Flowable | str:
+        """The flowable of one cell; a short plain text stays a string (much faster to lay out)."""
         styles = self.styles
         if cell.kind == "secref":
             numbers = [self._number(k) for k in cell.keys if k in self.doc.addressed]
-            text = ", ".join(n for n in numbers if n) or "—"
-            return Paragraph(text, styles["cell"])
+            return _plain_or(", ".join(n for n in numbers if n) or "—", width, styles["cell"])
         if cell.kind == "pageref":
             target = self.doc.first_addressed(cell.keys) if cell.ok else None
             if target is None:
                 return Paragraph("—", styles["cellright"])
             return PageRef(self.book, target.key)
         if cell.header:
-            return Paragraph(cell.markup, styles["cellhead"])
+            return _plain_or(cell.markup, width, styles["cellhead"])
         style = {"center": "cellcenter", "right": "cellright"}.get(cell.align, "cell")
-        return Paragraph(cell.markup, styles[style])
+        return _plain_or(cell.markup, width, styles[style])
 
     def _number(self, key: str) -> str:
         if key == "title_page":
@@ -145,30 +147,61 @@ class Layout:
         return heading.number if heading else ""
 
     def table(self, block: TableBlock) -> Table:
+        """A table that splits between rows (and inside a tall row), repeating its header."""
         columns = max(sum(c.span for c in row) for row in block.rows)
+        widths = column_widths(block.widths, columns)
         data: list[list[Any]] = []
         commands: list[tuple[Any, ...]] = []
         for r, row in enumerate(block.rows):
             cells: list[Any] = []
             for cell in row:
+                col = len(cells)
                 if cell.span > 1:
-                    commands.append(("SPAN", (len(cells), r), (len(cells) + cell.span - 1, r)))
-                cells.append(self.cell(cell))
+                    commands.append(("SPAN", (col, r), (col + cell.span - 1, r)))
+                width = sum(widths[col : col + cell.span]) - 2 * CELL_PADDING
+                content = self.cell(cell, width)
+                if isinstance(content, str):
+                    commands.extend(_string_cell_style(cell, col, r))
+                cells.append(content)
                 cells.extend([""] * (cell.span - 1))
             data.append(cells + [""] * (columns - len(cells)))
-        widths = column_widths(block.widths, columns)
         table = Table(data, colWidths=widths, repeatRows=block.header_rows, splitInRow=1,
                       hAlign="LEFT")
-        table.setStyle(TableStyle(commands + _table_style(block)))
+        table.setStyle(TableStyle(_table_style(block) + commands))
         return table
+
+
+CELL_PADDING = 3
+
+
+def _plain_or(markup: str, width: float, style: Any) -> Flowable | str:
+    """Return plain text when ``markup`` has no tags and fits on one line, else a Paragraph."""
+    if "<" not in markup:
+        text = unescape(markup)
+        if stringWidth(text, style.fontName, style.fontSize) <= width:
+            return text
+    return Paragraph(markup, style)
+
+
+def _string_cell_style(cell: Cell, col: int, row: int) -> list[tuple[Any, ...]]:
+    where = ((col, row), (col, row))
+    commands: list[tuple[Any, ...]] = []
+    if cell.header:
+        commands.append(("FONTNAME", *where, SANS_BOLD))
+    if cell.align in ("center", "right"):
+        commands.append(("ALIGN", *where, cell.align.upper()))
+    return commands
 
 
 def _table_style(block: TableBlock) -> list[tuple[Any, ...]]:
     style: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("FONTSIZE", (0, 0), (-1, -1), 8),
+        ("LEADING", (0, 0), (-1, -1), 10),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]

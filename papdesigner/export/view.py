@@ -265,7 +265,8 @@ def _narrative(p: Protocol) -> dict[str, tuple[NarrativeView, ...]]:
     for entry in catalogue:
         key = entry.key()
         text = p.narrative.get(key, "")
-        placed.setdefault(entry.m11[0], []).append(
+        # Place by the top-level M11 section; a sub-section (2.2, 6.2.1) sorts within it.
+        placed.setdefault(entry.m11[0].split(".")[0], []).append(
             NarrativeView(key, f"narrative.{key}", entry.title, text)
         )
     for key, text in p.narrative.items():
