@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -57,8 +58,10 @@ class AmendmentDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.diff = diff
+        self.changes = [c for _, changes in diff.by_section() for c in changes]
+        """The changes in document order (by section), one table row each."""
         self.setWindowTitle("Amendment to an approved protocol")
-        self.resize(1000, 760)
+        self.resize(1100, 860)
         intro = QLabel(
             "This protocol was approved by its ethics committee, so this version is an "
             f"<b>amendment</b>: {len(diff)} change(s) since the approved version. Say why, and "
@@ -85,6 +88,8 @@ class AmendmentDialog(QDialog):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
         split.addWidget(self.table)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(split, 1)
@@ -111,13 +116,14 @@ class AmendmentDialog(QDialog):
         self.summary.setPlaceholderText("One sentence for the title page")
         self.primary = QComboBox()
         self.primary.setAccessibleName("Primary reason")
+        self.primary.addItem("Choose the primary reason…", None)
         for term in terms.reasons.values():
             self.primary.addItem(term.decode, term.code)
         self.other = QLineEdit()
         self.other.setPlaceholderText("The reason in words (required for Other)")
         self.secondary = QListWidget()
         self.secondary.setAccessibleName("Secondary reasons")
-        self.secondary.setMaximumHeight(110)
+        self.secondary.setMaximumHeight(84)
         for term in terms.reasons.values():
             item = QListWidgetItem(term.decode)
             item.setData(Qt.ItemDataRole.UserRole, term.code)
@@ -127,7 +133,7 @@ class AmendmentDialog(QDialog):
         self.rationale = QPlainTextEdit()
         self.rationale.setTabChangesFocus(True)
         self.rationale.setPlaceholderText("Why the protocol is amended")
-        self.rationale.setMaximumHeight(80)
+        self.rationale.setMaximumHeight(60)
         self.substantial = QCheckBox("Substantial amendment")
         form = QFormLayout()
         form.addRow("Number:", self.number)
@@ -157,7 +163,7 @@ class AmendmentDialog(QDialog):
         return box
 
     def _changes_table(self) -> QTableWidget:
-        table = QTableWidget(len(self.diff.changes), len(_COLUMNS))
+        table = QTableWidget(len(self.changes), len(_COLUMNS))
         table.setAccessibleName("Changes")
         table.setHorizontalHeaderLabels(list(_COLUMNS))
         table.verticalHeader().setVisible(False)
@@ -167,7 +173,7 @@ class AmendmentDialog(QDialog):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
-        for row, change in enumerate(self.diff.changes):
+        for row, change in enumerate(self.changes):
             text = describe(change, self.diff)
             cells = [change.section.label, text.what, text.before or "—", text.after or "—"]
             if text.detail:
@@ -189,7 +195,7 @@ class AmendmentDialog(QDialog):
         header = table.horizontalHeader()
         for column, mode in enumerate(
             (
-                QHeaderView.ResizeMode.ResizeToContents,
+                QHeaderView.ResizeMode.Interactive,
                 QHeaderView.ResizeMode.Stretch,
                 QHeaderView.ResizeMode.Stretch,
                 QHeaderView.ResizeMode.Stretch,
@@ -198,8 +204,15 @@ class AmendmentDialog(QDialog):
             )
         ):
             header.setSectionResizeMode(column, mode)
-        table.resizeRowsToContents()
+        table.setColumnWidth(0, 170)
+        # Row heights follow the column widths, known only once the table is laid out.
+        header.sectionResized.connect(lambda *_: table.resizeRowsToContents())
         return table
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        """Fit the rows to their text once the dialog has its size."""
+        super().showEvent(event)
+        self.table.resizeRowsToContents()
 
     def _fill(self, record: AmendmentRecord) -> None:
         self.number.setText(record.number)
@@ -266,7 +279,7 @@ class AmendmentDialog(QDialog):
             if text.text().strip() or flag.isChecked()
         ]
         changes = []
-        for row, change in enumerate(self.diff.changes):
+        for row, change in enumerate(self.changes):
             changes.append(
                 {
                     "change": change.key,
@@ -294,6 +307,9 @@ class AmendmentDialog(QDialog):
 
     def accept(self) -> None:
         """Validate the record; keep the dialog open and say what is wrong if it is not."""
+        if self.primary.currentData() is None:
+            self.error.setText("Choose the primary reason for the amendment.")
+            return
         try:
             self.result_record = AmendmentRecord.model_validate(self.data())
         except ValidationError as exc:

@@ -100,7 +100,7 @@ def test_amendment_dialog_builds_a_record(
     dialog = AmendmentDialog(diff, number="3")
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 3
-    dose_row = [c.key for c in diff.changes].index(DOSE_KEY)
+    dose_row = [c.key for c in dialog.changes].index(DOSE_KEY)
     dialog.primary.setCurrentIndex(dialog.primary.findData("C207609"))
     dialog.rationale.setPlainText("Headaches at 25 mg")
     dialog.table.item(dose_row, _REASON).setText("DSMB letter of 2 August")
@@ -125,6 +125,9 @@ def test_amendment_dialog_says_what_is_missing(
 ) -> None:
     dialog = AmendmentDialog(diff_protocols(base_protocol, amended))
     qtbot.addWidget(dialog)
+    dialog.accept()
+    assert dialog.record() is None
+    assert dialog.error.text() == "Choose the primary reason for the amendment."
     dialog.primary.setCurrentIndex(dialog.primary.findData("C17649"))  # Other, without words
     assert dialog.other.isEnabled()
     dialog.accept()
@@ -169,6 +172,7 @@ def test_saving_an_approved_protocol_asks_for_the_amendment(
     def confirm(dialog: AmendmentDialog) -> bool:
         qtbot.addWidget(dialog)
         shown.append(dialog)
+        dialog.primary.setCurrentIndex(dialog.primary.findData("C207609"))
         dialog.rationale.setPlainText("Lower dose")
         dialog.accept()
         return dialog.record() is not None
