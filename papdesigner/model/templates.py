@@ -31,6 +31,10 @@ def template_path(name: str) -> Path:
 
 
 def new_from_template(name: str) -> Protocol:
-    """Return a copy of a template with a fresh id and no waivers carried over by accident."""
+    """Return a copy of a template with a fresh id and without the template's waivers.
+
+    A waiver is a decision about one protocol, signed by its author; a new protocol
+    starts with every finding visible so its own team decides again.
+    """
     protocol = load_protocol(template_path(name))
-    return protocol.model_copy(update={"id": uuid.uuid4()}, deep=True)
+    return protocol.model_copy(update={"id": uuid.uuid4(), "waivers": []}, deep=True)

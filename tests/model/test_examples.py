@@ -102,7 +102,8 @@ def test_new_from_template_gets_a_fresh_id_and_validates(
     assert main(["validate", "-q", str(out)]) == 0
     template, mine = load(name), load_protocol(out)
     assert mine.id != template.id
-    assert mine.model_copy(update={"id": template.id}) == template
+    assert mine.waivers == []
+    assert mine.model_copy(update={"id": template.id, "waivers": template.waivers}) == template
     assert capsys.readouterr().err == ""
 
 
