@@ -83,8 +83,14 @@ def test_lower_layers_do_not_import_upper_layers() -> None:
     for layer, banned in forbidden.items():
         for path in (PACKAGE / layer).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(banned):
-                    offenders.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.module}")
+                if (
+                    isinstance(node, ast.ImportFrom)
+                    and node.module
+                    and node.module.startswith(banned)
+                ):
+                    offenders.append(
+                        f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.module}"
+                    )
                 if isinstance(node, ast.Import):
                     offenders += [
                         f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {a.name}"

@@ -61,7 +61,10 @@ def test_validate_rejects_bad_files_with_exit_2_and_one_line(
 
 
 def test_validate_directory_and_missing(tmp_path: Path) -> None:
-    for target, expected in ((tmp_path, "is a directory"), (tmp_path / "nope.json", "no such file")):
+    for target, expected in (
+        (tmp_path, "is a directory"),
+        (tmp_path / "nope.json", "no such file"),
+    ):
         result = run_cli("validate", str(target))
         assert result.returncode == 2
         assert expected in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -22,7 +22,18 @@ ROOT = Path(__file__).resolve().parent.parent
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
         check=True,
         capture_output=True,
         timeout=300,
@@ -43,7 +54,17 @@ def test_wheel_contains_resources_and_templates(wheel: Path) -> None:
 def test_installed_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
         check=True,
         capture_output=True,
         timeout=300,
@@ -56,7 +77,12 @@ def test_installed_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path
         "print(papdesigner.__file__); print(p.resources_dir()); print(p.templates_dir())"
     )
     result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=elsewhere, env=env, check=True
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        check=True,
     )
     module_file, resources, templates = result.stdout.split()
     assert module_file.startswith(str(target))
@@ -69,7 +95,10 @@ def test_installed_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path
         env=env,
         check=True,
     )
-    shipped = sorted(p.name.removesuffix(".pap.json") for p in (ROOT / "resources" / "examples").glob("*.pap.json"))
+    shipped = sorted(
+        p.name.removesuffix(".pap.json")
+        for p in (ROOT / "resources" / "examples").glob("*.pap.json")
+    )
     assert listing.stdout.split() == shipped
     for name in shipped:
         made = subprocess.run(
