@@ -121,3 +121,35 @@ class PageRef(Flowable):  # type: ignore[misc]
         canvas.restoreState()
         canvas.linkRect("", self.book.dest(self.key), (0, 0, self.width, self.height),
                         relative=1, thickness=0)
+
+
+class VerticalLabel(Flowable):  # type: ignore[misc]
+    """A short label drawn bottom-to-top, for narrow column headers (schedule of activities)."""
+
+    def __init__(self, text: str, font: str, size: float, max_height: float = 80) -> None:
+        super().__init__()
+        self.text, self.font, self.size = text, font, size
+        self.max_height = max_height
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.text = _fit(self.text, self.font, self.size, self.max_height)
+        self.width = self.size * 1.3
+        self.height = stringWidth(self.text, self.font, self.size) + 2
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setFont(self.font, self.size)
+        canvas.translate(self.width / 2 + self.size * 0.35, 1)
+        canvas.rotate(90)
+        canvas.drawString(0, 0, self.text)
+        canvas.restoreState()
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"

@@ -20,7 +20,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from papdesigner.export.flowables import HeadingParagraph, Mark, PageBook, PageRef
+from papdesigner.export.flowables import HeadingParagraph, Mark, PageBook, PageRef, VerticalLabel
 from papdesigner.export.fonts import SANS, SANS_BOLD
 from papdesigner.export.markup import (
     Anchor,
@@ -71,10 +71,19 @@ class Layout:
         self.styles = stylesheet()
 
     def story(self) -> list[Flowable]:
-        """Return the flowables of every block, in order."""
+        """Return the flowables of every block, in order; a heading stays with its figure."""
         out: list[Flowable] = []
-        for block in self.doc.blocks:
-            out.extend(self.block(block))
+        held: list[Flowable] = []
+        blocks = self.doc.blocks
+        for block, after in zip(blocks, [*blocks[1:], None], strict=True):
+            parts = self.block(block)
+            if isinstance(block, Heading) and isinstance(after, Figure):
+                out.append(parts[0])  # the conditional page break
+                held = parts[1:]
+                continue
+            if held:
+                parts, held = [KeepTogether([*held, *parts])], []
+            out.extend(parts)
         return out
 
     def block(self, block: Block) -> list[Flowable]:  # noqa: PLR0911 - one return per block kind
@@ -135,6 +144,9 @@ class Layout:
             if target is None:
                 return Paragraph("—", styles["cellright"])
             return PageRef(self.book, target.key)
+        if cell.vertical:
+            plain = unescape(re.sub(r"<[^>]*>", "", cell.markup))
+            return VerticalLabel(plain, SANS_BOLD, 7)
         if cell.header:
             return _plain_or(cell.markup, width, styles["cellhead"])
         style = {"center": "cellcenter", "right": "cellright"}.get(cell.align, "cell")
@@ -165,13 +177,18 @@ class Layout:
                 cells.append(content)
                 cells.extend([""] * (cell.span - 1))
             data.append(cells + [""] * (columns - len(cells)))
-        table = Table(data, colWidths=widths, repeatRows=block.header_rows, splitInRow=1,
-                      hAlign="LEFT")
+        # Splitting inside a row is only for rows that may not fit on a page at all: for
+        # ordinary rows it would leave a repeated header and half a row at a page's foot.
+        tall = any(len(c.markup) > TALL_CELL_CHARS for row in block.rows for c in row)
+        table = Table(data, colWidths=widths, repeatRows=block.header_rows,
+                      splitInRow=1 if tall else 0, hAlign="LEFT")
         table.setStyle(TableStyle(_table_style(block) + commands))
         return table
 
 
 CELL_PADDING = 3
+TALL_CELL_CHARS = 2500
+"""A cell with more text than this may be taller than a page; its table splits inside rows."""
 
 
 def _plain_or(markup: str, width: float, style: Any) -> Flowable | str:
@@ -212,6 +229,7 @@ def _table_style(block: TableBlock) -> list[tuple[Any, ...]]:
         style.append(("BACKGROUND", (0, 0), (0, -1), HEADER_FILL))
     elif block.header_rows:
         style.append(("BACKGROUND", (0, 0), (-1, block.header_rows - 1), HEADER_FILL))
+        style.append(("VALIGN", (0, 0), (-1, block.header_rows - 1), "BOTTOM"))
     return style
 
 

@@ -99,6 +99,7 @@ class Cell:
     header: bool = False
     span: int = 1
     align: str = "left"
+    vertical: bool = False
 
 
 @dataclass
@@ -368,7 +369,14 @@ def _cell(el: ET.Element) -> Cell:
         ref = children[0]
         keys = tuple((ref.get("keys") or "").split())
         return Cell(ref.tag, keys=keys, ok=ref.get("ok", "1") == "1", header=header, span=span)
-    return Cell("text", inline(el), header=header, span=span, align=el.get("align", "left"))
+    return Cell(
+        "text",
+        inline(el),
+        header=header,
+        span=span,
+        align=el.get("align", "left"),
+        vertical=el.get("vertical") == "1",
+    )
 
 
 def _table(el: ET.Element) -> TableBlock:

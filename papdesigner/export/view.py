@@ -29,8 +29,8 @@ from papdesigner.model.protocol import (
 from papdesigner.model.timeline import dose_text, format_dose, format_number
 from papdesigner.model.vocab import label
 
-SOA_COLUMNS_PER_TABLE = 9
-"""Assessment columns that fit beside the session columns on a portrait page."""
+SOA_COLUMNS_PER_TABLE = 13
+"""Assessment columns (0.86 cm, labels drawn upright) that fit beside the session columns."""
 
 RESPCT_SETTING_ITEMS: tuple[tuple[int, str, str], ...] = (
     (1, "Location", "location"),

@@ -35,6 +35,26 @@ class Exported:
         return self._texts
 
 
+def outline(reader: pypdf.PdfReader) -> list[tuple[int, str, int]]:
+    """(level, title, 1-based page) of every bookmark, depth first."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list[Any], level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                found.append((level, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def heading_pages(reader: pypdf.PdfReader) -> dict[str, int]:
+    """Bookmarked heading number ("5.2", "Appendix B") -> page."""
+    return {title.split("  ", 1)[0]: page for _, title, page in outline(reader)}
+
+
 def export_and_read(protocol: Protocol, path: Path, report: Any = None) -> Exported:
     """Export ``protocol`` to ``path`` (checked by the real engine unless given a report)."""
     if report is None:

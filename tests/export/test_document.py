@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-import pypdf
-from conftest import Exported
+from conftest import Exported, heading_pages, outline
 
 M11_ORDER = [
     "Protocol summary",
@@ -30,32 +29,8 @@ M11_ORDER = [
 ]
 
 
-def _outline(reader: pypdf.PdfReader) -> list[tuple[int, str, int]]:
-    """(level, title, 1-based page) of every bookmark, depth first."""
-    found: list[tuple[int, str, int]] = []
-
-    def walk(items: list[object], level: int) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item, level + 1)
-            else:
-                found.append((level, item.title, reader.get_destination_page_number(item) + 1))
-
-    walk(reader.outline, 0)
-    return found
-
-
-def _heading_pages(exported: Exported) -> dict[str, int]:
-    """Bookmarked heading number ("5.2", "Appendix B") -> page."""
-    pages = {}
-    for _, title, page in _outline(exported.reader):
-        number = title.split("  ", 1)[0]
-        pages[number] = page
-    return pages
-
-
 def test_top_level_sections_in_ich_m11_order(rich: Exported) -> None:
-    top = [title for level, title, _ in _outline(rich.reader) if level == 0]
+    top = [title for level, title, _ in outline(rich.reader) if level == 0]
     assert top[0] == "Table of contents"
     positions = [next(i for i, t in enumerate(top) if name in t) for name in M11_ORDER]
     assert positions == sorted(positions)
@@ -64,14 +39,14 @@ def test_top_level_sections_in_ich_m11_order(rich: Exported) -> None:
 
 
 def test_every_bookmark_points_at_a_page_showing_its_heading(rich: Exported) -> None:
-    for _, title, page in _outline(rich.reader):
+    for _, title, page in outline(rich.reader):
         number, _, name = title.partition("  ")
         text = " ".join(rich.texts[page - 1].split())
         assert (name or number)[:40] in text, (title, page)
 
 
 def test_toc_page_numbers_are_the_real_pages(rich: Exported) -> None:
-    headings = _heading_pages(rich)
+    headings = heading_pages(rich.reader)
     toc_pages = [i for i, t in enumerate(rich.texts) if "Table of contents" in t and i < 4]
     entries = []
     for index in toc_pages:
@@ -86,7 +61,7 @@ def test_toc_page_numbers_are_the_real_pages(rich: Exported) -> None:
 
 
 def test_checklist_page_references_point_at_the_addressed_section(rich: Exported) -> None:
-    headings = _heading_pages(rich)
+    headings = heading_pages(rich.reader)
     start = headings["Appendix B"]
     checked = 0
     for index in range(start - 1, headings["Appendix E"] - 1):
