@@ -23,7 +23,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from papdesigner.model.fileformat import MAX_FILE_BYTES, canonical_json, dumps_protocol
+from papdesigner.model.fileformat import MAX_FILE_BYTES, protocol_to_dict
 from papdesigner.model.protocol import Protocol
 
 COMPRESSION_LEVEL = 6
@@ -48,13 +48,21 @@ class EncodedDocument:
 
 
 def encode_document(protocol: Protocol) -> EncodedDocument:
-    """Serialise a protocol to its stored form."""
-    data = dumps_protocol(protocol).encode("utf-8")
+    """Serialise a protocol to its stored form.
+
+    Equal to ``dumps_protocol`` and ``canonical_json`` of the model (the store tests
+    check it on generated protocols), but dumping the model once instead of twice.
+    """
+    value = protocol_to_dict(protocol)
+    data = (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    canonical = json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
     return EncodedDocument(
         data=data,
         compressed=zlib.compress(data, COMPRESSION_LEVEL),
         content_sha256=hashlib.sha256(data).hexdigest(),
-        fingerprint=hashlib.sha256(canonical_json(protocol)).hexdigest(),
+        fingerprint=hashlib.sha256(canonical).hexdigest(),
     )
 
 

@@ -190,3 +190,15 @@ def test_any_valid_protocol_round_trips_exactly(
         assert library.load_version(info.id) == p
         assert info.fingerprint == fingerprint(p)
         assert library.verify().ok
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(p=protocols())
+def test_stored_form_equals_the_model_file_form_and_fingerprint(p: Protocol) -> None:
+    from papdesigner.store.codec import decompress_document, document_fingerprint, encode_document
+
+    encoded = encode_document(p)
+    assert encoded.data == dumps_protocol(p).encode("utf-8")
+    assert encoded.fingerprint == fingerprint(p)
+    assert decompress_document(encoded.compressed) == encoded.data
+    assert document_fingerprint(encoded.data) == fingerprint(p)
