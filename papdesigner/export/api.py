@@ -84,7 +84,8 @@ class _Steps:
     def flowable(self) -> None:
         self.done += 1
         if self.done % 25 == 0:
-            self.step(0.15 + 0.75 * self.done / self.total, "laying out pages")
+            # Split flowables count again, so the share of the layout is capped.
+            self.step(min(0.15 + 0.75 * self.done / self.total, 0.9), "laying out pages")
 
 
 def render_pdf(
