@@ -101,10 +101,11 @@ class PageRef(Flowable):  # type: ignore[misc]
     """The page number of an anchor, right-aligned in its cell and linked to the anchor."""
 
     def __init__(self, book: PageBook, key: str, font: str = SANS, size: float = 8,
-                 align: str = "right") -> None:
+                 align: str = "right", link_left: float = 0) -> None:
         super().__init__()
         self.book, self.key, self.font, self.size, self.align = book, key, font, size, align
         self.form = book.form_for(key, align, font, size)
+        self.link_left = link_left  # the link also covers this much to the left (a TOC row)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = min(avail_width, stringWidth("999", self.font, self.size) + 2)
@@ -119,8 +120,8 @@ class PageRef(Flowable):  # type: ignore[misc]
         canvas.translate(x, self.size * 0.25)
         canvas.doForm(self.form)
         canvas.restoreState()
-        canvas.linkRect("", self.book.dest(self.key), (0, 0, self.width, self.height),
-                        relative=1, thickness=0)
+        canvas.linkRect("", self.book.dest(self.key),
+                        (-self.link_left, 0, self.width, self.height), relative=1, thickness=0)
 
 
 class VerticalLabel(Flowable):  # type: ignore[misc]

@@ -233,21 +233,22 @@ def _table_style(block: TableBlock) -> list[tuple[Any, ...]]:
     return style
 
 
+TOC_WIDTHS = ("2.6cm", "*", "1.2cm")
+
+
 def toc_rows(layout: Layout) -> list[list[Flowable]]:
-    """One row per heading down to :data:`TOC_LEVELS`: number, linked title, page."""
+    """One row per heading down to :data:`TOC_LEVELS`: number, title, linked page number."""
+    widths = column_widths(list(TOC_WIDTHS), 3)
     rows = []
     for block in layout.doc.blocks:
         if not isinstance(block, Heading) or not block.toc or block.level > TOC_LEVELS:
             continue
         style = layout.styles[f"toc{block.level}"]
         title = block.title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        dest = layout.book.dest(block.key)
-        rows.append([
-            Paragraph(f'<a href="#{dest}">{block.number}</a>', style),
-            Paragraph(f'<a href="#{dest}">{title}</a>', style),
-            PageRef(layout.book, block.key, size=style.fontSize,
-                    font=style.fontName),
-        ])
+        # One link per row, over the whole row: cheaper than a link in each paragraph.
+        page = PageRef(layout.book, block.key, size=style.fontSize, font=style.fontName,
+                       link_left=widths[0] + widths[1])
+        rows.append([Paragraph(block.number, style), Paragraph(title, style), page])
     return rows
 
 
@@ -256,7 +257,7 @@ def toc_table(layout: Layout) -> list[Flowable]:
     rows = toc_rows(layout)
     if not rows:
         return []
-    table = Table(rows, colWidths=column_widths(["2.6cm", "*", "1.2cm"], 3), hAlign="LEFT")
+    table = Table(rows, colWidths=column_widths(list(TOC_WIDTHS), 3), hAlign="LEFT")
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), SANS),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
