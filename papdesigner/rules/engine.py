@@ -149,6 +149,12 @@ Outcome = list[Clause] | None
 def _batch(rule: CompiledRule, top: Any, count: int) -> list[Outcome] | None:
     """Evaluate every element at once; None means "fall back to one by one"."""
     try:
+        passed = rule.quick.evaluate_in(top)
+    except CelEvalError:
+        return None
+    if isinstance(passed, list) and len(passed) == count and all(v is True for v in passed):
+        return [None] * count
+    try:
         rows = rule.batch.evaluate_in(top)
     except CelEvalError:
         return None

@@ -13,7 +13,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from papdesigner.rules.expr import CelCompileError, Program, compile_expr, on_element
+from papdesigner.rules.expr import (
+    CelCompileError,
+    Program,
+    compile_expr,
+    on_element,
+    strip_strings,
+)
 from papdesigner.rules.schema import (
     RuleSetSpec,
     RuleSpec,
@@ -46,12 +52,14 @@ class LoadProblem:
 class CompiledRule:
     """A rule checked at load; ``batch`` evaluates every element in one call.
 
-    ``values_batch`` computes the rule's ``values`` for every element in one call
-    (None when the rule has none). Element-by-element programs for the fallback
-    path are compiled on demand by the engine.
+    ``quick`` yields one boolean per element (true = passes or filtered out), the
+    cheap first pass of every check. ``values_batch`` computes the rule's ``values``
+    for every element in one call (None when the rule has none). Element-by-element
+    programs for the fallback path are compiled on demand by the engine.
     """
 
     spec: RuleSpec
+    quick: Program
     batch: Program
     values_batch: Program | None = None
     line: int | None = None
@@ -124,15 +132,15 @@ def _build(
     data = doc.data
     problems: list[LoadProblem] = []
     good_rules: list[object] = []
-    lines: list[int | None] = []
+    compiled: list[CompiledRule] = []
     raw_rules = data.get("rules")
     for index, raw_rule in enumerate(raw_rules if isinstance(raw_rules, list) else []):
-        problem = _check_rule(raw_rule, ("rules", index), doc, name)
-        if problem is None:
-            good_rules.append(raw_rule)
-            lines.append(doc.line_of(("rules", index)))
+        result = _check_rule(raw_rule, ("rules", index), doc, name)
+        if isinstance(result, LoadProblem):
+            problems.append(result)
         else:
-            problems.append(problem)
+            good_rules.append(raw_rule)
+            compiled.append(result)
     empty = isinstance(raw_rules, list) and not raw_rules
     if empty:
         problems.append(LoadProblem(name, doc.line_of(("rules",)), None, "rules: no rules"))
@@ -150,18 +158,24 @@ def _build(
         problems.append(LoadProblem(name, line, None, f"file must be named {expected}"))
         return None, problems
     try:
-        compile_expr(spec.applies_when)  # errors point at the author's text
+        _balanced(spec.applies_when)
         applies = compile_expr(on_element(None, 0, f"({spec.applies_when})"))
-    except CelCompileError as exc:
+    except CelCompileError:
+        try:  # say what is wrong in the author's own text, with its columns
+            compile_expr(spec.applies_when, derive=False)
+            reason = "does not compile"
+        except CelCompileError as exc:
+            reason = str(exc)
         problems.append(
-            LoadProblem(name, doc.line_of(("applies_when",)), None, f"applies_when: {exc}")
+            LoadProblem(name, doc.line_of(("applies_when",)), None, f"applies_when: {reason}")
         )
         return None, problems
-    rules = tuple(_compile_rule(rule, line) for rule, line in zip(spec.rules, lines, strict=True))
-    return CompiledRuleSet(spec, name, origin, applies, rules), problems
+    return CompiledRuleSet(spec, name, origin, applies, tuple(compiled)), problems
 
 
-def _check_rule(raw_rule: object, loc: PathKey, doc: YamlDocument, name: str) -> LoadProblem | None:
+def _check_rule(
+    raw_rule: object, loc: PathKey, doc: YamlDocument, name: str
+) -> CompiledRule | LoadProblem:
     """Validate and compile one rule on its own, so one bad rule does not sink the set."""
     rule_id = raw_rule.get("id") if isinstance(raw_rule, dict) else None
     rid = str(rule_id) if rule_id is not None else None
@@ -174,17 +188,39 @@ def _check_rule(raw_rule: object, loc: PathKey, doc: YamlDocument, name: str) ->
         return LoadProblem(
             name, doc.line_of((*loc, "scope")), rid, f"unknown scope {spec.scope!r} ({known})"
         )
-    for key, source in _expressions(spec):
-        try:
-            compile_expr(source)
-        except CelCompileError as exc:
-            return LoadProblem(name, doc.line_of((*loc, *key)), rid, f"{_label(key)}: {exc}")
     for text_key in ("message", "fix"):
         for field_name, _spec in placeholders(getattr(spec, text_key)):
             why = placeholder_problem(field_name, set(spec.values))
             if why:
                 return LoadProblem(name, doc.line_of((*loc, text_key)), rid, why)
-    return None
+    try:
+        return _compile_rule(spec, doc.line_of(loc))
+    except CelCompileError as exc:
+        for key, source in _expressions(spec):  # find the expression at fault
+            try:
+                _balanced(source)
+                compile_expr(source, derive=False)
+            except CelCompileError as inner:
+                return LoadProblem(name, doc.line_of((*loc, *key)), rid, f"{_label(key)}: {inner}")
+        return LoadProblem(name, doc.line_of(loc), rid, f"does not compile: {exc}")
+
+
+def _balanced(source: str) -> None:
+    """Refuse an expression that could close the brackets the engine wraps it in.
+
+    Every expression is compiled inside a larger generated one (``[true, (c1), ...]``);
+    ``c1`` = ``true), (false`` would compile there while meaning nothing on its own.
+    """
+    depth = 0
+    for char in strip_strings(source):
+        depth += char in "([{"
+        depth -= char in ")]}"
+        if depth < 0:
+            msg = "unbalanced brackets"
+            raise CelCompileError(msg)
+    if depth:
+        msg = "unbalanced brackets"
+        raise CelCompileError(msg)
 
 
 def _label(key: tuple[str | int, ...]) -> str:
@@ -215,10 +251,24 @@ def _validation_problems(
 
 
 def _compile_rule(spec: RuleSpec, line: int | None) -> CompiledRule:
-    """Compile a rule already checked by :func:`_check_rule` (so compiling cannot fail)."""
+    """Compile a rule's batch programs (which type-checks every expression in it)."""
+    for _key, source in _expressions(spec):
+        _balanced(source)
+    quick = compile_expr(quick_source(spec))
     batch = compile_expr(batch_source(spec))
     values = compile_expr(values_source(spec, None)) if spec.values else None
-    return CompiledRule(spec, batch, values, line)
+    return CompiledRule(spec, quick, batch, values, line)
+
+
+def quick_source(spec: RuleSpec) -> str:
+    """One boolean per element: ``!(when) || (c1 && ... && cn)``.
+
+    A clause that errors where another clause is false is absorbed here (CEL's
+    ``&&``), but the element is then failing and the detailed pass reports the error.
+    """
+    clauses = " && ".join(f"({c})" for c in spec.require)
+    body = f"(!({spec.when}) || ({clauses}))" if spec.when else f"({clauses})"
+    return on_element(spec.scope, None, body)
 
 
 def batch_source(spec: RuleSpec) -> str:

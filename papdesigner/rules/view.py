@@ -90,7 +90,7 @@ def _jurisdiction_groups() -> dict[str, tuple[str, ...]]:
     """Map a country or region code to its groups ("EU", "EEA") from the shipped catalogue."""
     try:
         with resource("catalogues", "jurisdictions.yaml").open(encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+            data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError):
         return {}
     entries = data.get("entries", []) if isinstance(data, dict) else []

@@ -106,7 +106,7 @@ def test_fallback_isolates_the_element_that_errors(
 
 
 def test_when_error_is_reported_as_when_clause(kit: Any, write_set: Callable[..., Path]) -> None:
-    rule = kit.rule("T-1", scope="dosing_sessions", when="it.nope", require=["true"])
+    rule = kit.rule("T-1", scope="dosing_sessions", when="it.nope", require=["false"])
     (finding,) = _run(kit, write_set, [rule]).findings
     assert finding.clauses[0].role == "when"
     assert finding.clauses[0].value is None
