@@ -320,6 +320,9 @@ def _add_scopes(p: Data) -> None:
         for kind, items in by_kind.items()
     }
     p["instruments"] = sorted({i for s in sessions for i in s["assessments"]})
+    p["role_ids_by_session_kind"] = {
+        kind: sorted({r for s in items for r in s["role_ids"]}) for kind, items in by_kind.items()
+    }
     days = [s["day"] for s in by_kind["dosing"]]
     p["first_dosing_day"] = min(days) if days else None
     p["last_dosing_day"] = max(days) if days else None

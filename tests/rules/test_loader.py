@@ -64,6 +64,23 @@ def test_cel_that_does_not_compile_is_reported_at_its_line(
     assert line is not None and "require" in text[line - 1]
 
 
+def test_a_clause_cannot_escape_its_brackets(kit: Any, write_set: Callable[..., Path]) -> None:
+    folder = write_set("INJ", [kit.rule("INJ-1", require=["true), (false"])])
+    ((_n, _l, rule, message),) = _problems(kit, folder)
+    assert rule == "INJ-1" and "unbalanced brackets" in message
+
+
+def test_session_lists_are_rewritten_outside_string_literals() -> None:
+    from papdesigner.rules.expr import derive_lists
+
+    assert derive_lists("size(p.dosing_sessions) > 0 && 'p.dosing_sessions' != ''") == (
+        "size(p.sessions.filter(s__, s__.kind == 'dosing')) > 0 && 'p.dosing_sessions' != ''"
+    )
+    assert derive_lists("it.p.dosing_sessions + p.dosing_sessions_x") == (
+        "it.p.dosing_sessions + p.dosing_sessions_x"
+    )
+
+
 def test_undeclared_variable_is_a_load_error(kit: Any, write_set: Callable[..., Path]) -> None:
     folder = write_set("V", [kit.rule("V-1", when="itt.day > 1")])
     ((_n, _l, rule, message),) = _problems(kit, folder)

@@ -113,6 +113,8 @@ def test_codes_classes_and_outcomes(kit: Any) -> None:
     assert view["endpoints"][1]["level"] == "secondary"
     assert view["instruments_by_kind"]["follow_up"] == ["C-SSRS", "HPPD-inquiry", "MADRS"]
     assert set(view["session_count_by_kind"]) >= {"screening", "dosing", "other"}
+    assert view["role_ids_by_session_kind"]["dosing"] == ["asst", "lead"]
+    assert view["role_ids_by_session_kind"]["follow_up"] == ["rater"]
 
 
 def test_empty_protocol_builds_a_view_with_safe_defaults(kit: Any) -> None:
