@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from papdesigner.paths import resource
-from papdesigner.rules import default_catalogue
+from papdesigner.rules import shipped_rules_dir
 from papdesigner.rules.fixtures import FixtureError, read_fixture_file, run_case
-from papdesigner.rules.loader import Catalogue, CompiledRule
+from papdesigner.rules.loader import Catalogue, CompiledRule, load_catalogue
 from papdesigner.rules.schema import placeholders
 
 HERE = Path(__file__).resolve().parent
@@ -23,8 +23,12 @@ FIXTURES = HERE / "fixtures"
 BASES = (HERE / "bases", resource("examples"))
 
 
+_CATALOGUE = load_catalogue([(shipped_rules_dir(), "shipped")])
+
+
 def _shipped() -> Catalogue:
-    return default_catalogue()
+    """The shipped sets, loaded once (the per-test user folder must not force reloads)."""
+    return _CATALOGUE
 
 
 def _rules() -> list[tuple[str, CompiledRule]]:
