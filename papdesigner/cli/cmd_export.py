@@ -25,14 +25,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "SPIRIT/ReSPCT checklists and a fingerprint that 'papdesigner verify' checks.",
     )
     parser.add_argument("file", metavar="FILE", help="protocol file (*.pap.json)")
-    parser.add_argument("-o", "--output", metavar="OUT.pdf",
-                        help="PDF to write (default: FILE with .pdf)")
-    parser.add_argument("--template-dir", metavar="DIR",
-                        help="folder of templates that override the built-in ones by name")
-    parser.add_argument("--report", metavar="REPORT.json",
-                        help="use a saved 'papdesigner check --format json' report")
-    parser.add_argument("--ruleset", action="append", default=[], metavar="ID",
-                        help="check only this rule set (repeatable)")
+    parser.add_argument(
+        "-o", "--output", metavar="OUT.pdf", help="PDF to write (default: FILE with .pdf)"
+    )
+    parser.add_argument(
+        "--template-dir",
+        metavar="DIR",
+        help="folder of templates that override the built-in ones by name",
+    )
+    parser.add_argument(
+        "--report",
+        metavar="REPORT.json",
+        help="use a saved 'papdesigner check --format json' report",
+    )
+    parser.add_argument(
+        "--ruleset",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="check only this rule set (repeatable)",
+    )
     add_rules_dir_option(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     parser.set_defaults(handler=run)

@@ -27,17 +27,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Verify and print the outcome."""
-    from papdesigner.export import PdfReadProblem, verify_pdf
+    from papdesigner.export import UnreadablePdfError, verify_pdf
 
     protocol = load_or_fail(args.file) if args.file else None
     try:
         outcome = verify_pdf(args.pdf, protocol)
     except FileNotFoundError:
         raise CliError(f"{args.pdf}: no such file") from None
-    except (PdfReadProblem, OSError) as exc:
+    except (UnreadablePdfError, OSError) as exc:
         raise CliError(f"{args.pdf}: {exc}") from None
     if not outcome.ok:
         return report_error(f"{args.pdf}: verification failed: {outcome.reason}", EXIT_FINDINGS)
-    print(f"{args.pdf}: OK: {outcome.reason} ({outcome.pages} pages, fingerprint "
-          f"{outcome.fingerprint})")
+    print(
+        f"{args.pdf}: OK: {outcome.reason} ({outcome.pages} pages, fingerprint "
+        f"{outcome.fingerprint})"
+    )
     return EXIT_OK

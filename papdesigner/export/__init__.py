@@ -17,15 +17,15 @@ from papdesigner.export.api import (
     export_pdf,
     render_pdf,
 )
-from papdesigner.export.integrity import PdfReadProblem
+from papdesigner.export.integrity import UnreadablePdfError
 from papdesigner.export.verify import Verification, verify_pdf
 
 __all__ = [
     "ExportCancelled",
     "ExportError",
     "ExportResult",
-    "PdfReadProblem",
     "RenderedPdf",
+    "UnreadablePdfError",
     "Verification",
     "export_pdf",
     "render_pdf",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from papdesigner.export.markup import TemplateProblem
+from papdesigner.export.markup import TemplateError
 from papdesigner.model.protocol import Protocol
 
 Progress = Callable[[float, str], None]
@@ -105,7 +105,7 @@ def render_pdf(
     steps.step(0.08, "writing the text")
     try:
         blocks = pipeline.make_blocks(protocol, view, template_dir)
-    except TemplateProblem as exc:
+    except TemplateError as exc:
         raise ExportError(str(exc)) from None
     return pipeline.make_pdf(protocol, view, blocks, steps)
 
@@ -145,7 +145,10 @@ def export_pdf(
     if progress is not None:
         progress(1.0, "done")
     return ExportResult(
-        target, rendered.pages, rendered.fingerprint, rendered.digest, rendered.draft,
+        target,
+        rendered.pages,
+        rendered.fingerprint,
+        rendered.digest,
+        rendered.draft,
         time.perf_counter() - started,
     )
-

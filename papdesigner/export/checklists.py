@@ -78,7 +78,9 @@ def load_checklists() -> tuple[Checklist, ...]:
         path = resource("checklists", f"{checklist_id}.yaml")
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         items = tuple(_item(raw) for raw in data["items"])
-        result.append(Checklist(data["id"], data["title"], " ".join(data["citation"].split()), items))
+        result.append(
+            Checklist(data["id"], data["title"], " ".join(data["citation"].split()), items)
+        )
     return tuple(result)
 
 
@@ -88,7 +90,9 @@ def _values(node: Any, parts: list[str]) -> list[Any]:
     head, rest = parts[0], parts[1:]
     if head.endswith("[*]"):
         items = _values(node, [head[:-3]])
-        return [v for item in items if isinstance(item, list) for el in item for v in _values(el, rest)]
+        return [
+            v for item in items if isinstance(item, list) for el in item for v in _values(el, rest)
+        ]
     if isinstance(node, dict):
         return _values(node[head], rest) if head in node else []
     if hasattr(node, head):

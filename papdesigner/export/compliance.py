@@ -109,9 +109,7 @@ def _waiver_view(rule_id: str, raw: Mapping[str, Any]) -> WaiverView:
 
 
 def _protocol_waivers(protocol: Protocol) -> list[WaiverView]:
-    return [
-        _waiver_view(w.rule_id, w.model_dump(mode="json")) for w in protocol.waivers
-    ]
+    return [_waiver_view(w.rule_id, w.model_dump(mode="json")) for w in protocol.waivers]
 
 
 def _waiver_for(finding: Mapping[str, Any], waivers: list[WaiverView]) -> WaiverView | None:
@@ -156,7 +154,9 @@ def compliance_view(protocol: Protocol, report: Mapping[str, Any] | None) -> Com
     if report is None:
         return ComplianceView(False, (), 0, 0, 0, 0, 0, tuple(_protocol_waivers(protocol)))
     waivers = _protocol_waivers(protocol)
-    findings = [_finding(f, waivers) for f in report.get("findings") or () if isinstance(f, Mapping)]
+    findings = [
+        _finding(f, waivers) for f in report.get("findings") or () if isinstance(f, Mapping)
+    ]
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.waived, f.path, f.rule_id))
     rulesets = []
     for raw in report.get("rulesets") or ():

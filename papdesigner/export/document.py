@@ -98,12 +98,14 @@ def _make_canvas(book: PageBook, facts: PageFacts, marks: Placeholders) -> Calla
             pages = len(self._doc.Pages.pages)
             book.total_pages = pages
             book.define_forms(self)
-            self._doc.info = _Info({
-                KEY_FORMAT: "1",
-                KEY_FINGERPRINT: facts.fingerprint,
-                KEY_DIGEST: marks.digest,
-                KEY_PAGES: marks.for_pages(pages),
-            })
+            self._doc.info = _Info(
+                {
+                    KEY_FORMAT: "1",
+                    KEY_FINGERPRINT: facts.fingerprint,
+                    KEY_DIGEST: marks.digest,
+                    KEY_PAGES: marks.for_pages(pages),
+                }
+            )
             self.setTitle(facts.title)
             self.setAuthor(facts.author)
             self.setSubject(facts.subject)
@@ -131,21 +133,41 @@ def _fit_text(text: str, font: str, size: float, width: float) -> str:
 class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
     """A4 protocol document: a title page template and a body template with header/footer."""
 
-    def __init__(self, target: Any, facts: PageFacts, book: PageBook,
-                 on_flowable: Callable[[], None]) -> None:
+    def __init__(
+        self, target: Any, facts: PageFacts, book: PageBook, on_flowable: Callable[[], None]
+    ) -> None:
         super().__init__(
-            target, pagesize=PAGE_SIZE, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
-            topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=facts.title,
-            author=facts.author, subject=facts.subject, creator=facts.creator,
-            initialFontName=SANS, initialFontSize=9.5,
+            target,
+            pagesize=PAGE_SIZE,
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=facts.title,
+            author=facts.author,
+            subject=facts.subject,
+            creator=facts.creator,
+            initialFontName=SANS,
+            initialFontSize=9.5,
         )
         self.facts, self.book, self.on_flowable = facts, book, on_flowable
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        self.addPageTemplates([
-            PageTemplate("title", [frame], onPage=self._title_page),
-            PageTemplate("body", [frame], onPage=self._body_page),
-        ])
+        frame = Frame(
+            self.leftMargin,
+            self.bottomMargin,
+            self.width,
+            self.height,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        self.addPageTemplates(
+            [
+                PageTemplate("title", [frame], onPage=self._title_page),
+                PageTemplate("body", [frame], onPage=self._body_page),
+            ]
+        )
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab hook name
         self.on_flowable()
@@ -194,8 +216,9 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
         canvas.drawString(MARGIN_X, y, left)
         room = width - stringWidth(left, SANS_BOLD, 7.5) - 20
         canvas.setFont(SANS, 7.5)
-        canvas.drawRightString(PAGE_SIZE[0] - MARGIN_X, y,
-                               _fit_text(self.facts.header_right, SANS, 7.5, room))
+        canvas.drawRightString(
+            PAGE_SIZE[0] - MARGIN_X, y, _fit_text(self.facts.header_right, SANS, 7.5, room)
+        )
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_X, y - 4, PAGE_SIZE[0] - MARGIN_X, y - 4)
@@ -203,8 +226,15 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
         canvas.restoreState()
 
 
-def build_pdf(target: Any, story: list[Flowable], facts: PageFacts, book: PageBook,
-              marks: Placeholders, on_flowable: Callable[[], None]) -> int:
+def build_pdf(
+    target: Any,
+    story: list[Flowable],
+    facts: PageFacts,
+    book: PageBook,
+    *,
+    marks: Placeholders,
+    on_flowable: Callable[[], None],
+) -> int:
     """Lay out ``story`` into ``target`` (a file object); return the page count."""
     from reportlab import rl_config
 
@@ -212,8 +242,7 @@ def build_pdf(target: Any, story: list[Flowable], facts: PageFacts, book: PageBo
     # Binary Flate streams: ASCII85 only makes the file larger and slower to write and read.
     saved, rl_config.useA85 = rl_config.useA85, 0
     try:
-        doc.build([NextPageTemplate("body"), *story],
-                  canvasmaker=_make_canvas(book, facts, marks))
+        doc.build([NextPageTemplate("body"), *story], canvasmaker=_make_canvas(book, facts, marks))
     finally:
         rl_config.useA85 = saved
     return book.total_pages

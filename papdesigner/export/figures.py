@@ -27,8 +27,10 @@ def _lines(text: str, font: str, size: float, width: float, limit: int) -> list[
     if len(lines) > limit:
         lines = lines[:limit]
         lines[-1] = lines[-1][: max(len(lines[-1]) - 1, 0)] + "…"
-    return [line if stringWidth(line, font, size) <= width else _cut(line, font, size, width)
-            for line in lines]
+    return [
+        line if stringWidth(line, font, size) <= width else _cut(line, font, size, width)
+        for line in lines
+    ]
 
 
 def _cut(text: str, font: str, size: float, width: float) -> str:
@@ -45,10 +47,32 @@ def marker_shape(shape: str, x: float, y: float, r: float, colour: str) -> Group
         "diamond": [x, y + r * 1.3, x + r * 1.3, y, x, y - r * 1.3, x - r * 1.3, y],
         "triangle": [x - r * 1.2, y - r, x + r * 1.2, y - r, x, y + r * 1.2],
         "triangle_down": [x - r * 1.2, y + r, x + r * 1.2, y + r, x, y - r * 1.2],
-        "cross": [x - r, y - r * 0.4, x - r * 0.4, y - r * 0.4, x - r * 0.4, y - r,
-                  x + r * 0.4, y - r, x + r * 0.4, y - r * 0.4, x + r, y - r * 0.4,
-                  x + r, y + r * 0.4, x + r * 0.4, y + r * 0.4, x + r * 0.4, y + r,
-                  x - r * 0.4, y + r, x - r * 0.4, y + r * 0.4, x - r, y + r * 0.4],
+        "cross": [
+            x - r,
+            y - r * 0.4,
+            x - r * 0.4,
+            y - r * 0.4,
+            x - r * 0.4,
+            y - r,
+            x + r * 0.4,
+            y - r,
+            x + r * 0.4,
+            y - r * 0.4,
+            x + r,
+            y - r * 0.4,
+            x + r,
+            y + r * 0.4,
+            x + r * 0.4,
+            y + r * 0.4,
+            x + r * 0.4,
+            y + r,
+            x - r * 0.4,
+            y + r,
+            x - r * 0.4,
+            y + r * 0.4,
+            x - r,
+            y + r * 0.4,
+        ],
     }
     group = Group()
     if shape == "circle":
@@ -106,8 +130,17 @@ def _axis(tl: Timeline, x0: float, plot: float, y: float) -> Group:
         group.add(Line(x, y, x, y - 2.5, strokeColor=MUTED, strokeWidth=0.5))
         text = str(tick.day)
         if x - last >= stringWidth(text, SANS, TICK_FONT) + 4:
-            group.add(String(x, y - 9, text, fontName=SANS, fontSize=TICK_FONT,
-                             fillColor=MUTED, textAnchor="middle"))
+            group.add(
+                String(
+                    x,
+                    y - 9,
+                    text,
+                    fontName=SANS,
+                    fontSize=TICK_FONT,
+                    fillColor=MUTED,
+                    textAnchor="middle",
+                )
+            )
             last = x
     group.add(String(3, y - 9, "Study day", fontName=SANS_BOLD, fontSize=6.5, fillColor=MUTED))
     return group
@@ -129,8 +162,9 @@ def timeline_drawing(protocol: Protocol, width: float) -> Drawing:
         if i % 2 == 0:
             d.add(Rect(0, y_top - lane_h, width, lane_h, fillColor=HEADER_FILL, strokeColor=None))
         for j, line in enumerate(_lines(lane.label, SANS_BOLD, 7, LABEL_WIDTH - 4, 2)):
-            d.add(String(3, y_top - 11 - j * 8.5, line, fontName=SANS_BOLD, fontSize=7,
-                         fillColor=INK))
+            d.add(
+                String(3, y_top - 11 - j * 8.5, line, fontName=SANS_BOLD, fontSize=7, fillColor=INK)
+            )
     for m in tl.markers:
         style = KIND_STYLES.get(m.kind, KIND_STYLES["other"])
         x = x0 + m.x * plot
@@ -142,26 +176,48 @@ def timeline_drawing(protocol: Protocol, width: float) -> Drawing:
         label = " / ".join(dose.short for dose in m.doses)
         if label:
             text = _lines(label, SANS_BOLD, 6, 90, 1)[0]
-            d.add(String(x, lane_top - 8, text, fontName=SANS_BOLD, fontSize=6,
-                         fillColor=colors.HexColor(style.colour), textAnchor="middle"))
+            d.add(
+                String(
+                    x,
+                    lane_top - 8,
+                    text,
+                    fontName=SANS_BOLD,
+                    fontSize=6,
+                    fillColor=colors.HexColor(style.colour),
+                    textAnchor="middle",
+                )
+            )
     d.add(_axis(tl, x0, plot, axis_h - 6))
     if tl.empty:
-        d.add(String(width / 2, height / 2, "No sessions planned", fontName=SANS, fontSize=8,
-                     fillColor=MUTED, textAnchor="middle"))
+        d.add(
+            String(
+                width / 2,
+                height / 2,
+                "No sessions planned",
+                fontName=SANS,
+                fontSize=8,
+                fillColor=MUTED,
+                textAnchor="middle",
+            )
+        )
     return _fit(d)
 
 
 # --- schema -----------------------------------------------------------------------------------
 
 
-def _box(d: Drawing, x: float, y: float, w: float, h: float, lines: list[str],
-         bold_first: bool = False) -> None:
-    d.add(Rect(x, y, w, h, rx=3, ry=3, fillColor=colors.white, strokeColor=ACCENT,
-               strokeWidth=0.7))
+def _box(
+    d: Drawing,
+    box: tuple[float, float, float, float],
+    lines: list[str],
+    *,
+    bold_first: bool = False,
+) -> None:
+    x, y, w, h = box
+    d.add(Rect(x, y, w, h, rx=3, ry=3, fillColor=colors.white, strokeColor=ACCENT, strokeWidth=0.7))
     for i, line in enumerate(lines):
         font = SANS_BOLD if bold_first and i == 0 else SANS
-        d.add(String(x + 4, y + h - 10 - i * 8.5, line, fontName=font, fontSize=6.8,
-                     fillColor=INK))
+        d.add(String(x + 4, y + h - 10 - i * 8.5, line, fontName=font, fontSize=6.8, fillColor=INK))
 
 
 def _row_lines(schema: Schema, width: float) -> list[list[list[str]]]:
@@ -192,28 +248,56 @@ def schema_drawing(protocol: Protocol, width: float) -> Drawing:
     header_h = 24.0
     height = header_h + sum(h + gap for h in heights)
     d = Drawing(width, height, initialFontName=SANS, initialFontSize=7)
-    headers = ["Arm"] + [f"{p.label}|Day {p.first_day} to {p.last_day}" if p.first_day != p.last_day
-                         else f"{p.label}|Day {p.first_day}" for p in schema.periods]
+    headers = ["Arm"] + [
+        f"{p.label}|Day {p.first_day} to {p.last_day}"
+        if p.first_day != p.last_day
+        else f"{p.label}|Day {p.first_day}"
+        for p in schema.periods
+    ]
     for c, text in enumerate(headers):
         x = c * (col_w + gap)
         for k, part in enumerate(text.split("|")):
-            d.add(String(x + col_w / 2, height - 9 - k * 8, part, textAnchor="middle",
-                         fontName=SANS_BOLD if k == 0 else SANS, fontSize=7,
-                         fillColor=ACCENT if k == 0 else MUTED))
+            d.add(
+                String(
+                    x + col_w / 2,
+                    height - 9 - k * 8,
+                    part,
+                    textAnchor="middle",
+                    fontName=SANS_BOLD if k == 0 else SANS,
+                    fontSize=7,
+                    fillColor=ACCENT if k == 0 else MUTED,
+                )
+            )
     y = height - header_h
     for row, h in zip(rows, heights, strict=True):
         y -= h
         for c, lines in enumerate(row):
             x = c * (col_w + gap)
-            _box(d, x, y, col_w, h, lines, bold_first=c == 0)
+            _box(d, (x, y, col_w, h), lines, bold_first=c == 0)
             if c:
-                d.add(Line(x - gap + 1, y + h / 2, x - 1, y + h / 2, strokeColor=RULE,
-                           strokeWidth=0.8))
-                d.add(Polygon([x - 1, y + h / 2, x - 4, y + h / 2 + 2, x - 4, y + h / 2 - 2],
-                              fillColor=RULE, strokeColor=None))
+                d.add(
+                    Line(
+                        x - gap + 1, y + h / 2, x - 1, y + h / 2, strokeColor=RULE, strokeWidth=0.8
+                    )
+                )
+                d.add(
+                    Polygon(
+                        [x - 1, y + h / 2, x - 4, y + h / 2 + 2, x - 4, y + h / 2 - 2],
+                        fillColor=RULE,
+                        strokeColor=None,
+                    )
+                )
         y -= gap
     if schema.randomised:
         total = f" (N = {schema.sample_size})" if schema.sample_size is not None else ""
-        d.add(String(0, 2, f"Participants are randomised to the arms{total}.", fontName=SANS,
-                     fontSize=6.5, fillColor=MUTED))
+        d.add(
+            String(
+                0,
+                2,
+                f"Participants are randomised to the arms{total}.",
+                fontName=SANS,
+                fontSize=6.5,
+                fillColor=MUTED,
+            )
+        )
     return _fit(d)

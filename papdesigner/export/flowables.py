@@ -81,8 +81,9 @@ class Mark(Flowable):  # type: ignore[misc]
 class HeadingParagraph(Paragraph):  # type: ignore[misc]
     """A heading that records its page and adds itself to the bookmarks and the outline."""
 
-    def __init__(self, text: str, style: Any, book: PageBook, key: str, outline: str,
-                 level: int) -> None:
+    def __init__(
+        self, text: str, style: Any, book: PageBook, *, key: str, outline: str, level: int
+    ) -> None:
         super().__init__(text, style)
         self.book, self.key, self.outline, self.level = book, key, outline, level
 
@@ -100,8 +101,16 @@ class HeadingParagraph(Paragraph):  # type: ignore[misc]
 class PageRef(Flowable):  # type: ignore[misc]
     """The page number of an anchor, right-aligned in its cell and linked to the anchor."""
 
-    def __init__(self, book: PageBook, key: str, font: str = SANS, size: float = 8,
-                 align: str = "right", link_left: float = 0) -> None:
+    def __init__(
+        self,
+        book: PageBook,
+        key: str,
+        *,
+        font: str = SANS,
+        size: float = 8,
+        align: str = "right",
+        link_left: float = 0,
+    ) -> None:
         super().__init__()
         self.book, self.key, self.font, self.size, self.align = book, key, font, size, align
         self.form = book.form_for(key, align, font, size)
@@ -120,8 +129,13 @@ class PageRef(Flowable):  # type: ignore[misc]
         canvas.translate(x, self.size * 0.25)
         canvas.doForm(self.form)
         canvas.restoreState()
-        canvas.linkRect("", self.book.dest(self.key),
-                        (-self.link_left, 0, self.width, self.height), relative=1, thickness=0)
+        canvas.linkRect(
+            "",
+            self.book.dest(self.key),
+            (-self.link_left, 0, self.width, self.height),
+            relative=1,
+            thickness=0,
+        )
 
 
 class VerticalLabel(Flowable):  # type: ignore[misc]

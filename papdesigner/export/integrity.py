@@ -33,13 +33,13 @@ KEY_DIGEST = "/PapdesignerDigest"
 KEY_PAGES = "/PapdesignerPageDigests"
 KEY_FORMAT = "/PapdesignerFormat"
 PAGE_DIGEST_CHARS = 16
-"""Page digests are recorded shortened: they only locate a change; the full digests feed the document digest."""
+"""Recorded page digests are short: they only locate a change (full ones feed the digest)."""
 
 _DO = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
 _META_KEYS = ("/Title", "/Author", "/Subject", "/Keywords")
 
 
-class PdfReadProblem(ValueError):
+class UnreadablePdfError(ValueError):
     """The file is not a PDF that can be read at all."""
 
 
@@ -118,12 +118,12 @@ def _page_digest(page: Any, cache: dict[int, bytes]) -> str:
 
 
 def open_pdf(data: bytes) -> Any:
-    """Open PDF bytes with pypdf, raising :class:`PdfReadProblem` with a reason."""
+    """Open PDF bytes with pypdf, raising :class:`UnreadablePdfError` with a reason."""
     from pypdf import PdfReader
 
     if b"%PDF-" not in data[:1024]:
         msg = "not a PDF (no %PDF header)"
-        raise PdfReadProblem(msg)
+        raise UnreadablePdfError(msg)
     # pypdf logs repairs of damaged files as warnings; the verdict says what matters.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
@@ -131,7 +131,7 @@ def open_pdf(data: bytes) -> Any:
         _ = len(reader.pages)
     except Exception as exc:  # pypdf raises many types for damaged files
         msg = f"not a readable PDF ({type(exc).__name__}: {exc})"
-        raise PdfReadProblem(msg) from None
+        raise UnreadablePdfError(msg) from None
     return reader
 
 

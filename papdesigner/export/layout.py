@@ -114,7 +114,12 @@ class Layout:
         text = f"{h.number}  {h.title}" if h.number else h.title
         escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         para = HeadingParagraph(
-            escaped, self.styles[f"h{h.level}"], self.book, h.key, text, h.level - 1
+            escaped,
+            self.styles[f"h{h.level}"],
+            self.book,
+            key=h.key,
+            outline=text,
+            level=h.level - 1,
         )
         # Room for the heading and a few lines below it, so a heading never ends a page.
         return [CondPageBreak((5 if h.level == 1 else 3) * cm), para]
@@ -122,10 +127,10 @@ class Layout:
     def figure(self, block: Figure) -> list[Flowable]:
         maker = self.figures.get(block.name)
         if maker is None:
-            from papdesigner.export.markup import TemplateProblem
+            from papdesigner.export.markup import TemplateError
 
             msg = f"unknown figure {block.name!r} (known: {', '.join(sorted(self.figures))})"
-            raise TemplateProblem(msg)
+            raise TemplateError(msg)
         parts: list[Flowable] = [maker(FRAME_WIDTH)]
         if block.caption:
             parts.append(Paragraph(block.caption, self.styles["caption"]))
@@ -180,8 +185,13 @@ class Layout:
         # Splitting inside a row is only for rows that may not fit on a page at all: for
         # ordinary rows it would leave a repeated header and half a row at a page's foot.
         tall = any(len(c.markup) > TALL_CELL_CHARS for row in block.rows for c in row)
-        table = Table(data, colWidths=widths, repeatRows=block.header_rows,
-                      splitInRow=1 if tall else 0, hAlign="LEFT")
+        table = Table(
+            data,
+            colWidths=widths,
+            repeatRows=block.header_rows,
+            splitInRow=1 if tall else 0,
+            hAlign="LEFT",
+        )
         table.setStyle(TableStyle(_table_style(block) + commands))
         return table
 
@@ -246,8 +256,13 @@ def toc_rows(layout: Layout) -> list[list[Flowable]]:
         style = layout.styles[f"toc{block.level}"]
         title = block.title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         # One link per row, over the whole row: cheaper than a link in each paragraph.
-        page = PageRef(layout.book, block.key, size=style.fontSize, font=style.fontName,
-                       link_left=widths[0] + widths[1])
+        page = PageRef(
+            layout.book,
+            block.key,
+            size=style.fontSize,
+            font=style.fontName,
+            link_left=widths[0] + widths[1],
+        )
         rows.append([Paragraph(block.number, style), Paragraph(title, style), page])
     return rows
 
@@ -258,11 +273,15 @@ def toc_table(layout: Layout) -> list[Flowable]:
     if not rows:
         return []
     table = Table(rows, colWidths=column_widths(list(TOC_WIDTHS), 3), hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), SANS),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, HEADER_FILL),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), SANS),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, HEADER_FILL),
+            ]
+        )
+    )
     return [table]

@@ -19,12 +19,12 @@ so any template can be overridden by a file of the same name.
 
 from __future__ import annotations
 
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -55,7 +55,7 @@ _INLINE = {
 }
 
 
-class TemplateProblem(ValueError):
+class TemplateError(ValueError):
     """A template could not be rendered or wrote malformed output; ``str()`` is one line."""
 
 
@@ -240,20 +240,20 @@ def _template_location(exc: BaseException) -> str:
     return f"template {name} line {lineno}" if lineno else f"template {name}"
 
 
-def render(context: dict[str, Any], user_dir: str | Path | None = None) -> str:
+def render(context: dict[str, Any], user_dir: str | os.PathLike[str] | None = None) -> str:
     """Render the document template to block-language text."""
     env = environment(str(user_dir) if user_dir else None)
     try:
         return env.get_template(DOCUMENT_TEMPLATE).render(context)
     except jinja2.TemplateNotFound as exc:
         msg = f"template {exc.name} not found"
-        raise TemplateProblem(msg) from None
+        raise TemplateError(msg) from None
     except jinja2.TemplateError as exc:
         msg = f"{_template_location(exc)}: {exc.message or type(exc).__name__}"
-        raise TemplateProblem(msg) from None
+        raise TemplateError(msg) from None
     except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
         msg = f"{_template_location(exc)}: {type(exc).__name__}: {exc}"
-        raise TemplateProblem(msg) from None
+        raise TemplateError(msg) from None
 
 
 # --- block language -> blocks -----------------------------------------------------------------
@@ -270,7 +270,7 @@ def inline(element: ET.Element, *, include_tail: bool = False) -> str:
             out.append(start + inline(child) + end)
         else:
             msg = f"<{child.tag}> is not allowed inside <{element.tag}>"
-            raise TemplateProblem(msg)
+            raise TemplateError(msg)
         out.append(escape(child.tail or ""))
     if include_tail:
         out.append(escape(element.tail or ""))
@@ -299,7 +299,7 @@ class _Parser:
         key = el.get("key") or f"h{len(self.headings) + 1}"
         if key in self.headings:
             msg = f"heading key {key!r} is used twice"
-            raise TemplateProblem(msg)
+            raise TemplateError(msg)
         if el.get("numbered") == "no":
             number = ""
         elif level == 1 and el.get("appendix") == "yes":
@@ -358,14 +358,18 @@ class _Parser:
             self.walk(el)
         else:
             msg = f"unknown block <{tag}>"
-            raise TemplateProblem(msg)
+            raise TemplateError(msg)
 
 
 def _cell(el: ET.Element) -> Cell:
     span = int(el.get("span", "1"))
     header = el.tag == "th"
     children = list(el)
-    if len(children) == 1 and children[0].tag in ("pageref", "secref") and not (el.text or "").strip():
+    if (
+        len(children) == 1
+        and children[0].tag in ("pageref", "secref")
+        and not (el.text or "").strip()
+    ):
         ref = children[0]
         keys = tuple((ref.get("keys") or "").split())
         return Cell(ref.tag, keys=keys, ok=ref.get("ok", "1") == "1", header=header, span=span)
@@ -414,7 +418,7 @@ def parse_blocks(text: str) -> DocumentBlocks:
         root = ET.fromstring(source)
     except ET.ParseError as exc:
         msg = f"template output is not well-formed ({_error_context(source, exc)})"
-        raise TemplateProblem(msg) from None
+        raise TemplateError(msg) from None
     parser = _Parser()
     parser.walk(root)
     return DocumentBlocks(parser.blocks, parser.headings, parser.addressed)

@@ -40,8 +40,13 @@ def page_facts(protocol: Protocol, view: ProtocolView) -> PageFacts:
     from papdesigner.model.vocab import label
 
     keywords = dict.fromkeys(
-        [*m.keywords, *protocol.substances(), label(protocol.indication.condition),
-         "clinical trial protocol", "papdesigner"]
+        [
+            *m.keywords,
+            *protocol.substances(),
+            label(protocol.indication.condition),
+            "clinical trial protocol",
+            "papdesigner",
+        ]
     )
     draft = " (DRAFT)" if view.draft else ""
     return PageFacts(
@@ -79,7 +84,7 @@ def make_pdf(
     facts = page_facts(protocol, view)
     marks = Placeholders()
     buffer = io.BytesIO()
-    pages = build_pdf(buffer, story, facts, layout.book, marks, steps.flowable)
+    pages = build_pdf(buffer, story, facts, layout.book, marks=marks, on_flowable=steps.flowable)
     steps.step(0.92, "recording the verification digest")
     data, digest = record_digests(buffer.getvalue(), view.fingerprint, marks)
     return RenderedPdf(data, pages, view.fingerprint, digest, view.draft)
@@ -90,8 +95,10 @@ def record_digests(data: bytes, fingerprint: str, marks: Any) -> tuple[bytes, st
     from papdesigner.export.integrity import compute_digests, open_pdf
 
     digests = compute_digests(open_pdf(data), fingerprint)
-    for placeholder, value in ((marks.digest, digests.document),
-                               (marks.pages, digests.recorded_pages())):
+    for placeholder, value in (
+        (marks.digest, digests.document),
+        (marks.pages, digests.recorded_pages()),
+    ):
         token = placeholder.encode("ascii")
         if data.count(token) != 1 or len(value) != len(placeholder):
             msg = "internal error: verification placeholder not found exactly once in the PDF"

@@ -31,37 +31,58 @@ WARNING = colors.HexColor("#8A5A00")
 def stylesheet() -> dict[str, ParagraphStyle]:
     """Return the named paragraph styles (built once per process)."""
     base = ParagraphStyle(
-        "body", fontName=SANS, fontSize=9.5, leading=13, textColor=INK, spaceAfter=5,
-        splitLongWords=1, allowWidows=0, allowOrphans=0, bulletFontName=SANS,
+        "body",
+        fontName=SANS,
+        fontSize=9.5,
+        leading=13,
+        textColor=INK,
+        spaceAfter=5,
+        splitLongWords=1,
+        allowWidows=0,
+        allowOrphans=0,
+        bulletFontName=SANS,
     )
 
     def derive(name: str, **kw: object) -> ParagraphStyle:
-        return ParagraphStyle(name, parent=kw.pop("parent", base), **kw)  # type: ignore[arg-type]
+        return ParagraphStyle(name, parent=kw.pop("parent", base), **kw)
 
     styles = {"body": base}
     styles["small"] = derive("small", fontSize=8, leading=10.5)
     styles["muted"] = derive("muted", textColor=MUTED, fontSize=8.5, leading=11)
     styles["missing"] = derive("missing", fontName=SANS_ITALIC, textColor=MUTED)
-    styles["caption"] = derive("caption", fontName=SANS_ITALIC, fontSize=8, leading=10.5,
-                               textColor=MUTED, spaceBefore=2, spaceAfter=10)
+    styles["caption"] = derive(
+        "caption",
+        fontName=SANS_ITALIC,
+        fontSize=8,
+        leading=10.5,
+        textColor=MUTED,
+        spaceBefore=2,
+        spaceAfter=10,
+    )
     styles["lead"] = derive("lead", fontName=SANS_BOLD, spaceBefore=4, spaceAfter=2)
-    styles["title"] = derive("title", fontName=SANS_BOLD, fontSize=20, leading=25,
-                             textColor=ACCENT, spaceAfter=10)
+    styles["title"] = derive(
+        "title", fontName=SANS_BOLD, fontSize=20, leading=25, textColor=ACCENT, spaceAfter=10
+    )
     styles["subtitle"] = derive("subtitle", fontSize=12, leading=16, textColor=INK, spaceAfter=14)
     styles["draft"] = derive("draft", fontName=SANS_BOLD, textColor=ERROR, spaceBefore=8)
     styles["mono"] = derive("mono", fontName=MONO, fontSize=7.5, leading=10)
     styles["cell"] = derive("cell", fontSize=8, leading=10, spaceAfter=0)
     styles["cellhead"] = derive("cellhead", parent=styles["cell"], fontName=SANS_BOLD)
     styles["cellright"] = derive("cellright", parent=styles["cell"], alignment=TA_RIGHT)
-    styles["cellmuted"] = derive("cellmuted", parent=styles["cell"], fontName=SANS_ITALIC,
-                                 textColor=MUTED)
+    styles["cellmuted"] = derive(
+        "cellmuted", parent=styles["cell"], fontName=SANS_ITALIC, textColor=MUTED
+    )
     styles["cellcenter"] = derive("cellcenter", parent=styles["cell"], alignment=TA_CENTER)
     styles["bullet"] = derive("bullet", leftIndent=12, bulletIndent=2, spaceAfter=2)
     styles["signature"] = derive("signature", fontSize=9, leading=12, spaceBefore=18)
     for level, size in ((1, 14), (2, 11.5), (3, 10)):
         styles[f"h{level}"] = derive(
-            f"h{level}", fontName=SANS_BOLD, fontSize=size, leading=size * 1.25,
-            textColor=ACCENT if level < 3 else INK, spaceBefore=14 if level == 1 else 9,
+            f"h{level}",
+            fontName=SANS_BOLD,
+            fontSize=size,
+            leading=size * 1.25,
+            textColor=ACCENT if level < 3 else INK,
+            spaceBefore=14 if level == 1 else 9,
             spaceAfter=5,
         )
     styles["toc1"] = derive("toc1", fontName=SANS_BOLD, fontSize=9.5, leading=12, spaceAfter=0)

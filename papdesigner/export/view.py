@@ -46,8 +46,6 @@ RESPCT_SETTING_ITEMS: tuple[tuple[int, str, str], ...] = (
 """ReSPCT 2025 items stored on a setting: (item number, official name, field)."""
 
 
-
-
 @dataclass(frozen=True)
 class StaffLine:
     """One role attending a session, with its qualifications spelled out."""
@@ -278,13 +276,18 @@ def _narrative(p: Protocol) -> dict[str, tuple[NarrativeView, ...]]:
 
 def _checklists(p: Protocol) -> tuple[ChecklistView, ...]:
     filled = [e for e in narrative_sections() if p.narrative.get(e.key(), "").strip()]
-    items: dict[str, dict[str, tuple[str, ...]]] = {"spirit2013": {}, "spirit2025": {},
-                                                     "respct2025": {}}
+    items: dict[str, dict[str, tuple[str, ...]]] = {
+        "spirit2013": {},
+        "spirit2025": {},
+        "respct2025": {},
+    }
     for entry in filled:
         heading = (f"narrative.{entry.key()}",)
-        for checklist_id, numbers in (("spirit2013", entry.spirit2013),
-                                      ("spirit2025", entry.spirit2025),
-                                      ("respct2025", tuple(str(n) for n in entry.respct))):
+        for checklist_id, numbers in (
+            ("spirit2013", entry.spirit2013),
+            ("spirit2025", entry.spirit2025),
+            ("respct2025", tuple(str(n) for n in entry.respct)),
+        ):
             for number in numbers:
                 target = items[checklist_id]
                 target[number] = target.get(number, ()) + heading
@@ -299,7 +302,9 @@ def build_view(
     sessions = tuple(_session_view(i + 1, s, protocol) for i, s in enumerate(ordered))
     assessments, soa = _soa(sessions)
     settings = tuple(
-        SettingView(s, tuple((no, name, getattr(s, attr)) for no, name, attr in RESPCT_SETTING_ITEMS))
+        SettingView(
+            s, tuple((no, name, getattr(s, attr)) for no, name, attr in RESPCT_SETTING_ITEMS)
+        )
         for s in protocol.settings
     )
     kinds = [s.kind for s in protocol.sessions]

@@ -155,7 +155,9 @@ def dose_short(administrations: list[Administration]) -> str:
     if not ordered:
         return "no dose"
     first, *later = ordered
-    return " ".join([format_dose(first.dose, first.unit), *(f"+{format_number(a.dose)}" for a in later)])
+    return " ".join(
+        [format_dose(first.dose, first.unit), *(f"+{format_number(a.dose)}" for a in later)]
+    )
 
 
 def lanes_of(protocol: Protocol) -> tuple[Lane, ...]:
@@ -195,7 +197,8 @@ def _doses(session: Session, lane: Lane, protocol: Protocol) -> tuple[DoseLabel,
     if not by_arm:
         return (DoseLabel(None, "no dose", "no dose"),)
     return tuple(
-        DoseLabel(arm, dose_text(group, protocol), dose_short(group)) for arm, group in by_arm.items()
+        DoseLabel(arm, dose_text(group, protocol), dose_short(group))
+        for arm, group in by_arm.items()
     )
 
 

@@ -39,8 +39,9 @@ from papdesigner.paths import resource
 from papdesigner.rules import check
 
 
-def timed(fn: Callable[[], object], runs: int, prepare: Callable[[], object] | None = None
-          ) -> tuple[float, float]:
+def timed(
+    fn: Callable[[], object], runs: int, prepare: Callable[[], object] | None = None
+) -> tuple[float, float]:
     """Median (wall ms, CPU ms) of ``fn`` over ``runs`` calls after 2 warm-ups."""
     walls, cpus = [], []
     for i in range(runs + 2):
@@ -57,8 +58,10 @@ def timed(fn: Callable[[], object], runs: int, prepare: Callable[[], object] | N
 def largest_example() -> tuple[str, Protocol]:
     """The shipped example that exports to the most pages (by sessions, then file size)."""
     files = sorted(resource("examples").glob("*.pap.json"))
-    return max(((f.name, load_protocol(f)) for f in files),
-               key=lambda item: (len(item[1].sessions), len(item[1].model_dump_json())))
+    return max(
+        ((f.name, load_protocol(f)) for f in files),
+        key=lambda item: (len(item[1].sessions), len(item[1].model_dump_json())),
+    )
 
 
 def story_maker(protocol: Protocol, report: dict[str, object]) -> Callable[[], list[object]]:
@@ -68,8 +71,10 @@ def story_maker(protocol: Protocol, report: dict[str, object]) -> Callable[[], l
 
     view = make_view(protocol, report)
     blocks = make_blocks(protocol, view, None)
-    figures = {"timeline": lambda w: timeline_drawing(protocol, w),
-               "schema": lambda w: schema_drawing(protocol, w)}
+    figures = {
+        "timeline": lambda w: timeline_drawing(protocol, w),
+        "schema": lambda w: schema_drawing(protocol, w),
+    }
 
     def make() -> list[object]:
         layout = Layout(blocks, figures)
@@ -93,9 +98,14 @@ def bare_build(story: list[object], book: object) -> int:
             super().save()
 
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=PAGE_SIZE, leftMargin=MARGIN_X,
-                            rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-                            bottomMargin=MARGIN_BOTTOM)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=PAGE_SIZE,
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+    )
     doc.build(story, canvasmaker=BareCanvas)
     return doc.page
 
@@ -119,22 +129,35 @@ def main() -> None:
     make = story_maker(protocol, report)
     story_time = timed(make, args.runs)
     holder: dict[str, list[object]] = {}
-    bare = timed(lambda: bare_build(holder["story"], make.book),  # type: ignore[attr-defined]
-                 args.runs, prepare=lambda: holder.update(story=make()))
+    bare = timed(
+        lambda: bare_build(holder["story"], make.book),  # type: ignore[attr-defined]
+        args.runs,
+        prepare=lambda: holder.update(story=make()),
+    )
     bare_pages = bare_build(make(), make.book)  # type: ignore[attr-defined]
 
-    print(f"largest example: {name} ({len(protocol.sessions)} sessions), "
-          f"{rendered.pages} pages exported ({bare_pages} in the bare build)")
+    print(
+        f"largest example: {name} ({len(protocol.sessions)} sessions), "
+        f"{rendered.pages} pages exported ({bare_pages} in the bare build)"
+    )
     print(f"first export in this process (fonts, imports): {cold_ms:8.1f} ms")
     print(f"{'median of ' + str(args.runs):<34}{'wall ms':>10}{'cpu ms':>10}")
-    rows = [("export (render_pdf, in memory)", export), ("export_pdf (with atomic write)", write),
-            ("story only (templates to flowables)", story_time),
-            ("bare single-pass reportlab build", bare)]
+    rows = [
+        ("export (render_pdf, in memory)", export),
+        ("export_pdf (with atomic write)", write),
+        ("story only (templates to flowables)", story_time),
+        ("bare single-pass reportlab build", bare),
+    ]
     for label, (wall, cpu) in rows:
         print(f"{label:<34}{wall:>10.1f}{cpu:>10.1f}")
-    print(f"ratio export / bare build: wall {export[0] / bare[0]:.2f}, cpu {export[1] / bare[1]:.2f}")
-    print(f"ratio export / (story + bare build): wall "
-          f"{export[0] / (bare[0] + story_time[0]):.2f}, cpu {export[1] / (bare[1] + story_time[1]):.2f}")
+    print(
+        f"ratio export / bare build: wall {export[0] / bare[0]:.2f}, cpu {export[1] / bare[1]:.2f}"
+    )
+    whole = (bare[0] + story_time[0], bare[1] + story_time[1])
+    print(
+        f"ratio export / (story + bare build): wall {export[0] / whole[0]:.2f}, "
+        f"cpu {export[1] / whole[1]:.2f}"
+    )
     verdict = "within" if export[0] <= 500 else "over"
     print(f"budget 500 ms: median wall {export[0]:.0f} ms ({verdict} on this machine)")
 

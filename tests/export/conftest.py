@@ -12,10 +12,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from protocols import REPORT_WITH_ERROR, hostile_protocol, rich_protocol  # noqa: E402
+from protocols import REPORT_WITH_ERROR, hostile_protocol, rich_protocol
 
-from papdesigner.export import ExportResult, export_pdf  # noqa: E402
-from papdesigner.model.protocol import Protocol  # noqa: E402
+from papdesigner.export import ExportResult, export_pdf
+from papdesigner.model.protocol import Protocol
 
 
 @dataclass

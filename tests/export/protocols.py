@@ -17,8 +17,12 @@ HOSTILE = [
 
 def _session(sid: str, kind: str, day: int, **kw: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
-        "id": sid, "kind": kind, "title": kw.pop("title", f"{kind.title()} {sid}"), "day": day,
-        "window_days": kw.pop("window", 0), "duration_hours": kw.pop("hours", 1.5),
+        "id": sid,
+        "kind": kind,
+        "title": kw.pop("title", f"{kind.title()} {sid}"),
+        "day": day,
+        "window_days": kw.pop("window", 0),
+        "duration_hours": kw.pop("hours", 1.5),
         "setting_id": kw.pop("setting", "room1"),
         "staff": kw.pop("staff", [{"role_id": "lead", "count": 1, "present_throughout": True}]),
         "assessments": kw.pop("assessments", []),
@@ -29,20 +33,33 @@ def _session(sid: str, kind: str, day: int, **kw: Any) -> dict[str, Any]:
 
 def _dosing(day: int, sid: str, high: float, low: float) -> dict[str, Any]:
     return _session(
-        sid, "dosing", day, title=f"Dosing session {sid[-1]}", hours=8,
-        staff=[{"role_id": "lead", "count": 1, "present_throughout": True},
-               {"role_id": "monitor", "count": 1, "present_throughout": True}],
+        sid,
+        "dosing",
+        day,
+        title=f"Dosing session {sid[-1]}",
+        hours=8,
+        staff=[
+            {"role_id": "lead", "count": 1, "present_throughout": True},
+            {"role_id": "monitor", "count": 1, "present_throughout": True},
+        ],
         assessments=["vitals", "C-SSRS", "MEQ-30", "5D-ASC"],
         dosing={
             "administrations": [
                 {"arm_id": "psi", "product_id": "psilo", "dose": high, "unit": "mg"},
-                {"arm_id": "psi", "product_id": "psilo", "dose": high / 2, "unit": "mg",
-                 "at_hours": 1.5, "supplemental": True, "optional": True},
+                {
+                    "arm_id": "psi",
+                    "product_id": "psilo",
+                    "dose": high / 2,
+                    "unit": "mg",
+                    "at_hours": 1.5,
+                    "supplemental": True,
+                    "optional": True,
+                },
                 {"arm_id": "ctl", "product_id": "psilo", "dose": low, "unit": "mg"},
             ],
             "observation_hours": 8,
             "discharge_criteria": "Alert, oriented, vital signs within normal limits, "
-                                  "cleared by the study physician.",
+            "cleared by the study physician.",
             "transport_plan": "Escorted home by a pre-identified adult; no driving until next day.",
         },
     )
@@ -51,8 +68,14 @@ def _dosing(day: int, sid: str, high: float, low: float) -> dict[str, Any]:
 def rich_data() -> dict[str, Any]:
     """A complete two-arm psilocybin trial as protocol-file data."""
     sessions = [
-        _session("scr", "screening", -28, window=7, title="Screening visit",
-                 assessments=["MADRS", "C-SSRS", "vitals", "QIDS-SR"]),
+        _session(
+            "scr",
+            "screening",
+            -28,
+            window=7,
+            title="Screening visit",
+            assessments=["MADRS", "C-SSRS", "vitals", "QIDS-SR"],
+        ),
         _session("prep1", "preparation", -7, assessments=["MADRS"]),
         _session("prep2", "preparation", -3),
         _session("prep3", "preparation", -1, assessments=["vitals"]),
@@ -72,90 +95,196 @@ def rich_data() -> dict[str, Any]:
         "id": "6f1c1f3e-8d7a-4a55-9a55-0c4f3a1b2c3d",
         "metadata": {
             "title": "Psilocybin with psychological support for treatment-resistant depression: "
-                     "a randomised, double-blind, dose-controlled phase 2 trial protocol",
-            "short_title": "PSI-TRD-2", "acronym": "PSILOTRD",
-            "protocol_number": "PAP-2026-017", "version": "2.1", "version_date": "2026-03-14",
+            "a randomised, double-blind, dose-controlled phase 2 trial protocol",
+            "short_title": "PSI-TRD-2",
+            "acronym": "PSILOTRD",
+            "protocol_number": "PAP-2026-017",
+            "version": "2.1",
+            "version_date": "2026-03-14",
             "phase": "2",
-            "sponsor": {"name": "Clinique Universitaire de Montréal", "address": "1 Rue Saint-Denis",
-                        "contact": "trials@example.org", "signatory": "Dr Renée Lefèvre"},
-            "principal_investigator": {"name": "Dr Zoë Ñúñez", "affiliation": "Département de psychiatrie",
-                                       "email": "z.nunez@example.org"},
+            "sponsor": {
+                "name": "Clinique Universitaire de Montréal",
+                "address": "1 Rue Saint-Denis",
+                "contact": "trials@example.org",
+                "signatory": "Dr Renée Lefèvre",
+            },
+            "principal_investigator": {
+                "name": "Dr Zoë Ñúñez",
+                "affiliation": "Département de psychiatrie",
+                "email": "z.nunez@example.org",
+            },
             "registrations": [{"registry": "ClinicalTrials.gov", "identifier": "NCT09999999"}],
             "funding": "Public research grant; psilocybin supplied free of charge.",
             "keywords": ["psilocybin", "depression"],
         },
         "context": "ind_trial",
-        "regulatory": {"ind_status": "ind", "ind_number": "IND 999999",
-                       "ethics": {"committee_name": "Comité d'éthique de la recherche", "approved": True,
-                                  "approval_date": "2026-02-01", "reference": "CER-2026-11"}},
-        "sites": [{"id": "mtl", "name": "Montréal research unit", "country": "US", "region": "US-OR"}],
-        "indication": {"condition": "treatment_resistant_depression",
-                       "description": "Major depressive episode without response to two adequate "
-                                      "antidepressant trials."},
-        "products": [{"id": "psilo", "substance": "psilocybin", "name": "COMP360-like psilocybin",
-                      "form": "synthetic", "schedule": "I"}],
+        "regulatory": {
+            "ind_status": "ind",
+            "ind_number": "IND 999999",
+            "ethics": {
+                "committee_name": "Comité d'éthique de la recherche",
+                "approved": True,
+                "approval_date": "2026-02-01",
+                "reference": "CER-2026-11",
+            },
+        },
+        "sites": [
+            {"id": "mtl", "name": "Montréal research unit", "country": "US", "region": "US-OR"}
+        ],
+        "indication": {
+            "condition": "treatment_resistant_depression",
+            "description": "Major depressive episode without response to two adequate "
+            "antidepressant trials.",
+        },
+        "products": [
+            {
+                "id": "psilo",
+                "substance": "psilocybin",
+                "name": "COMP360-like psilocybin",
+                "form": "synthetic",
+                "schedule": "I",
+            }
+        ],
         "arms": [
-            {"id": "psi", "label": "Psilocybin 25 mg", "role": "experimental", "planned_participants": 30},
-            {"id": "ctl", "label": "Psilocybin 1 mg", "role": "low_dose_comparator",
-             "planned_participants": 30},
+            {
+                "id": "psi",
+                "label": "Psilocybin 25 mg",
+                "role": "experimental",
+                "planned_participants": 30,
+            },
+            {
+                "id": "ctl",
+                "label": "Psilocybin 1 mg",
+                "role": "low_dose_comparator",
+                "planned_participants": 30,
+            },
         ],
         "roles": [
-            {"id": "lead", "title": "Lead therapist", "kind": "lead_therapist",
-             "qualifications": {"degree": "doctoral", "licensed": True, "independent_practice": True,
-                                "mental_health_experience_years": 5, "psychedelic_training_hours": 100,
-                                "bls_certified": True, "profession": "clinical psychologist"}},
-            {"id": "monitor", "title": "Assistant monitor", "kind": "assistant_monitor",
-             "qualifications": {"degree": "bachelor", "psychedelic_training_hours": 40,
-                                "bls_certified": True}},
+            {
+                "id": "lead",
+                "title": "Lead therapist",
+                "kind": "lead_therapist",
+                "qualifications": {
+                    "degree": "doctoral",
+                    "licensed": True,
+                    "independent_practice": True,
+                    "mental_health_experience_years": 5,
+                    "psychedelic_training_hours": 100,
+                    "bls_certified": True,
+                    "profession": "clinical psychologist",
+                },
+            },
+            {
+                "id": "monitor",
+                "title": "Assistant monitor",
+                "kind": "assistant_monitor",
+                "qualifications": {
+                    "degree": "bachelor",
+                    "psychedelic_training_hours": 40,
+                    "bls_certified": True,
+                },
+            },
         ],
-        "settings": [{
-            "id": "room1", "name": "Dosing suite A", "location": "Indoor, urban hospital, 3rd floor",
-            "ambiance": "Living-room style, soft furnishings", "nature_access": "Window onto a garden",
-            "objects_decor": "Plants, blankets", "lighting": "Dimmable warm light",
-            "sensory_reduction": "Eyeshades and headphones offered", "bathroom": "En-suite, private",
-            "positioning": "Participant on a couch; therapists seated beside",
-            "music": "Standardised playlist", "emergency_equipment": "Crash cart, AED, oxygen",
-        }],
+        "settings": [
+            {
+                "id": "room1",
+                "name": "Dosing suite A",
+                "location": "Indoor, urban hospital, 3rd floor",
+                "ambiance": "Living-room style, soft furnishings",
+                "nature_access": "Window onto a garden",
+                "objects_decor": "Plants, blankets",
+                "lighting": "Dimmable warm light",
+                "sensory_reduction": "Eyeshades and headphones offered",
+                "bathroom": "En-suite, private",
+                "positioning": "Participant on a couch; therapists seated beside",
+                "music": "Standardised playlist",
+                "emergency_equipment": "Crash cart, AED, oxygen",
+            }
+        ],
         "sessions": sessions,
         "eligibility": {
-            "age_min": 18, "age_max": 65,
-            "inclusion": [{"id": "IN1", "text": "MADRS ≥ 20 at screening"},
-                          {"id": "IN2", "text": "Failure of ≥ 2 adequate antidepressant trials"}],
-            "exclusion": [{"id": "EX1", "text": "Personal or first-degree family history of psychosis"},
-                          {"id": "EX2", "text": "Uncontrolled hypertension (> 140/90 mmHg)"}],
+            "age_min": 18,
+            "age_max": 65,
+            "inclusion": [
+                {"id": "IN1", "text": "MADRS ≥ 20 at screening"},
+                {"id": "IN2", "text": "Failure of ≥ 2 adequate antidepressant trials"},
+            ],
+            "exclusion": [
+                {"id": "EX1", "text": "Personal or first-degree family history of psychosis"},
+                {"id": "EX2", "text": "Uncontrolled hypertension (> 140/90 mmHg)"},
+            ],
         },
-        "medications": {"washouts": [{"medication_class": "SSRIs", "min_days": 14,
-                                      "supervised_taper": True}],
-                        "prohibited": ["MAO inhibitors", "Lithium"], "rescue": ["Lorazepam 1 mg"]},
-        "psychotherapy": {"model": "Psychological support (ACE-informed)",
-                          "manual_reference": "Study therapy manual v3, 2025",
-                          "touch_policy": "Supportive touch (hand, shoulder) only with prior consent.",
-                          "recording": {"audio": True, "video": True, "consent": True},
-                          "preparation_protocol": "Three sessions building rapport and intentions.",
-                          "integration_protocol": "Meaning-making after each dosing session."},
-        "blinding": {"participants": True, "therapists": True, "outcome_assessors": True,
-                     "raters_independent": True, "expectancy_measure": "SETS",
-                     "unblinding_procedure": "Emergency unblinding by the study physician."},
+        "medications": {
+            "washouts": [{"medication_class": "SSRIs", "min_days": 14, "supervised_taper": True}],
+            "prohibited": ["MAO inhibitors", "Lithium"],
+            "rescue": ["Lorazepam 1 mg"],
+        },
+        "psychotherapy": {
+            "model": "Psychological support (ACE-informed)",
+            "manual_reference": "Study therapy manual v3, 2025",
+            "touch_policy": "Supportive touch (hand, shoulder) only with prior consent.",
+            "recording": {"audio": True, "video": True, "consent": True},
+            "preparation_protocol": "Three sessions building rapport and intentions.",
+            "integration_protocol": "Meaning-making after each dosing session.",
+        },
+        "blinding": {
+            "participants": True,
+            "therapists": True,
+            "outcome_assessors": True,
+            "raters_independent": True,
+            "expectancy_measure": "SETS",
+            "unblinding_procedure": "Emergency unblinding by the study physician.",
+        },
         "objectives": [
-            {"id": "O1", "level": "primary", "text": "Compare change in depression severity.",
-             "endpoints": [{"id": "E1", "text": "Change from baseline in MADRS total",
-                            "instrument": "MADRS", "timepoint_week": 6}]},
-            {"id": "O2", "level": "secondary", "text": "Compare response and remission rates.",
-             "endpoints": [{"id": "E2", "text": "MADRS response (≥ 50 % reduction)",
-                            "instrument": "MADRS", "timepoint_week": 12}]},
+            {
+                "id": "O1",
+                "level": "primary",
+                "text": "Compare change in depression severity.",
+                "endpoints": [
+                    {
+                        "id": "E1",
+                        "text": "Change from baseline in MADRS total",
+                        "instrument": "MADRS",
+                        "timepoint_week": 6,
+                    }
+                ],
+            },
+            {
+                "id": "O2",
+                "level": "secondary",
+                "text": "Compare response and remission rates.",
+                "endpoints": [
+                    {
+                        "id": "E2",
+                        "text": "MADRS response (≥ 50 % reduction)",
+                        "instrument": "MADRS",
+                        "timepoint_week": 12,
+                    }
+                ],
+            },
         ],
-        "safety": {"vitals_schedule": "Before dosing and hourly for 8 h",
-                   "suicidality_instrument": "C-SSRS",
-                   "adverse_event_plan": "All AEs recorded from consent to final visit; SAEs within 24 h.",
-                   "stopping_rules": "Stop dosing for serious suicidality or SAE related to drug.",
-                   "dsmb": "Independent DSMB meets every 6 months.",
-                   "emergency_plan": "Hospital rapid response team on call."},
-        "statistics": {"sample_size": 60, "power": 0.8, "alpha": 0.05,
-                       "primary_analysis": "Mixed model for repeated measures, ITT population.",
-                       "missing_data": "Multiple imputation under MAR."},
+        "safety": {
+            "vitals_schedule": "Before dosing and hourly for 8 h",
+            "suicidality_instrument": "C-SSRS",
+            "adverse_event_plan": "All AEs recorded from consent to final visit; SAEs within 24 h.",
+            "stopping_rules": "Stop dosing for serious suicidality or SAE related to drug.",
+            "dsmb": "Independent DSMB meets every 6 months.",
+            "emergency_plan": "Hospital rapid response team on call.",
+        },
+        "statistics": {
+            "sample_size": 60,
+            "power": 0.8,
+            "alpha": 0.05,
+            "primary_analysis": "Mixed model for repeated measures, ITT population.",
+            "missing_data": "Multiple imputation under MAR.",
+        },
         "follow_up": {"duration_weeks": 26, "timepoints_weeks": [6, 12, 26]},
-        "consent": {"form_reference": "ICF v2.1", "process": "Obtained by the PI.",
-                    "touch_consent": True, "recording_consent": True},
+        "consent": {
+            "form_reference": "ICF v2.1",
+            "process": "Obtained by the PI.",
+            "touch_consent": True,
+            "recording_consent": True,
+        },
         "narrative": {
             "background": "Depression affects many people.\n\nTreatment resistance is common.",
             "rationale": "Psilocybin showed rapid effects in earlier trials.",
@@ -187,8 +316,11 @@ def hostile_protocol() -> Protocol:
     data["sessions"][2]["description"] = long_text
     data["settings"][0]["ambiance"] = HOSTILE[2]
     data["eligibility"]["inclusion"][0]["text"] = HOSTILE[0]
-    data["narrative"] = {"background": long_text, "rationale": HOSTILE[1] + "\n\n" + HOSTILE[3],
-                         "recruitment": ""}
+    data["narrative"] = {
+        "background": long_text,
+        "rationale": HOSTILE[1] + "\n\n" + HOSTILE[3],
+        "recruitment": "",
+    }
     data["psychotherapy"]["model"] = "y" * 5000  # one unbreakable word
     return Protocol.model_validate(data)
 
@@ -201,10 +333,19 @@ def empty_protocol() -> Protocol:
 REPORT_WITH_ERROR: dict[str, Any] = {
     "protocol": {"id": "x", "title": "t", "version": "1"},
     "rulesets": [{"id": "TEST-SET", "version": "1", "active": True, "reason": "always"}],
-    "findings": [{"rule_id": "TEST-001", "ruleset": "TEST-SET", "severity": "error",
-                  "message": "A <b>problem</b> & more", "path": "$.sessions[0]",
-                  "citation": "Test source §1", "provenance": "verified", "waived": False,
-                  "clauses": [{"expr": "x > 1", "value": False}]}],
+    "findings": [
+        {
+            "rule_id": "TEST-001",
+            "ruleset": "TEST-SET",
+            "severity": "error",
+            "message": "A <b>problem</b> & more",
+            "path": "$.sessions[0]",
+            "citation": "Test source §1",
+            "provenance": "verified",
+            "waived": False,
+            "clauses": [{"expr": "x > 1", "value": False}],
+        }
+    ],
     "summary": {"errors": 1, "warnings": 0, "infos": 0, "waived": 0},
 }
 

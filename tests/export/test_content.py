@@ -7,8 +7,11 @@ from conftest import Exported, heading_pages
 
 def _pages_between(exported: Exported, start: str, end: str) -> str:
     """Text from ``start`` to ``end``, after the title page and the table of contents."""
-    first_body = next(i for i, t in enumerate(exported.texts) if "Protocol synopsis" in t and i > 0
-                      and "Table of contents" not in t)
+    first_body = next(
+        i
+        for i, t in enumerate(exported.texts)
+        if "Protocol synopsis" in t and i > 0 and "Table of contents" not in t
+    )
     text = "\n".join(exported.texts[first_body:])
     return text[text.index(start) : text.index(end, text.index(start))]
 
@@ -69,18 +72,36 @@ def test_fixed_report_prints_waivers_clauses_and_escaped_messages(tmp_path) -> N
     from papdesigner.model.protocol import Protocol
 
     data = rich_data()
-    data["waivers"] = [{"rule_id": "TEST-002", "path": "$.sessions[1]",
-                        "justification": "Reviewed with the <IRB> & agreed", "author": "Dr Ö",
-                        "date": "2026-03-01"}]
+    data["waivers"] = [
+        {
+            "rule_id": "TEST-002",
+            "path": "$.sessions[1]",
+            "justification": "Reviewed with the <IRB> & agreed",
+            "author": "Dr Ö",
+            "date": "2026-03-01",
+        }
+    ]
     report = {**REPORT_WITH_ERROR}
-    report["findings"] = [*REPORT_WITH_ERROR["findings"], {
-        "rule_id": "TEST-002", "ruleset": "TEST-SET", "severity": "warning",
-        "message": "Second", "path": "$.sessions[1]", "citation": "Other source §2",
-        "provenance": "secondary", "waived": True, "clauses": []}]
+    report["findings"] = [
+        *REPORT_WITH_ERROR["findings"],
+        {
+            "rule_id": "TEST-002",
+            "ruleset": "TEST-SET",
+            "severity": "warning",
+            "message": "Second",
+            "path": "$.sessions[1]",
+            "citation": "Other source §2",
+            "provenance": "secondary",
+            "waived": True,
+            "clauses": [],
+        },
+    ]
     report["summary"] = {"errors": 1, "warnings": 0, "infos": 0, "waived": 1}
     result = export_pdf(Protocol.model_validate(data), tmp_path / "x.pdf", report=report)
     assert result.draft
-    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "x.pdf").pages).split())
+    text = " ".join(
+        " ".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "x.pdf").pages).split()
+    )
     assert "A <b>problem</b> & more" in text
     assert "x > 1 → False" in text
     assert "Test source §1 provenance: verified" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from conftest import Exported, heading_pages, outline
@@ -51,7 +52,9 @@ def test_toc_page_numbers_are_the_real_pages(rich: Exported) -> None:
     entries = []
     for index in toc_pages:
         lines = [line.strip() for line in rich.texts[index].splitlines() if line.strip()]
-        lines = lines[lines.index("Table of contents") + 1 :] if "Table of contents" in lines else lines
+        lines = (
+            lines[lines.index("Table of contents") + 1 :] if "Table of contents" in lines else lines
+        )
         for a, b, c in zip(lines, lines[1:], lines[2:], strict=False):
             if re.fullmatch(r"\d+(\.\d+)?|Appendix [A-E]|[A-E]\.\d+", a) and c.isdigit():
                 entries.append((a, b, int(c)))
@@ -67,7 +70,7 @@ def test_checklist_page_references_point_at_the_addressed_section(rich: Exported
     for index in range(start - 1, headings["Appendix E"] - 1):
         text = re.sub(r",\s*\n", ", ", rich.texts[index])
         lines = [line.strip() for line in text.splitlines() if line.strip()]
-        for section, page in zip(lines, lines[1:], strict=False):
+        for section, page in itertools.pairwise(lines):
             match = re.fullmatch(r"(\d+\.\d+(?:\.\d+)*|Title page)(,.*)?", section)
             if match and page.isdigit() and match.group(1) != page:
                 first = match.group(1)
@@ -101,8 +104,8 @@ def test_header_and_page_n_of_m_on_every_page(rich: Exported) -> None:
 def test_unicode_fonts_are_embedded(rich: Exported) -> None:
     fonts = set()
     for page in rich.reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
             fonts.add(font["/BaseFont"])
             assert "/FontFile2" in font["/FontDescriptor"] or "/DescendantFonts" in font
     assert any("DejaVu" in str(name) or "Pap" in str(name) for name in fonts)

@@ -23,12 +23,15 @@ def _flat(exported: Exported) -> str:
     return " ".join(" ".join(exported.texts).split())
 
 
-@pytest.mark.parametrize("needle", [
-    "<b>bold?</b> & <font color=red>red</font>",
-    "{{ x }} {% if %} %s %(name)s",
-    "Zoë Ñúñez, µg ≥ 25 mg",
-    "<P&1> {{ n }}",
-])
+@pytest.mark.parametrize(
+    "needle",
+    [
+        "<b>bold?</b> & <font color=red>red</font>",
+        "{{ x }} {% if %} %s %(name)s",
+        "Zoë Ñúñez, µg ≥ 25 mg",
+        "<P&1> {{ n }}",
+    ],
+)
 def test_markup_and_template_syntax_print_literally(hostile: Exported, needle: str) -> None:
     assert needle in _flat(hostile)
 
@@ -48,13 +51,18 @@ def test_long_paragraph_and_unbreakable_word_stay_on_the_page(hostile: Exported)
     assert "A very long paragraph." in _flat(hostile)
     assert "y" * 60 in _flat(hostile).replace(" ", "")
     box = hostile.reader.pages[0].mediabox
-    bbox = subprocess.run(["pdftotext", "-bbox", str(hostile.result.path), "-"],
-                          check=True, capture_output=True, text=True, timeout=60).stdout
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", str(hostile.result.path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
     words = re.findall(r'xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)"', bbox)
     assert len(words) > 1000
     for x0, y0, x1, y1 in words:
-        assert 0 <= float(x0) and float(x1) <= float(box.width) + 0.5
-        assert 0 <= float(y0) and float(y1) <= float(box.height) + 0.5
+        assert float(x0) >= 0 and float(x1) <= float(box.width) + 0.5
+        assert float(y0) >= 0 and float(y1) <= float(box.height) + 0.5
 
 
 def test_hostile_export_verifies(hostile: Exported) -> None:
@@ -74,9 +82,21 @@ def test_pages_rasterise_with_pdftoppm(hostile: Exported, tmp_path: Path) -> Non
     from PIL import Image
 
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "30", "-f", "1", "-l", "6", str(hostile.result.path),
-         str(tmp_path / "page")],
-        check=True, capture_output=True, timeout=60,
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "30",
+            "-f",
+            "1",
+            "-l",
+            "6",
+            str(hostile.result.path),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     images = sorted(tmp_path.glob("page-*.png"))
     assert len(images) == 6
@@ -106,8 +126,9 @@ def protocols(draw: st.DrawFn) -> Protocol:
     for session in data["sessions"]:
         session["title"] = draw(_text)
         session["window_days"] = draw(st.integers(0, 400))
-    data["narrative"] = draw(st.dictionaries(st.sampled_from(["background", "rationale",
-                                                               "recruitment"]), _text))
+    data["narrative"] = draw(
+        st.dictionaries(st.sampled_from(["background", "rationale", "recruitment"]), _text)
+    )
     data["settings"][0]["lighting"] = draw(_text)
     return Protocol.model_validate(data)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from protocols import rich_protocol
 
 from papdesigner.model.protocol import Protocol
@@ -42,7 +44,7 @@ def test_close_sessions_are_stacked_not_overlapping() -> None:
         for m in (m for m in tl.markers if m.lane == lane):
             by_level.setdefault(m.stack, []).append(m.x)
         for xs in by_level.values():
-            assert all(b - a >= 0.2 - 1e-9 for a, b in zip(xs, xs[1:], strict=False))
+            assert all(b - a >= 0.2 - 1e-9 for a, b in itertools.pairwise(xs))
     assert tl.max_stack >= 1
 
 

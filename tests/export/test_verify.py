@@ -12,7 +12,7 @@ from protocols import rich_protocol
 from pypdf.generic import NameObject, TextStringObject
 
 from papdesigner.cli import main
-from papdesigner.export import PdfReadProblem, verify_pdf
+from papdesigner.export import UnreadablePdfError, verify_pdf
 from papdesigner.model import save_protocol
 
 
@@ -38,7 +38,9 @@ def test_changed_protocol_is_reported(rich: Exported) -> None:
 
 
 def test_edited_page_text_is_detected(rich: Exported, tmp_path: Path) -> None:
-    index = next(i for i in range(4, 30) if b" Tj" in rich.reader.pages[i].get_contents().get_data())
+    index = next(
+        i for i in range(4, 30) if b" Tj" in rich.reader.pages[i].get_contents().get_data()
+    )
 
     def edit(writer: pypdf.PdfWriter) -> None:
         # move one text object by a point: what a hand edit of the PDF's text amounts to
@@ -82,17 +84,20 @@ def test_swapped_fingerprint_metadata_is_detected(rich: Exported, tmp_path: Path
     assert not verify_pdf(tmp_path / "swapped.pdf").ok
 
 
-def test_flipped_byte_in_a_stream_is_detected(rich: Exported, tmp_path: Path) -> None:
+def test_flipped_byte_in_a_page_stream_is_detected(rich: Exported, tmp_path: Path) -> None:
     data = bytearray(rich.result.path.read_bytes())
-    at = data.index(b"stream", len(data) // 3) + 40
+    ref = rich.reader.pages[4].raw_get("/Contents")
+    start = data.index(f"\n{ref.idnum} 0 obj".encode())
+    at = data.index(b"stream", start) + 30
     data[at] ^= 0x55
     (tmp_path / "flipped.pdf").write_bytes(bytes(data))
-    assert not verify_pdf(tmp_path / "flipped.pdf").ok
+    outcome = verify_pdf(tmp_path / "flipped.pdf")
+    assert not outcome.ok and ("page 5" in outcome.reason or "damaged" in outcome.reason)
 
 
 def test_not_a_pdf_is_bad_input(tmp_path: Path) -> None:
     (tmp_path / "x.pdf").write_text("hello")
-    with pytest.raises(PdfReadProblem):
+    with pytest.raises(UnreadablePdfError):
         verify_pdf(tmp_path / "x.pdf")
 
 
@@ -106,7 +111,9 @@ def test_foreign_pdf_has_no_verification_data(tmp_path: Path) -> None:
     assert not outcome.ok and "no papdesigner verification data" in outcome.reason
 
 
-def test_cli_export_and_verify_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_export_and_verify_exit_codes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     protocol_file = tmp_path / "trial.pap.json"
     save_protocol(rich_protocol(), protocol_file)
     assert main(["export", str(protocol_file), "-o", str(tmp_path / "out.pdf")]) == 0
