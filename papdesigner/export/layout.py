@@ -278,8 +278,8 @@ def toc_table(layout: Layout) -> list[Flowable]:
             [
                 ("FONTNAME", (0, 0), (-1, -1), SANS),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, HEADER_FILL),
             ]
         )

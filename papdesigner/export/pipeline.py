@@ -11,6 +11,8 @@ from papdesigner.export.markup import DocumentBlocks, parse_blocks, render
 from papdesigner.export.view import ProtocolView, build_view
 from papdesigner.model.protocol import Protocol
 
+TRIAL_CONTEXTS = ("ind_trial", "cta_trial", "investigator_initiated")
+
 if TYPE_CHECKING:
     from papdesigner.export.api import RenderedPdf, _Steps
     from papdesigner.export.document import PageFacts
@@ -49,6 +51,7 @@ def page_facts(protocol: Protocol, view: ProtocolView) -> PageFacts:
         ]
     )
     draft = " (DRAFT)" if view.draft else ""
+    kind = "Clinical trial protocol" if protocol.context in TRIAL_CONTEXTS else "Protocol"
     return PageFacts(
         header_left=f"Protocol {number} · Version {m.version}{date}{draft}",
         header_right=m.short_title or m.acronym or m.title,
@@ -56,7 +59,7 @@ def page_facts(protocol: Protocol, view: ProtocolView) -> PageFacts:
         draft=view.draft,
         title=printable(m.title or "Untitled protocol"),
         author=printable(m.principal_investigator.name or m.sponsor.name or "unknown"),
-        subject=printable(f"Clinical trial protocol {number}, version {m.version}{date}{draft}"),
+        subject=printable(f"{kind} {number}, version {m.version}{date}{draft}"),
         keywords=printable(", ".join(k for k in keywords if k)),
         creator=f"papdesigner {view.app_version}",
     )

@@ -59,7 +59,7 @@ def stylesheet() -> dict[str, ParagraphStyle]:
         spaceBefore=2,
         spaceAfter=10,
     )
-    styles["lead"] = derive("lead", fontName=SANS_BOLD, spaceBefore=4, spaceAfter=2)
+    styles["lead"] = derive("lead", fontName=SANS_BOLD, spaceBefore=4, spaceAfter=2, keepWithNext=1)
     styles["title"] = derive(
         "title", fontName=SANS_BOLD, fontSize=20, leading=25, textColor=ACCENT, spaceAfter=10
     )
@@ -86,5 +86,5 @@ def stylesheet() -> dict[str, ParagraphStyle]:
             spaceAfter=5,
         )
     styles["toc1"] = derive("toc1", fontName=SANS_BOLD, fontSize=9.5, leading=12, spaceAfter=0)
-    styles["toc2"] = derive("toc2", fontSize=9, leading=11.5, spaceAfter=0, leftIndent=10)
+    styles["toc2"] = derive("toc2", fontSize=8.8, leading=10.8, spaceAfter=0, leftIndent=10)
     return styles

@@ -141,8 +141,10 @@ def dose_text(administrations: list[Administration], protocol: Protocol) -> str:
         if several_products:
             product = protocol.product(admin.product_id)
             text += f" {product.name if product else admin.product_id}"
-        if admin.supplemental or admin.at_hours > 0:
-            text = f"+{text} at {format_number(admin.at_hours)} h"
+        if admin.at_hours > 0:
+            text = f"{text} at {format_number(admin.at_hours)} h"
+        if admin.supplemental:
+            text = f"+{text}"
         if admin.optional:
             text += " (optional)"
         parts.append(text)
