@@ -51,10 +51,12 @@ def run_check(
         statuses.append(status)
         if not status.active:
             continue
-        for rule_index, rule in enumerate(ruleset.rules):
-            if rule.spec.status == "retired":
-                continue
-            for element_index, finding in _evaluate(ruleset, rule, view, top, waivers):
+        quick = _quick_all(ruleset, top)
+        for rule_index, rule in enumerate(ruleset.active_rules):
+            passed = quick[rule_index] if quick is not None else None
+            for element_index, finding in _evaluate(
+                ruleset, rule, view, top, waivers, passed=passed
+            ):
                 rank = SEVERITY_RANK[finding.severity]
                 keyed.append(((set_index, rank, rule_index, element_index), finding))
     keyed.sort(key=lambda pair: pair[0])
@@ -113,15 +115,31 @@ def _elements(rule: CompiledRule, view: Data) -> list[Data]:
     return [view] if scope is None else list(view[scope])
 
 
+def _quick_all(ruleset: CompiledRuleSet, top: Any) -> list[Any] | None:
+    """Every rule's quick pass in one call; None when some rule errors (then rule by rule)."""
+    program = ruleset.quick_all
+    if program is None:
+        return None
+    try:
+        results = program.evaluate_in(top)
+    except CelEvalError:
+        return None
+    return results if isinstance(results, list) else None
+
+
 def _evaluate(
     ruleset: CompiledRuleSet,
     rule: CompiledRule,
     view: Data,
     top: Any,
     waivers: _WaiverIndex,
+    *,
+    passed: Any = None,
 ) -> list[tuple[int, Finding]]:
     elements = _elements(rule, view)
     if not elements:
+        return []
+    if _all_true(passed, len(elements)):
         return []
     outcomes = _batch(rule, top, len(elements))
     if outcomes is None:
@@ -142,6 +160,11 @@ def _evaluate(
     return found
 
 
+def _all_true(passed: Any, count: int) -> bool:
+    """True when a quick pass says every element passes (or is filtered out)."""
+    return isinstance(passed, list) and len(passed) == count and all(v is True for v in passed)
+
+
 Outcome = list[Clause] | None
 """The clauses of a failing element, or None when the element passes or is filtered out."""
 
@@ -152,7 +175,7 @@ def _batch(rule: CompiledRule, top: Any, count: int) -> list[Outcome] | None:
         passed = rule.quick.evaluate_in(top)
     except CelEvalError:
         return None
-    if isinstance(passed, list) and len(passed) == count and all(v is True for v in passed):
+    if _all_true(passed, count):
         return [None] * count
     try:
         rows = rule.batch.evaluate_in(top)

@@ -64,10 +64,11 @@ def _first_line(text: str) -> str:
 class Program:
     """A compiled CEL expression, ready to evaluate many times."""
 
-    __slots__ = ("_compiled", "source")
+    __slots__ = ("_compiled", "source", "source_text")
 
-    def __init__(self, source: str, compiled: Any) -> None:
+    def __init__(self, source: str, compiled: Any, source_text: str | None = None) -> None:
         self.source = source
+        self.source_text = source_text or source  # what was compiled (after rewriting)
         self._compiled = compiled
 
     def evaluate(self, variables: Mapping[str, Any]) -> Any:
@@ -135,7 +136,7 @@ def compile_expr(source: str, *, derive: bool = True) -> Program:
         compiled = _env().compile(text)
     except RuntimeError as exc:
         raise CelCompileError(_first_line(str(exc))) from None
-    return Program(source, compiled)
+    return Program(source, compiled, text)
 
 
 _STRING = re.compile(

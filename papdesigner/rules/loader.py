@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -79,6 +80,23 @@ class CompiledRuleSet:
     def id(self) -> str:
         """The rule set id, e.g. ``CLIN-SAFETY-COMMON``."""
         return self.spec.id
+
+    @cached_property
+    def active_rules(self) -> tuple[CompiledRule, ...]:
+        """The rules that are evaluated (not retired), in file order."""
+        return tuple(r for r in self.rules if r.spec.status == "active")
+
+    @cached_property
+    def quick_all(self) -> Program | None:
+        """Every active rule's quick pass in one program (one CEL call per set).
+
+        Compiled on first use, so sets that never apply cost nothing. Per call the
+        binding has an overhead of a few microseconds; a set of 50 rules evaluated
+        in one call is several times faster than 50 calls.
+        """
+        if not self.active_rules:
+            return None
+        return compile_expr("[" + ", ".join(r.quick.source_text for r in self.active_rules) + "]")
 
 
 @dataclass
