@@ -19,6 +19,8 @@ from typing import Any
 
 from papdesigner.model.vocab import CONDITIONS, CONTEXTS, SUBSTANCES
 from papdesigner.store.records import Filters, ProtocolSummary, SearchHit
+from papdesigner.store.schema import SEARCH_COLUMNS
+from papdesigner.store.snippets import make_snippet, query_words
 
 _JURISDICTION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 
@@ -91,43 +93,59 @@ def list_heads(conn: sqlite3.Connection, filters: Filters, limit: int) -> list[P
     return [summary_from_row(row) for row in rows]
 
 
+RANK_LIMIT = 1000
+"""Up to this many matches are ranked by relevance; ranking costs about 2 µs per match."""
+
+
 def search_heads(
     conn: sqlite3.Connection, text: str, filters: Filters, limit: int, snippets: int
 ) -> list[SearchHit]:
-    """Return the protocols whose head matches every word of ``text``, best first.
+    """Return the protocols whose head matches every word of ``text``.
 
-    Only the first ``snippets`` hits get a text snippet: FTS5 builds a snippet by
-    re-reading the column text, which costs about 0.1 ms per protocol, so doing it
-    for every match would dominate the search.
+    Up to :data:`RANK_LIMIT` matches are ordered best first (bm25, then recency).
+    A broader query is answered with the most recently saved matches first, which
+    FTS5 finds without touching the other matches, so search stays fast however
+    large the library grows. Only the first ``snippets`` hits get a text snippet:
+    see :mod:`papdesigner.store.snippets`.
     """
     query = fts_query(text)
     if query is None:
         return []
     where, params = filter_sql(filters)
+    broad = _count_up_to(conn, query, RANK_LIMIT + 1) > RANK_LIMIT
+    order = "s.rowid DESC" if broad else "s.rank, s.rowid DESC"
     rows = conn.execute(
         f"SELECT {SUMMARY_COLUMNS}, s.rowid, s.rank "
-        "FROM search_index s JOIN protocols p ON p.pk = s.rowid "
-        f"WHERE search_index MATCH ? AND {where} "
-        "ORDER BY s.rank, p.updated_at DESC LIMIT ?",
+        "FROM search_index s JOIN protocols p ON p.head_version_id = s.rowid "
+        f"WHERE search_index MATCH ? AND {where} ORDER BY {order} LIMIT ?",
         [query, *params, max(0, limit)],
     ).fetchall()
-    texts = _snippets(conn, query, [int(row[-2]) for row in rows[: max(0, snippets)]])
+    texts = _snippets(conn, text, [int(row[-2]) for row in rows[: max(0, snippets)]])
     return [
         SearchHit(summary_from_row(row[:-2]), float(row[-1]), texts.get(int(row[-2]), ""))
         for row in rows
     ]
 
 
-def _snippets(conn: sqlite3.Connection, query: str, rowids: list[int]) -> dict[int, str]:
+def _count_up_to(conn: sqlite3.Connection, query: str, cap: int) -> int:
+    row = conn.execute(
+        "SELECT count(*) FROM (SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ?)",
+        [query, cap],
+    ).fetchone()
+    return int(row[0])
+
+
+def _snippets(conn: sqlite3.Connection, text: str, rowids: list[int]) -> dict[int, str]:
+    # A plain rowid lookup: without MATCH, FTS5 reads the stored columns directly.
     if not rowids:
         return {}
+    words = query_words(text)
     marks = ", ".join("?" * len(rowids))
     rows = conn.execute(
-        "SELECT rowid, snippet(search_index, -1, '[', ']', '…', 12) FROM search_index "
-        f"WHERE search_index MATCH ? AND rowid IN ({marks})",
-        [query, *rowids],
+        f"SELECT rowid, {', '.join(SEARCH_COLUMNS)} FROM search_index WHERE rowid IN ({marks})",
+        rowids,
     )
-    return {int(rowid): str(text) for rowid, text in rows}
+    return {int(row[0]): make_snippet([str(c or "") for c in row[1:]], words) for row in rows}
 
 
 def summary_from_row(row: tuple[Any, ...]) -> ProtocolSummary:

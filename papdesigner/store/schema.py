@@ -67,6 +67,7 @@ def _v0_to_v1(db: Database) -> None:
     )
     db.table("protocols").create_index(["id"], unique=True)
     db.table("protocols").create_index(["updated_at"])
+    db.table("protocols").create_index(["head_version_id"], unique=True)
     _create_versions(db)
     _create_search(db)
     _create_drafts(db)

@@ -96,7 +96,13 @@ def _protocol_pk(db: Database, protocol_id: str, created_at: str) -> int:
 
 
 def _move_head(db: Database, pk: int, record: dict[str, Any], summary: HeadSummary) -> None:
+    """Point the protocol at its new head and re-index it.
+
+    The search row of a protocol is keyed by its head's version id, which grows with
+    every save, so "most recently saved matches first" is a reverse rowid scan.
+    """
     conn = db.conn
+    old_head = conn.execute("SELECT head_version_id FROM protocols WHERE pk = ?", [pk]).fetchone()
     db.table("protocols").update(
         pk,
         {
@@ -112,11 +118,12 @@ def _move_head(db: Database, pk: int, record: dict[str, Any], summary: HeadSumma
         "INSERT INTO protocol_facets (facet, value, protocol_pk) VALUES (?, ?, ?)",
         [(facet, value, pk) for facet, value in summary.facets],
     )
-    conn.execute("DELETE FROM search_index WHERE rowid = ?", [pk])
+    if old_head is not None and old_head[0] is not None:
+        conn.execute("DELETE FROM search_index WHERE rowid = ?", [old_head[0]])
     conn.execute(
         f"INSERT INTO search_index (rowid, {', '.join(SEARCH_COLUMNS)}) "
         f"VALUES (?{', ?' * len(SEARCH_COLUMNS)})",
-        [pk, *(summary.search[name] for name in SEARCH_COLUMNS)],
+        [record["id"], *(summary.search[name] for name in SEARCH_COLUMNS)],
     )
 
 

@@ -205,3 +205,47 @@ def test_any_text_is_a_valid_query(query: str) -> None:
     built = fts_query(query)
     if built is not None:
         conn.execute("SELECT * FROM t WHERE t MATCH ?", [built]).fetchall()
+
+
+def test_broad_queries_list_the_most_recent_matches_first(
+    lib: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papdesigner.store import listing
+
+    protos = [_make(60 + i, metadata__title=f"Common word study {i}") for i in range(4)]
+    protos[0].metadata.title = "Common common common common word study 0"
+    for p in protos:
+        lib.save_version(p, "ana", "v1")
+    lib.save_version(edited_title(protos[1]), "ana", "v2")  # now the most recent
+
+    ranked = _ids(lib.search("common"))
+    assert ranked[0] == str(protos[0].id)  # most occurrences in the title wins
+
+    monkeypatch.setattr(listing, "RANK_LIMIT", 2)
+    recent = _ids(lib.search("common"))
+    assert recent == [str(protos[i].id) for i in (1, 3, 2, 0)]
+    assert _ids(lib.search("common", limit=2)) == recent[:2]
+    filtered = _ids(lib.search("common", Filters(substance=protos[2].products[0].substance)))
+    assert all(pid in recent for pid in filtered)
+
+
+def edited_title(p: Protocol) -> Protocol:
+    copy = p.model_copy(deep=True)
+    copy.metadata.title += " (revised)"
+    return copy
+
+
+def test_snippets_bracket_word_prefixes_in_the_first_matching_column() -> None:
+    from papdesigner.store.snippets import make_snippet, query_words
+
+    words = query_words("psilo  TRD-001")
+    assert words == ["psilo", "TRD", "001"]
+    columns = ["A trial of nothing", "", "", "Psilocybin 25 mg", "", "long text " * 50]
+    assert make_snippet(columns, words) == "[Psilocybin] 25 mg"
+    text = "word " * 30 + "then psilocybin and more psilocybin here " + "tail " * 40
+    snippet = make_snippet(["", text], ["psilo"])
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert snippet.count("[psilocybin]") == 2
+    assert make_snippet(["Zürich site"], ["zurich"]) == "[zurich] site"  # folded fallback
+    assert make_snippet(["nothing here"], ["absent"]) == ""
+    assert make_snippet(["x"], []) == ""
