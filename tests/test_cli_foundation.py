@@ -103,3 +103,19 @@ def test_open_missing_file_is_reported_before_any_window() -> None:
     result = run_cli("open", "/definitely/not/here.pap.json")
     assert result.returncode == 2
     assert "no such file" in result.stderr
+
+
+def test_output_cut_short_by_a_closed_pipe_is_not_an_error() -> None:
+    """``papdesigner check ... | head`` must not print an internal error."""
+    files = [str(template_path(name)) for name in template_names()]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "papdesigner", "check", "--format", "json", *files],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.read(100)
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0
+    assert "internal error" not in stderr and "Traceback" not in stderr

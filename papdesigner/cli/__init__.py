@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 
 from papdesigner import __version__
-from papdesigner.cli.common import EXIT_USAGE, CliError, report_error
+from papdesigner.cli.common import EXIT_OK, EXIT_USAGE, CliError, report_error
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,12 +54,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "handler", None) is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    return _run_handler(args)
+
+
+def _run_handler(args: argparse.Namespace) -> int:
+    """Run the chosen subcommand; turn every expected failure into one line and an exit code."""
     try:
         return int(args.handler(args))
     except CliError as exc:
         return report_error(str(exc), exc.exit_code)
     except KeyboardInterrupt:
         return report_error("interrupted", EXIT_USAGE)
+    except BrokenPipeError:
+        # The reader went away (``papdesigner check ... | head``): not an error of ours.
+        # Point stdout at devnull so the interpreter's final flush stays quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # a last guard: never show a traceback to a user
         if os.environ.get("PAPDESIGNER_DEBUG"):
             raise
