@@ -184,13 +184,14 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
         canvas.drawCentredString(0, -40, "DRAFT")
         canvas.restoreState()
 
-    def _footer(self, canvas: Canvas) -> None:
-        canvas.setFont(SANS, 7)
+    def _footer(self, canvas: Canvas, *, full_fingerprint: bool = False) -> None:
         canvas.setFillColor(MUTED)
         y = MARGIN_BOTTOM - 12
         right = PAGE_SIZE[0] - MARGIN_X
         canvas.setFont(MONO, 6.5)
-        canvas.drawString(MARGIN_X, y, f"SHA-256 {self.facts.fingerprint[:16]}…")
+        # The title page always shows the whole fingerprint at the same place (verify reads it).
+        shown = self.facts.fingerprint if full_fingerprint else self.facts.fingerprint[:16] + "…"
+        canvas.drawString(MARGIN_X, y, f"SHA-256 {shown}")
         canvas.setFont(SANS, 7)
         number_width = stringWidth("999", SANS, 7)
         canvas.drawRightString(right - number_width, y, f"Page {canvas.getPageNumber()} of ")
@@ -202,7 +203,7 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
     def _title_page(self, canvas: Canvas, doc: Any) -> None:
         canvas.saveState()
         self._watermark(canvas)
-        self._footer(canvas)
+        self._footer(canvas, full_fingerprint=canvas.getPageNumber() == 1)
         canvas.restoreState()
 
     def _body_page(self, canvas: Canvas, doc: Any) -> None:

@@ -306,7 +306,7 @@ def hostile_protocol() -> Protocol:
     """The rich protocol with hostile text in titles, names, narrative and an empty section."""
     data = rich_data()
     long_text = ("A very long paragraph. " * 900)[:20_000]
-    data["metadata"]["title"] = " / ".join(HOSTILE)
+    data["metadata"]["title"] = " / ".join(HOSTILE) + " " + long_text  # the title fills pages
     data["metadata"]["short_title"] = HOSTILE[1]
     data["metadata"]["protocol_number"] = "<P&1> {{ n }}"
     data["metadata"]["principal_investigator"]["name"] = HOSTILE[3]

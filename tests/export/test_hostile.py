@@ -66,6 +66,8 @@ def test_long_paragraph_and_unbreakable_word_stay_on_the_page(hostile: Exported)
 
 
 def test_hostile_export_verifies(hostile: Exported) -> None:
+    # the 20,000-character title pushes the body's fingerprint off page 1; the footer keeps it
+    assert hostile.result.fingerprint not in hostile.texts[0].split("SHA-256")[0]
     assert verify_pdf(hostile.result.path, hostile.protocol).ok
 
 
@@ -133,7 +135,7 @@ def protocols(draw: st.DrawFn) -> Protocol:
     return Protocol.model_validate(data)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(protocol=protocols())
 def test_generated_protocols_never_crash_the_export(protocol: Protocol) -> None:
     rendered = render_pdf(protocol, report=FIXED_REPORT)
