@@ -330,8 +330,9 @@ class _Parser:
         if tag in ("h1", "h2", "h3"):
             self.heading(el)
         elif tag == "p":
-            if inline(el):
-                self.content(Para(inline(el), el.get("style", "body")))
+            markup = inline(el)
+            if markup:
+                self.content(Para(markup, el.get("style", "body")))
         elif tag == "ul":
             items = [inline(li) for li in el if li.tag == "li"]
             if items:
