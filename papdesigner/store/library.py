@@ -332,7 +332,10 @@ class Library:
         *,
         recursive: bool = False,
     ) -> Iterator[ImportResult]:
-        """Import protocol files and folders of ``*.pap.json`` files, one result per file.
+        """Import protocol files and folders of ``*.pap.json`` files, yielding one result per file.
+
+        A generator: each file is imported when its result is taken, so a caller can
+        show progress (``list(...)`` imports everything).
 
         An invalid file gives an ``"error"`` result and the others are still imported;
         a file whose content the library already holds for that protocol is

@@ -61,8 +61,11 @@ def filter_sql(filters: Filters) -> tuple[str, list[Any]]:
         ("jurisdiction", filters.jurisdiction),
     ):
         if value is not None:
+            # EXISTS probes the (facet, value, protocol_pk) key once per row; an
+            # "p.pk IN (subquery)" here made SQLite walk the whole list for every row.
             clauses.append(
-                "p.pk IN (SELECT protocol_pk FROM protocol_facets WHERE facet = ? AND value = ?)"
+                "EXISTS (SELECT 1 FROM protocol_facets f "
+                "WHERE f.facet = ? AND f.value = ? AND f.protocol_pk = p.pk)"
             )
             params += [facet, value]
     return " AND ".join(clauses), params
