@@ -19,8 +19,9 @@ from typing import Any
 
 from papdesigner.model.vocab import CONDITIONS, CONTEXTS, SUBSTANCES
 from papdesigner.store.records import Filters, ProtocolSummary, SearchHit
-from papdesigner.store.schema import SEARCH_COLUMNS
+from papdesigner.store.schema import TEXT_COLUMNS
 from papdesigner.store.snippets import make_snippet, query_words
+from papdesigner.store.summary import FACETS, facet_phrase
 
 _JURISDICTION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 
@@ -49,26 +50,35 @@ def validate_filters(filters: Filters) -> None:
         )
 
 
+def _facet_values(filters: Filters) -> list[tuple[str, str]]:
+    values = (filters.substance, filters.indication, filters.context, filters.jurisdiction)
+    return [(facet, value) for facet, value in zip(FACETS, values, strict=True) if value]
+
+
 def filter_sql(filters: Filters) -> tuple[str, list[Any]]:
     """Return a SQL condition over the ``protocols`` alias ``p`` and its parameters."""
     validate_filters(filters)
-    clauses = ["1"] if filters.include_archived else ["p.archived_at IS NULL"]
+    clauses = [_archived_sql(filters)]
     params: list[Any] = []
-    for facet, value in (
-        ("substance", filters.substance),
-        ("indication", filters.indication),
-        ("context", filters.context),
-        ("jurisdiction", filters.jurisdiction),
-    ):
-        if value is not None:
-            # EXISTS probes the (facet, value, protocol_pk) key once per row; an
-            # "p.pk IN (subquery)" here made SQLite walk the whole list for every row.
-            clauses.append(
-                "EXISTS (SELECT 1 FROM protocol_facets f "
-                "WHERE f.facet = ? AND f.value = ? AND f.protocol_pk = p.pk)"
-            )
-            params += [facet, value]
+    for facet, value in _facet_values(filters):
+        clauses.append(
+            "EXISTS (SELECT 1 FROM protocol_facets f "
+            "WHERE f.facet = ? AND f.value = ? AND f.protocol_pk = p.pk)"
+        )
+        params += [facet, value]
     return " AND ".join(clauses), params
+
+
+def _archived_sql(filters: Filters) -> str:
+    return "1" if filters.include_archived else "p.archived_at IS NULL"
+
+
+def fts_filters(filters: Filters) -> str:
+    """Return the filters as FTS5 phrases on the ``facets`` column ("" when none)."""
+    validate_filters(filters)
+    return "".join(
+        f' AND facets : "{facet_phrase(facet, value)}"' for facet, value in _facet_values(filters)
+    )
 
 
 def fts_query(text: str) -> str | None:
@@ -106,36 +116,63 @@ def search_heads(
     """Return the protocols whose head matches every word of ``text``.
 
     Up to :data:`RANK_LIMIT` matches are ordered best first (bm25, then recency).
-    A broader query is answered with the most recently saved matches first, which
-    FTS5 finds without touching the other matches, so search stays fast however
-    large the library grows. Only the first ``snippets`` hits get a text snippet:
-    see :mod:`papdesigner.store.snippets`.
+    A broader query is answered with the most recently saved matches first, taken
+    from a reverse rowid scan of the index, so search stays fast however large the
+    library grows; those hits have ``rank`` None. Only the first ``snippets`` hits
+    get a text snippet: see :mod:`papdesigner.store.snippets`.
     """
-    query = fts_query(text)
-    if query is None:
+    words = fts_query(text)
+    if words is None:
         return []
-    where, params = filter_sql(filters)
-    broad = _count_up_to(conn, query, RANK_LIMIT + 1) > RANK_LIMIT
-    order = "s.rowid DESC" if broad else "s.rank, s.rowid DESC"
-    rows = conn.execute(
-        f"SELECT {SUMMARY_COLUMNS}, s.rowid, s.rank "
-        "FROM search_index s JOIN protocols p ON p.head_version_id = s.rowid "
-        f"WHERE search_index MATCH ? AND {where} ORDER BY {order} LIMIT ?",
-        [query, *params, max(0, limit)],
-    ).fetchall()
+    # The words must occur in the text columns; the filters are phrases of ``facets``.
+    query = f"{{{' '.join(TEXT_COLUMNS)}}} : ({words}){fts_filters(filters)}"
+    where = _archived_sql(filters)
+    limit = max(0, limit)
+    # One pass over the index (for prefix words FTS5 merges their doclists per query).
+    newest = [
+        int(r[0])
+        for r in conn.execute(
+            "SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?",
+            [query, RANK_LIMIT + 1],
+        )
+    ]
+    if len(newest) <= RANK_LIMIT:
+        rows = conn.execute(
+            f"SELECT {SUMMARY_COLUMNS}, s.rowid, s.rank "
+            "FROM search_index s JOIN protocols p ON p.head_version_id = s.rowid "
+            f"WHERE search_index MATCH ? AND {where} ORDER BY s.rank, s.rowid DESC LIMIT ?",
+            [query, limit],
+        ).fetchall()
+    else:
+        rows = _newest_rows(conn, newest, where, limit)
+        if len(rows) < limit:  # archived ones left too few of the newest matches: scan all
+            rows = conn.execute(
+                f"SELECT {SUMMARY_COLUMNS}, s.rowid, NULL "
+                "FROM search_index s JOIN protocols p ON p.head_version_id = s.rowid "
+                f"WHERE search_index MATCH ? AND {where} ORDER BY s.rowid DESC LIMIT ?",
+                [query, limit],
+            ).fetchall()
     texts = _snippets(conn, text, [int(row[-2]) for row in rows[: max(0, snippets)]])
     return [
-        SearchHit(summary_from_row(row[:-2]), float(row[-1]), texts.get(int(row[-2]), ""))
+        SearchHit(
+            summary_from_row(row[:-2]),
+            None if row[-1] is None else float(row[-1]),
+            texts.get(int(row[-2]), ""),
+        )
         for row in rows
     ]
 
 
-def _count_up_to(conn: sqlite3.Connection, query: str, cap: int) -> int:
-    row = conn.execute(
-        "SELECT count(*) FROM (SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ?)",
-        [query, cap],
-    ).fetchone()
-    return int(row[0])
+def _newest_rows(
+    conn: sqlite3.Connection, head_ids: list[int], where: str, limit: int
+) -> list[Any]:
+    marks = ", ".join("?" * len(head_ids))
+    return conn.execute(
+        f"SELECT {SUMMARY_COLUMNS}, p.head_version_id, NULL FROM protocols p "
+        f"WHERE p.head_version_id IN ({marks}) AND {where} "
+        "ORDER BY p.head_version_id DESC LIMIT ?",
+        [*head_ids, limit],
+    ).fetchall()
 
 
 def _snippets(conn: sqlite3.Connection, text: str, rowids: list[int]) -> dict[int, str]:
@@ -145,7 +182,7 @@ def _snippets(conn: sqlite3.Connection, text: str, rowids: list[int]) -> dict[in
     words = query_words(text)
     marks = ", ".join("?" * len(rowids))
     rows = conn.execute(
-        f"SELECT rowid, {', '.join(SEARCH_COLUMNS)} FROM search_index WHERE rowid IN ({marks})",
+        f"SELECT rowid, {', '.join(TEXT_COLUMNS)} FROM search_index WHERE rowid IN ({marks})",
         rowids,
     )
     return {int(row[0]): make_snippet([str(c or "") for c in row[1:]], words) for row in rows}

@@ -70,10 +70,15 @@ class ProtocolSummary:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One search result: the protocol, its rank (lower is better) and a text snippet."""
+    """One search result: the protocol, its rank and a text snippet.
+
+    ``rank`` is the bm25 score (lower is better), or None when the query matched so
+    many protocols that the hits are the most recently saved ones, newest first.
+    ``snippet`` shows the matched words in ``[brackets]`` ("" when not computed).
+    """
 
     protocol: ProtocolSummary
-    rank: float
+    rank: float | None
     snippet: str
 
 

@@ -35,8 +35,14 @@ IMMUTABILITY_TRIGGERS: dict[str, str] = {
     ),
 }
 
-SEARCH_COLUMNS = ("title", "acronym", "protocol_number", "substances", "indication", "text")
-SEARCH_WEIGHTS = (10.0, 10.0, 10.0, 4.0, 4.0, 1.0)
+TEXT_COLUMNS = ("title", "acronym", "protocol_number", "substances", "indication", "text")
+"""The searchable text of a protocol's head, in the order snippets look for a match."""
+
+SEARCH_COLUMNS = (*TEXT_COLUMNS, "facets")
+"""``facets`` holds the filter values as phrases ("substance psilocybin", "jurisdiction
+us or"), so a filtered search is one FTS5 query instead of a check per match."""
+
+SEARCH_WEIGHTS = (10.0, 10.0, 10.0, 4.0, 4.0, 1.0, 0.0)
 """bm25 weight per search column: a hit in the title or number outranks one in the text."""
 
 

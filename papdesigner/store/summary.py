@@ -7,6 +7,7 @@ saved; none of it is part of the tamper-evident history.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from papdesigner.model.protocol import Protocol
@@ -45,7 +46,15 @@ def summarize(protocol: Protocol) -> HeadSummary:
         ("context", protocol.context),
         *(("jurisdiction", j) for j in jurisdictions),
     )
-    return HeadSummary(columns, tuple(dict.fromkeys(facets)), _search_document(protocol))
+    unique = tuple(dict.fromkeys(facets))
+    search = _search_document(protocol)
+    search["facets"] = "\n".join(facet_phrase(facet, value) for facet, value in unique)
+    return HeadSummary(columns, unique, search)
+
+
+def facet_phrase(facet: str, value: str) -> str:
+    """Return a filter value as the words the search index stores ("jurisdiction us or")."""
+    return " ".join([facet, *re.findall(r"[0-9A-Za-z]+", value)]).lower()
 
 
 def _search_document(protocol: Protocol) -> dict[str, str]:

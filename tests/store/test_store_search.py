@@ -249,3 +249,14 @@ def test_snippets_bracket_word_prefixes_in_the_first_matching_column() -> None:
     assert make_snippet(["Zürich site"], ["zurich"]) == "[zurich] site"  # folded fallback
     assert make_snippet(["nothing here"], ["absent"]) == ""
     assert make_snippet(["x"], []) == ""
+
+
+def test_filter_words_are_not_searchable_text(lib: Library, stocked: dict[str, Protocol]) -> None:
+    from papdesigner.store.summary import facet_phrase
+
+    assert facet_phrase("jurisdiction", "US-OR") == "jurisdiction us or"
+    assert facet_phrase("indication", "ptsd") == "indication ptsd"
+    assert lib.search("jurisdiction") == []
+    assert lib.search("substance psilocybin") == []  # "substance" is not in any text
+    hits = lib.search('" OR NEAR(', Filters(jurisdiction="US-OR", substance="psilocybin"))
+    assert hits == [] or all(h.protocol.id == str(stocked["oregon"].id) for h in hits)
