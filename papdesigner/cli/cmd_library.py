@@ -194,6 +194,8 @@ def _run_search(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not hits:
         print(f"no protocol matches {query!r}")
+    elif hits[0].rank is None:
+        print("many protocols match: the most recently saved are shown first")
     for hit in hits:
         print(_summary_line(hit.protocol))
         print(f"    {_clip(hit.snippet, 110)}")
