@@ -1,15 +1,23 @@
 """Reporting checklists (SPIRIT 2013, SPIRIT 2025, ReSPCT 2025) for the PDF appendices.
 
-The item lists are data in ``resources/checklists/*.yaml``. Each item names the
-headings of the PDF that address it (``refs``) and the protocol fields that must
-hold a value for it to count as addressed (``fields``); free-text sections add
-themselves through the items listed in ``resources/catalogues/narrative_sections.yaml``.
-The page numbers are not guessed: the layout resolves each heading to the page it
-was drawn on.
+The item lists are data in ``resources/checklists/*.yaml``. Each checklist names
+the completeness rule set that checks it (``ruleset``, e.g. SPIRIT-2013) and the
+prefix of that set's rule ids (``rule_prefix``, e.g. ``SP13-``); rule ``SP13-10``
+and its second check ``SP13-10-PROVIDERS`` belong to item 10.
+
+Whether an item is addressed is decided in one place, the check report, whenever
+the item has a rule (:mod:`papdesigner.export.checklist_status`). What this module
+keeps of its own is *where* an item is printed: each item names the headings of
+the PDF that address it (``refs``) and the protocol fields behind them
+(``fields``); free-text sections add themselves through the items listed in
+``resources/catalogues/narrative_sections.yaml``. The layout resolves each heading
+to the page it was drawn on. Only an item without a rule is decided by this
+mapping (it counts as addressed when one of its fields holds a value).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -20,6 +28,7 @@ from papdesigner.model.protocol import Protocol
 from papdesigner.paths import resource
 
 CHECKLIST_IDS = ("spirit2013", "spirit2025", "respct2025")
+_RULE_ITEM = re.compile(r"^0*(\d+[a-z]?)(?:-[A-Z][A-Z0-9]*)*$")
 
 
 @dataclass(frozen=True)
@@ -37,25 +46,21 @@ class ChecklistItem:
 
 @dataclass(frozen=True)
 class Checklist:
-    """A whole checklist with its citation."""
+    """A whole checklist with its citation and the rule set that checks its items."""
 
     id: str
     title: str
     citation: str
     items: tuple[ChecklistItem, ...]
+    ruleset: str = ""
+    rule_prefix: str = ""
 
-
-@dataclass(frozen=True)
-class ChecklistRow:
-    """An item as it applies to one protocol: the headings where it is addressed, if any."""
-
-    item: ChecklistItem
-    keys: tuple[str, ...]
-
-    @property
-    def has_content(self) -> bool:
-        """True when some heading of the PDF addresses the item."""
-        return bool(self.keys)
+    def item_of_rule(self, rule_id: str) -> str | None:
+        """The item number a rule of :attr:`ruleset` checks ("SP13-02a" -> "2a"), if any."""
+        if not self.rule_prefix or not rule_id.startswith(self.rule_prefix):
+            return None
+        match = _RULE_ITEM.match(rule_id[len(self.rule_prefix) :])
+        return match.group(1) if match else None
 
 
 def _item(raw: dict[str, Any]) -> ChecklistItem:
@@ -79,7 +84,14 @@ def load_checklists() -> tuple[Checklist, ...]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         items = tuple(_item(raw) for raw in data["items"])
         result.append(
-            Checklist(data["id"], data["title"], " ".join(data["citation"].split()), items)
+            Checklist(
+                data["id"],
+                data["title"],
+                " ".join(data["citation"].split()),
+                items,
+                ruleset=str(data.get("ruleset") or ""),
+                rule_prefix=str(data.get("rule_prefix") or ""),
+            )
         )
     return tuple(result)
 
@@ -113,17 +125,24 @@ def field_has_value(protocol: Protocol, path: str) -> bool:
     return any(_filled(v) for v in _values(protocol, path.split(".")))
 
 
-def rows_for(
-    protocol: Protocol, checklist: Checklist, narrative: dict[str, tuple[str, ...]]
-) -> tuple[ChecklistRow, ...]:
-    """Return the checklist's rows with the headings that address each item.
+@dataclass(frozen=True)
+class ItemPlaces:
+    """Where the PDF prints an item: headings in the order to cite them, and the mapping's verdict.
 
-    ``narrative`` maps an item number to the heading keys of the filled-in free-text
-    sections that address it.
+    ``keys`` lists the headings whose fields hold a value first, then the free-text
+    sections, then the item's other headings (for an item that a rule finds
+    addressed through something the field list does not name). ``mapped`` is the
+    mapping's own verdict, used only for items without a rule.
     """
-    rows = []
-    for item in checklist.items:
-        structured = not item.fields or any(field_has_value(protocol, f) for f in item.fields)
-        keys = (item.refs if structured else ()) + narrative.get(item.no, ())
-        rows.append(ChecklistRow(item, keys))
-    return tuple(rows)
+
+    keys: tuple[str, ...]
+    mapped: bool
+
+
+def item_places(protocol: Protocol, item: ChecklistItem, narrative: tuple[str, ...]) -> ItemPlaces:
+    """Return where ``item`` is printed; ``narrative`` = keys of its filled free-text sections."""
+    structured = not item.fields or any(field_has_value(protocol, f) for f in item.fields)
+    first = item.refs if structured else ()
+    rest = () if structured else item.refs
+    keys = tuple(dict.fromkeys((*first, *narrative, *rest)))
+    return ItemPlaces(keys, mapped=bool(first or narrative))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from papdesigner import __version__
-from papdesigner.export.checklists import Checklist, ChecklistRow, load_checklists, rows_for
+from papdesigner.export.checklist_status import ChecklistView, checklist_views
 from papdesigner.export.compliance import ComplianceView, compliance_view
 from papdesigner.model.catalogues import narrative_sections
 from papdesigner.model.fileformat import fingerprint
@@ -124,19 +124,6 @@ class NarrativeView:
     heading_key: str
     title: str
     text: str
-
-
-@dataclass(frozen=True)
-class ChecklistView:
-    """A checklist with each item resolved against this protocol."""
-
-    checklist: Checklist
-    rows: tuple[ChecklistRow, ...]
-
-    @property
-    def addressed(self) -> int:
-        """How many items the protocol addresses."""
-        return sum(1 for r in self.rows if r.has_content)
 
 
 @dataclass(frozen=True)
@@ -274,26 +261,6 @@ def _narrative(p: Protocol) -> dict[str, tuple[NarrativeView, ...]]:
     return {m11: tuple(views) for m11, views in placed.items()}
 
 
-def _checklists(p: Protocol) -> tuple[ChecklistView, ...]:
-    filled = [e for e in narrative_sections() if p.narrative.get(e.key(), "").strip()]
-    items: dict[str, dict[str, tuple[str, ...]]] = {
-        "spirit2013": {},
-        "spirit2025": {},
-        "respct2025": {},
-    }
-    for entry in filled:
-        heading = (f"narrative.{entry.key()}",)
-        for checklist_id, numbers in (
-            ("spirit2013", entry.spirit2013),
-            ("spirit2025", entry.spirit2025),
-            ("respct2025", tuple(str(n) for n in entry.respct)),
-        ):
-            for number in numbers:
-                target = items[checklist_id]
-                target[number] = target.get(number, ()) + heading
-    return tuple(ChecklistView(c, rows_for(p, c, items.get(c.id, {}))) for c in load_checklists())
-
-
 def build_view(
     protocol: Protocol, report: Mapping[str, Any] | None, *, today: dt.date | None = None
 ) -> ProtocolView:
@@ -308,6 +275,7 @@ def build_view(
         for s in protocol.settings
     )
     kinds = [s.kind for s in protocol.sessions]
+    compliance = compliance_view(protocol, report)
     return ProtocolView(
         fingerprint=fingerprint(protocol),
         exported=(today or dt.datetime.now(dt.UTC).date()).isoformat(),
@@ -318,8 +286,8 @@ def build_view(
         settings=settings,
         roles=tuple((r, qualification_text(r)) for r in protocol.roles),
         arm_doses=_arm_doses(protocol),
-        compliance=compliance_view(protocol, report),
-        checklists=_checklists(protocol),
+        compliance=compliance,
+        checklists=checklist_views(protocol, compliance),
         narrative=_narrative(protocol),
         counts={kind: kinds.count(kind) for kind in dict.fromkeys(kinds)},
     )
