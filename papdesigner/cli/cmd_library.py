@@ -154,9 +154,9 @@ def _add_list(commands: Subparsers, common: argparse.ArgumentParser) -> None:
 def _summary_line(summary: Any) -> str:
     archived = " (archived)" if summary.archived else ""
     return (
-        f"{_when(summary.updated_at)}  {summary.id[:8]}  {_clip(summary.acronym, 10):<10}  "
-        f"{_clip(summary.protocol_number, 16):<16}  #{summary.version_count:<3} "
-        f"{_clip(summary.title, 60)}{archived}"
+        f"{_when(summary.updated_at)}  {summary.id[:8]}  {_clip(summary.acronym, 12):<12}  "
+        f"{_clip(summary.protocol_number, 20):<20}  #{summary.version_count:<3} "
+        f"{_clip(summary.title, 56)}{archived}"
     )
 
 

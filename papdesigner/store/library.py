@@ -13,9 +13,11 @@ Typical use by the GUI::
     lib.close()                                # clean close: drafts are discarded
 
 A ``Library`` wraps one SQLite connection and must be used from the thread that
-opened it; open a second (read-only) ``Library`` for a worker thread. Every
-method raises :class:`~papdesigner.store.errors.LibraryError` subclasses with a
-one-line message, never a bare ``sqlite3`` error.
+opened it; open a second (read-only) ``Library`` for a worker thread. Failures of
+the library raise :class:`~papdesigner.store.errors.LibraryError` subclasses with a
+one-line message, never a bare ``sqlite3`` error; invalid arguments (an empty
+author, an amendment that is not JSON data, an unknown filter value) raise
+ValueError.
 """
 
 from __future__ import annotations
