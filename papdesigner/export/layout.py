@@ -142,7 +142,7 @@ class Layout:
         """The flowable of one cell; a short plain text stays a string (much faster to lay out)."""
         styles = self.styles
         if cell.kind == "secref":
-            numbers = [self._number(k) for k in cell.keys if k in self.doc.addressed]
+            numbers = dict.fromkeys(self._number(k) for k in cell.keys if k in self.doc.addressed)
             return _plain_or(", ".join(n for n in numbers if n) or "—", width, styles["cell"])
         if cell.kind == "pageref":
             target = self.doc.first_addressed(cell.keys) if cell.ok else None
@@ -161,7 +161,7 @@ class Layout:
         if key == "title_page":
             return "Title page"
         heading = self.doc.headings.get(key)
-        return heading.number if heading else ""
+        return heading.section if heading else ""
 
     def table(self, block: TableBlock) -> Table:
         """A table that splits between rows (and inside a tall row), repeating its header."""

@@ -2,13 +2,18 @@
 
 The templates in ``templates/pdf/`` write a small, well-formed block language::
 
-    <h1 key="population">Trial population</h1>       headings (h1-h3; appendix="yes")
+    <h1 key="population" m11="5">Trial population</h1>  headings (h1-h3; appendix="yes")
     <p style="body">text with <b>, <i>, <code>, <br/></p>
     <ul><li>...</li></ul>   <dl><dt>label</dt><dd>value</dd></dl>
     <table widths="2cm * 20%" header="1"><tr><th>..</th></tr><tr><td>..</td></tr></table>
     <td><pageref keys="a b" ok="1"/></td>   <td><secref keys="a b"/></td>
     <figure name="timeline">caption</figure>   <missing/>   <anchor key="x"/>
     <toc/>   <pagebreak/>   <spacer height="12"/>
+
+A heading is numbered by its ``m11`` attribute, an ICH M11 section number that must
+be listed in ``resources/catalogues/m11_sections.yaml`` (:mod:`.sections`) and used
+once; a body heading without one is not numbered. Appendix headings
+(``appendix="yes"``) are lettered (Appendix A, A.1, A.2, ...).
 
 Every value a template prints is escaped (autoescaping), passed through
 :func:`papdesigner.export.fonts.printable`, and so stays data: ``<font>``, ``&``
@@ -22,7 +27,7 @@ from __future__ import annotations
 import os
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -64,13 +69,18 @@ class TemplateError(ValueError):
 
 @dataclass
 class Heading:
-    """A numbered heading; ``key`` is its stable anchor for bookmarks and page references."""
+    """A heading; ``key`` is its stable anchor for bookmarks and page references.
+
+    ``number`` is its own number ("" when it has none); ``section`` the number a
+    reference cites: its own, else that of the nearest numbered heading above it.
+    """
 
     level: int
     key: str
     title: str
     number: str
     toc: bool = True
+    section: str = ""
 
 
 @dataclass
@@ -286,13 +296,15 @@ def shorten(text: str, limit: int = HEADING_MAX_CHARS) -> str:
 class _Parser:
     """Walks the rendered XML once, numbering headings and noting which have content."""
 
-    def __init__(self) -> None:
+    def __init__(self, m11: Mapping[str, str]) -> None:
         self.blocks: list[Block] = []
         self.headings: dict[str, Heading] = {}
         self.addressed: set[str] = set()
         self.counters = [0, 0, 0]
         self.appendix = 0
         self.open: list[Heading] = []
+        self.m11 = m11
+        self.m11_used: dict[str, str] = {}
 
     def heading(self, el: ET.Element) -> None:
         level = int(el.tag[1])
@@ -306,16 +318,34 @@ class _Parser:
             self.appendix += 1
             number = f"Appendix {chr(ord('A') + self.appendix - 1)}"
             self.counters = [0, 0, 0]
-        else:
+        elif self.appendix:
             self.counters[level - 1] += 1
             self.counters[level:] = [0] * (3 - level)
             number = ".".join(str(n) for n in self.counters[:level])
-            if self.appendix:
-                number = chr(ord("A") + self.appendix - 1) + "." + number.split(".", 1)[-1]
+            number = chr(ord("A") + self.appendix - 1) + "." + number.split(".", 1)[-1]
+        else:
+            number = self.m11_number(el.get("m11"), key)
         h = Heading(level, key, shorten("".join(el.itertext())), number, el.get("toc") != "no")
         self.headings[key] = h
         self.open = [o for o in self.open if o.level < level] + [h]
+        h.section = next((o.number for o in reversed(self.open) if o.number), "")
         self.blocks.append(h)
+
+    def m11_number(self, m11: str | None, key: str) -> str:
+        """The heading's ICH M11 number, checked against the catalogue ("" for none)."""
+        if not m11:
+            return ""
+        if m11 not in self.m11:
+            msg = (
+                f"heading {key!r} names ICH M11 section {m11!r}, which "
+                "resources/catalogues/m11_sections.yaml does not list"
+            )
+            raise TemplateError(msg)
+        if m11 in self.m11_used:
+            msg = f"headings {self.m11_used[m11]!r} and {key!r} both claim ICH M11 section {m11}"
+            raise TemplateError(msg)
+        self.m11_used[m11] = key
+        return m11
 
     def content(self, block: Block) -> None:
         self.blocks.append(block)
@@ -412,15 +442,23 @@ def _error_context(text: str, exc: ET.ParseError) -> str:
     return f"line {line}, column {column}: {snippet!r}"
 
 
-def parse_blocks(text: str) -> DocumentBlocks:
-    """Parse rendered block-language text into numbered, content-tracked blocks."""
+def parse_blocks(text: str, m11: Mapping[str, str] | None = None) -> DocumentBlocks:
+    """Parse rendered block-language text into numbered, content-tracked blocks.
+
+    ``m11`` maps the ICH M11 section numbers headings may claim to their titles
+    (default: the shipped catalogue, :func:`papdesigner.export.sections.m11_sections`).
+    """
+    if m11 is None:
+        from papdesigner.export.sections import m11_sections
+
+        m11 = m11_sections()
     source = f"<document>{text}</document>"
     try:
         root = ET.fromstring(source)
     except ET.ParseError as exc:
         msg = f"template output is not well-formed ({_error_context(source, exc)})"
         raise TemplateError(msg) from None
-    parser = _Parser()
+    parser = _Parser(m11)
     parser.walk(root)
     return DocumentBlocks(parser.blocks, parser.headings, parser.addressed)
 

@@ -47,24 +47,45 @@ def test_every_bookmark_points_at_a_page_showing_its_heading(rich: Exported) -> 
 
 
 def test_toc_page_numbers_are_the_real_pages(rich: Exported) -> None:
-    headings = heading_pages(rich.reader)
-    toc_pages = [i for i, t in enumerate(rich.texts) if "Table of contents" in t and i < 4]
-    entries = []
-    for index in toc_pages:
-        lines = [line.strip() for line in rich.texts[index].splitlines() if line.strip()]
-        lines = (
-            lines[lines.index("Table of contents") + 1 :] if "Table of contents" in lines else lines
-        )
-        for a, b, c in zip(lines, lines[1:], lines[2:], strict=False):
-            if re.fullmatch(r"\d+(\.\d+)?|Appendix [A-E]|[A-E]\.\d+", a) and c.isdigit():
-                entries.append((a, b, int(c)))
-    assert len(entries) > 40
-    for number, title, page in entries:
-        assert headings[number] == page, (number, title, page)
+    """Walk the TOC text and the outline together: every row's page is its heading's page."""
+    expected = [
+        (t.partition("  ")[2] or t, page) for level, t, page in outline(rich.reader) if level <= 1
+    ]
+    expected = [e for e in expected if e[0] != "Table of contents"]
+    body = heading_pages(rich.reader)["1"]
+    lines = [line.strip() for text in rich.texts[1 : body - 1] for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    checked, position = 0, 0
+    for index, line in enumerate(lines):
+        title, page = expected[position] if position < len(expected) else ("", 0)
+        if title and line == title[: len(line)] and len(line) > 3:
+            number = next(x for x in lines[index + 1 :] if x.isdigit())
+            assert int(number) == page, (title, number, page)
+            checked += 1
+            position += 1
+        while position < len(expected) and expected[position][0] in ("", "…"):
+            position += 1
+    assert checked == len(expected) > 60
+
+
+def _section_ranges(exported: Exported) -> dict[str, tuple[int, int]]:
+    """Numbered heading -> (first page, last page) of its section, sub-sections included."""
+    numbered = [
+        (title.split("  ", 1)[0], page)
+        for _, title, page in outline(exported.reader)
+        if "  " in title
+    ]
+    ranges = {}
+    for index, (number, page) in enumerate(numbered):
+        after = (p for n, p in numbered[index + 1 :] if not n.startswith(number + "."))
+        ranges[number] = (page, next(after, len(exported.reader.pages)))
+    return ranges
 
 
 def test_checklist_page_references_point_at_the_addressed_section(rich: Exported) -> None:
+    """The page of a checklist row lies in the first section the row cites."""
     headings = heading_pages(rich.reader)
+    ranges = _section_ranges(rich)
     start = headings["Appendix B"]
     checked = 0
     for index in range(start - 1, headings["Appendix E"] - 1):
@@ -74,8 +95,8 @@ def test_checklist_page_references_point_at_the_addressed_section(rich: Exported
             match = re.fullmatch(r"(\d+\.\d+(?:\.\d+)*|Title page)(,.*)?", section)
             if match and page.isdigit() and match.group(1) != page:
                 first = match.group(1)
-                expected = 1 if first == "Title page" else headings[first]
-                assert int(page) == expected, (section, page)
+                low, high = (1, 1) if first == "Title page" else ranges[first]
+                assert low <= int(page) <= high, (section, page, low, high)
                 checked += 1
     assert checked >= 60
 
