@@ -78,7 +78,28 @@ class Mark(Flowable):  # type: ignore[misc]
         canvas.bookmarkHorizontal(self.book.dest(self.key), 0, 0)
 
 
-class HeadingParagraph(Paragraph):  # type: ignore[misc]
+class WrapOnceParagraph(Paragraph):  # type: ignore[misc]
+    """A Paragraph that does not break its lines again for the width it was last wrapped to.
+
+    Platypus wraps a table cell's paragraph when the table measures its rows, again for
+    every piece of a table split across pages, and once more when it draws the cell:
+    two to three line breaks of the same text at the same width. ``Paragraph.wrap``
+    depends only on the width (and the paragraph's own style and text), so the last
+    result is kept; a different width breaks the lines again, exactly as before.
+    """
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        # A split may drop the lines (``del self.blPara``): then they are broken again.
+        if self._wrapped is not None and self._wrapped[0] == avail_width and "blPara" in vars(self):
+            return self._wrapped[1]
+        size: tuple[float, float] = super().wrap(avail_width, avail_height)
+        self._wrapped = (avail_width, size)
+        return size
+
+
+class HeadingParagraph(WrapOnceParagraph):
     """A heading that records its page and adds itself to the bookmarks and the outline."""
 
     def __init__(

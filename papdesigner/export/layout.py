@@ -14,13 +14,19 @@ from reportlab.platypus import (
     Flowable,
     KeepTogether,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
 
-from papdesigner.export.flowables import HeadingParagraph, Mark, PageBook, PageRef, VerticalLabel
+from papdesigner.export.flowables import (
+    HeadingParagraph,
+    Mark,
+    PageBook,
+    PageRef,
+    VerticalLabel,
+)
+from papdesigner.export.flowables import WrapOnceParagraph as Paragraph
 from papdesigner.export.fonts import SANS, SANS_BOLD
 from papdesigner.export.markup import (
     Anchor,
