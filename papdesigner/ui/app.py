@@ -8,10 +8,13 @@ engine, the library and reportlab load afterwards, when first needed.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 FIRST_EXAMPLE = "psilocybin-trd"
+QUIT_AFTER_ENV = "PAPDESIGNER_QUIT_AFTER_MS"
+"""Set to a number of milliseconds to close the window by itself (smoke tests, benchmarks)."""
 
 
 def _initial_file() -> str | None:
@@ -58,6 +61,8 @@ def run_app(file: str | None, *, quit_after_ms: int | None = None) -> int:
     # After the first paint: look for edits lost in a crash, then autosave from now on.
     QTimer.singleShot(0, window.files.offer_recovery)
     QTimer.singleShot(0, window.files.start_autosave)
+    if quit_after_ms is None and os.environ.get(QUIT_AFTER_ENV, "").isdigit():
+        quit_after_ms = int(os.environ[QUIT_AFTER_ENV])
     if quit_after_ms is not None:
         QTimer.singleShot(quit_after_ms, window.close)
     return int(app.exec())

@@ -85,10 +85,13 @@ def regions() -> Choices:
 
 
 def narrative_sections(m11: tuple[str, ...]) -> list[tuple[str, str, str]]:
-    """``(key, title, guidance)`` of the narrative sections whose first M11 section is in ``m11``."""
+    """``(key, title, guidance)`` of the narrative sections whose first M11 chapter is in ``m11``."""
     from papdesigner.model.catalogues import narrative_sections as catalogue
 
-    return [(s.key(), s.title, s.guidance) for s in catalogue() if s.m11[0] in m11]
+    chapters = {m.split(".")[0] for m in m11}
+    return [
+        (s.key(), s.title, s.guidance) for s in catalogue() if s.m11[0].split(".")[0] in chapters
+    ]
 
 
 def narrative_m11() -> dict[str, tuple[str, ...]]:

@@ -61,6 +61,8 @@ class ItemListEditor(QWidget):
         self._summary = summary
         self._new_item = new_item
         self._problems: list[FieldProblem] = []
+        self._current_id: str | None = None
+        """Id of the selected item, remembered so that the selection follows it across edits."""
 
         self.list = QListWidget()
         self.list.setAccessibleName(f"{item_name.capitalize()} list")
@@ -138,7 +140,7 @@ class ItemListEditor(QWidget):
             return
         structural = change.reason == "reset" or self.list_path in change.paths
         if structural or self.list.count() != len(self.items()):
-            self._populate(keep_id=self._selected_id())
+            self._populate(keep_id=self._current_id)
         else:
             self._refresh_lines()
             self.detail.on_change(change)
@@ -272,6 +274,7 @@ class ItemListEditor(QWidget):
             line.setData(Qt.ItemDataRole.AccessibleDescriptionRole, severity or "no findings")
 
     def _on_list_current_row_changed(self, index: int) -> None:
+        self._current_id = self._selected_id()
         has_item = index >= 0
         self.empty_note.setVisible(not has_item)
         self.detail_area.setVisible(has_item)

@@ -13,7 +13,7 @@ from typing import Literal
 
 from papdesigner.model.commands import JsonPath
 from papdesigner.model.jsonpath import parse_path
-from papdesigner.model.protocol import Protocol
+from papdesigner.model.protocol import Protocol, Session
 
 Status = Literal["done", "partial", "empty", "error"]
 
@@ -42,7 +42,7 @@ def _filled(text: str | None) -> bool:
     return bool(text and text.strip())
 
 
-def _dosing(p: Protocol) -> list[object]:
+def _dosing(p: Protocol) -> list[Session]:
     return [s for s in p.sessions if s.kind == "dosing"]
 
 
@@ -95,8 +95,9 @@ STEPS: tuple[Step, ...] = (
             Check("at least one arm", lambda p: bool(p.arms)),
             Check(
                 "a dose in every dosing session",
-                lambda p: all(
-                    s.dosing and s.dosing.administrations for s in p.sessions if s.kind == "dosing"
+                lambda p: (
+                    all(bool(s.dosing and s.dosing.administrations) for s in _dosing(p))
+                    and bool(_dosing(p))
                 ),
             ),
         ),
@@ -142,10 +143,12 @@ STEPS: tuple[Step, ...] = (
             ),
             Check(
                 "observation hours for every dosing session",
-                lambda p: all(
-                    s.dosing and s.dosing.observation_hours is not None
-                    for s in p.sessions
-                    if s.kind == "dosing"
+                lambda p: (
+                    bool(_dosing(p))
+                    and all(
+                        s.dosing is not None and s.dosing.observation_hours is not None
+                        for s in _dosing(p)
+                    )
                 ),
             ),
         ),
@@ -214,6 +217,11 @@ def step(key: str) -> Step:
     return next(s for s in STEPS if s.key == key)
 
 
+def edits_chapter(candidate: Step, section: str) -> bool:
+    """True if the step edits the narrative of this M11 section ("6.2.1" is in chapter "6")."""
+    return section.split(".")[0] in {m.split(".")[0] for m in candidate.m11}
+
+
 def step_of_path(path: JsonPath, narrative_m11: dict[str, tuple[str, ...]] | None = None) -> str:
     """Return the key of the step that edits ``path`` (the deepest matching root wins).
 
@@ -223,7 +231,7 @@ def step_of_path(path: JsonPath, narrative_m11: dict[str, tuple[str, ...]] | Non
     if len(path) >= 2 and path[0] == "narrative" and narrative_m11:
         sections = narrative_m11.get(str(path[1]), ())
         for candidate in STEPS:
-            if sections and sections[0] in candidate.m11:
+            if sections and edits_chapter(candidate, sections[0]):
                 return candidate.key
     best, depth = "review", 0
     for candidate in STEPS:

@@ -142,14 +142,15 @@ class TableListEditor(QWidget):
         if not starts_with(path, self.list_path):
             return False
         rest = path[len(self.list_path) :]
-        if len(rest) >= 2 and isinstance(rest[0], int) and rest[0] < len(self.cells):
-            for cell in self.cells[rest[0]]:
-                if starts_with(path, cell.path):
-                    ensure_visible(cell.container)
-                    self.table.scrollToItem(self.table.item(rest[0], 0) or self.table.item(0, 0))
-                    cell.focus()
-                    flash(cell.editor)
-                    return True
+        if rest and isinstance(rest[0], int) and rest[0] < len(self.cells):
+            row = self.cells[rest[0]]
+            # A path into a cell focuses that cell; a path to the whole row, its first cell.
+            targets = [c for c in row if starts_with(path, c.path)] or row
+            ensure_visible(targets[0].container)
+            targets[0].focus()
+            for cell in targets:
+                flash(cell.editor)
+            return True
         ensure_visible(self.table)
         flash(self.table)
         return True

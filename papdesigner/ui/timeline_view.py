@@ -100,6 +100,10 @@ class TimelineView(QWidget):
                 return marker
         return None
 
+    def x_of_day(self, day: int) -> float:
+        """Widget x of a study day (interpolated between the session days on the axis)."""
+        return _LEFT + self._x_of_day(day, 1.02 if day > 0 else -0.02) * self._plot_width()
+
     def day_at(self, x: float) -> int:
         """The study day at widget x, interpolating between the session days on the axis."""
         ticks = self.timeline.ticks
@@ -377,10 +381,7 @@ class TimelineView(QWidget):
         markers = [m for m in self.timeline.markers if m.session_id == self._drag.session_id]
         if not markers:
             return
-        span = self.timeline.ticks
-        lo, hi = span[0].day, span[-1].day
-        fraction = (self._drag.day - lo) / ((hi - lo) or 1)
-        x = _LEFT + self._x_of_day(self._drag.day, fraction) * self._plot_width()
+        x = self.x_of_day(self._drag.day)
         for marker in markers:
             y = self.marker_centre(marker).y()
             ghost = QColor(KIND_STYLES.get(marker.kind, KIND_STYLES["other"]).colour)

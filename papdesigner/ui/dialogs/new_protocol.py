@@ -91,10 +91,14 @@ def build_protocol(template: str, answers: Answers) -> Protocol:
     p.waivers = []
     p.context = answers.context  # type: ignore[assignment]
     p.indication.condition = answers.condition  # type: ignore[assignment]
-    for product in p.products:
-        if product.substance != answers.substance:
-            product.substance = answers.substance  # type: ignore[assignment]
-            product.name = f"{vocab.label(answers.substance)} (check the doses)"
+    main = p.substances()[0] if p.substances() else None
+    if main is not None and answers.substance not in p.substances():
+        # No example uses this substance: its active product becomes the chosen one,
+        # placebos and comparators stay as they are.
+        for product in p.products:
+            if product.substance == main:
+                product.substance = answers.substance  # type: ignore[assignment]
+                product.name = f"{vocab.label(answers.substance)} (check the doses)"
     if answers.title:
         p.metadata.title = answers.title
     p.metadata.version = "0.1"

@@ -63,6 +63,7 @@ class SitesEditor(StepEditor):
                 Column("country", "Country", _country),
                 Column("region", "Region", _region),
                 Column("licence_id", "Licence", _text),
+                Column("address", "Address", _text, stretch=True),
             ],
             item_name="site",
             new_item=_new_site,
