@@ -46,7 +46,7 @@ def settings(document: ProtocolDocument) -> Choices:
     return _named(document.protocol.settings, "name")
 
 
-# --- catalogues ------------------------------------------------------------------------------------
+# --- catalogues -----------------------------------------------------------------------------
 
 
 def instruments(_document: ProtocolDocument | None = None) -> Choices:
@@ -85,7 +85,7 @@ def regions() -> Choices:
 
 
 def narrative_sections(m11: tuple[str, ...]) -> list[tuple[str, str, str]]:
-    """``(key, title, guidance)`` of the narrative sections whose first M11 chapter is in ``m11``."""
+    """``(key, title, guidance)`` of the sections whose first M11 chapter is in ``m11``."""
     from papdesigner.model.catalogues import narrative_sections as catalogue
 
     chapters = {m.split(".")[0] for m in m11}

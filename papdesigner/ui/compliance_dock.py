@@ -220,12 +220,10 @@ class ComplianceDock(QDockWidget):
 
     def finding_items(self) -> list[QTreeWidgetItem]:
         """Every finding row, in display order."""
-        found = []
-        for i in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(i)
-            for j in range(top.childCount()):
-                group = top.child(j)
-                found.extend(group.child(k) for k in range(group.childCount()))
+        found: list[QTreeWidgetItem] = []
+        for top in _children(self.tree.invisibleRootItem()):
+            for group in _children(top):
+                found.extend(_children(group))
         return found
 
     def select_finding(self, rule_id: str, path: str) -> bool:
@@ -308,6 +306,10 @@ class ComplianceDock(QDockWidget):
         return False
 
 
+def _children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+    return [child for i in range(item.childCount()) if (child := item.child(i)) is not None]
+
+
 _HINT = "<p>Select a finding to see its rule, citation and why it fired.</p>"
 
 
@@ -345,9 +347,8 @@ def finding_html(finding: Any) -> str:
     ]
     if ruleset is not None:
         source = ruleset.spec.source
-        parts.append(
-            f"<br><small>{escape(source.title)} ({escape(source.date)}, {escape(source.status)})</small>"
-        )
+        when = f"{escape(source.date)}, {escape(source.status)}"
+        parts.append(f"<br><small>{escape(source.title)} ({when})</small>")
     parts.append("</p>")
     provenance = _PROVENANCE.get(finding.provenance, finding.provenance)
     note = (

@@ -38,7 +38,7 @@ class _ExportWorker(QObject):
                 self.protocol,
                 self.target,
                 report=self.report,
-                progress=lambda fraction, message: self.sig_progress.emit(fraction, message),
+                progress=self.sig_progress.emit,
                 cancel=self.stop.is_set,
             )
         except ExportCancelled:
@@ -149,9 +149,8 @@ class ExportController(QObject):
         box.setWindowTitle("PDF exported")
         box.setIcon(QMessageBox.Icon.Information)
         draft = "\n\nIt is marked DRAFT because unwaived errors remain." if result.draft else ""
-        box.setText(
-            f"{result.path.name}: {result.pages} pages, fingerprint {result.fingerprint[:12]}…{draft}"
-        )
+        facts = f"{result.pages} pages, fingerprint {result.fingerprint[:12]}…"
+        box.setText(f"{result.path.name}: {facts}{draft}")
         open_button = box.addButton("Open PDF", QMessageBox.ButtonRole.AcceptRole)
         folder_button = box.addButton("Show folder", QMessageBox.ButtonRole.ActionRole)
         box.addButton(QMessageBox.StandardButton.Close)

@@ -156,7 +156,7 @@ class FieldEditor(QObject):
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
-# --- text ------------------------------------------------------------------------------------------
+# --- text -----------------------------------------------------------------------------------
 
 
 class TextField(FieldEditor):
@@ -354,10 +354,10 @@ class _WheelGuard(QObject):
     """Ignore wheel events on spin boxes and combos that do not have focus."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget):
-            if not watched.hasFocus():
-                event.ignore()
-                return True
+        wheel = event.type() == QEvent.Type.Wheel
+        if wheel and isinstance(watched, QWidget) and not watched.hasFocus():
+            event.ignore()
+            return True
         return False
 
 
@@ -455,10 +455,9 @@ class ChoiceField(FieldEditor):
         super().__init__(document, path, label, self.combo, help_text=help_text)
         self._fill()
         self.combo.activated.connect(lambda _i: self.commit(self.value()))
-        if editable and self.combo.lineEdit() is not None:
-            self.combo.lineEdit().textEdited.connect(
-                lambda _t: self.commit(self.value(), typing=True)
-            )
+        line = self.combo.lineEdit() if editable else None
+        if line is not None:
+            line.textEdited.connect(lambda _t: self.commit(self.value(), typing=True))
 
     def _current_choices(self) -> list[tuple[Any, str]]:
         choices = self._choices(self.document) if callable(self._choices) else self._choices

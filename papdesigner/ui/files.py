@@ -9,6 +9,7 @@ needed, so starting the app never waits for it.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -85,10 +86,8 @@ class FileController(QObject):
         if self._library is not None:
             from papdesigner.store import LibraryError
 
-            try:
+            with suppress(LibraryError):  # best effort: drafts then stay recoverable
                 self._library.close()
-            except LibraryError:
-                pass  # closing is best effort; drafts then stay recoverable
             self._library = None
 
     # ---- autosave and recovery ----------------------------------------------------------------
@@ -187,10 +186,8 @@ class FileController(QObject):
         from papdesigner.store import LibraryError
 
         if self._library is not None:
-            try:
+            with suppress(LibraryError):  # nothing to discard
                 self._library.discard_draft(str(self.document.protocol.id))
-            except LibraryError:
-                pass  # nothing to discard
 
     # ---- opening -----------------------------------------------------------------------------
 

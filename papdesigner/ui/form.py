@@ -133,6 +133,10 @@ class Form(QWidget):
         else:
             layout.addRow(widget)
 
+    def insert_top(self, widget: QWidget) -> None:
+        """Put a widget above everything else (the step's heading)."""
+        self._layout.insertWidget(0, widget)
+
     def add_widget(self, widget: QWidget, stretch: int = 0) -> None:
         """Add a widget below the sections (e.g. a figure)."""
         self._layout.addWidget(widget, stretch)

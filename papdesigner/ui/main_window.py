@@ -153,8 +153,8 @@ class MainWindow(QMainWindow):
             "about": self._about,
             "shortcuts": self._shortcuts,
         }
-        self.actions = build_actions(self, slots)
-        a = self.actions
+        self.action_set = build_actions(self, slots)
+        a = self.action_set
         a.show_compliance = self.dock.toggleViewAction()
         a.show_compliance.setShortcut(QKeySequence("Ctrl+Shift+C"))
         build_menus(self, a)
@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
         from papdesigner.ui.editors.review import ReviewEditor
 
         assert isinstance(editor, ReviewEditor)
-        a = self.actions
+        a = self.action_set
         editor.set_actions([a.save, a.save_as, a.history, a.export_pdf])
         editor.sig_step_requested.connect(self.show_step)
         editor.show_states(self._states())
@@ -293,7 +293,7 @@ class MainWindow(QMainWindow):
     def _on_document_state_changed(self) -> None:
         d = self.document
         history = d.history
-        a = self.actions
+        a = self.action_set
         a.undo.setEnabled(history.can_undo())
         a.redo.setEnabled(history.can_redo())
         a.undo.setText(f"&Undo {history.undo_label()}" if history.can_undo() else "&Undo")
@@ -317,10 +317,10 @@ class MainWindow(QMainWindow):
     def _show_message(self, message: str, timeout: int = 6000) -> None:
         self.status.showMessage(message, timeout)
 
-    # ---- menus ------------------------------------------------------------------------------------
+    # ---- menus ------------------------------------------------------------------------------
 
     def _fill_recent_menu(self) -> None:
-        menu = self.actions.recent_menu
+        menu = self.action_set.recent_menu
         menu.clear()
         entries = [e for e in self.settings.recent() if e.exists()]
         for entry in entries:
@@ -334,7 +334,7 @@ class MainWindow(QMainWindow):
             menu.addAction("Clear list").triggered.connect(self.settings.clear_recent)
 
     def _fill_undo_history_menu(self) -> None:
-        menu = self.actions.undo_history_menu
+        menu = self.action_set.undo_history_menu
         menu.clear()
         labels = self.document.history.undo_labels()[:20]
         for depth, label in enumerate(labels, start=1):

@@ -49,7 +49,7 @@ class AppSettings:
     def _set_json(self, key: str, value: Any) -> None:
         self._qs.setValue(key, json.dumps(value))
 
-    # ---- recent protocols ------------------------------------------------------------------------
+    # ---- recent protocols -------------------------------------------------------------------
 
     def recent(self) -> list[RecentEntry]:
         """Recently opened protocols, newest first (unreadable entries dropped)."""
@@ -68,7 +68,7 @@ class AppSettings:
         """Forget the recent list."""
         self._set_json("recent", [])
 
-    # ---- window layout ---------------------------------------------------------------------------
+    # ---- window layout ----------------------------------------------------------------------
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         """Saved geometry and dock state of the main window."""

@@ -76,7 +76,7 @@ class ScheduleModel(QAbstractTableModel):
         """Number of sessions."""
         return 0 if parent.isValid() else len(self._columns)
 
-    def headerData(
+    def headerData(  # noqa: N802 (Qt API)
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         """Session titles with their day across; instrument names down."""
@@ -85,7 +85,8 @@ class ScheduleModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return f"Day {session.day}\n{session.title or vocab.label(session.kind)}"
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{vocab.label(session.kind)} session {session.id}, window ±{session.window_days} d"
+                kind = vocab.label(session.kind)
+                return f"{kind} session {session.id}, window ±{session.window_days} d"
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self._rows[section]

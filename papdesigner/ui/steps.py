@@ -219,7 +219,7 @@ def step(key: str) -> Step:
 
 def edits_chapter(candidate: Step, section: str) -> bool:
     """True if the step edits the narrative of this M11 section ("6.2.1" is in chapter "6")."""
-    return section.split(".")[0] in {m.split(".")[0] for m in candidate.m11}
+    return section.split(".", maxsplit=1)[0] in {m.split(".")[0] for m in candidate.m11}
 
 
 def step_of_path(path: JsonPath, narrative_m11: dict[str, tuple[str, ...]] | None = None) -> str:
@@ -266,7 +266,7 @@ def step_states(
     findings: Iterable[tuple[str, str, bool]],
     narrative_m11: dict[str, tuple[str, ...]] | None = None,
 ) -> dict[str, StepState]:
-    """Return the state of every step from the protocol and ``(path, severity, waived)`` findings."""
+    """Return every step's state from the protocol and ``(path, severity, waived)`` findings."""
     counts = {s.key: [0, 0] for s in STEPS}
     for path, severity, waived in findings:
         if waived or severity not in ("error", "warning"):

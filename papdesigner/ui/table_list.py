@@ -192,11 +192,9 @@ class TableListEditor(QWidget):
         item = self._new_item(self.document, self.list_path) if self._new_item else None
         if item is None:
             return
-        if self.document.push(
-            InsertItem(self.list_path, len(self.rows()), item, f"Add {self.item_name}")
-        ):
-            if self.cells:
-                self.cells[-1][0].focus()
+        command = InsertItem(self.list_path, len(self.rows()), item, f"Add {self.item_name}")
+        if self.document.push(command) and self.cells:
+            self.cells[-1][0].focus()
 
     def remove_row(self) -> None:
         """Remove the row that has the focus (or the last row)."""

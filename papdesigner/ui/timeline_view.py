@@ -9,6 +9,7 @@ into an undoable change of the session's study day.
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
@@ -392,7 +393,7 @@ class TimelineView(QWidget):
 
     def _x_of_day(self, day: int, fallback: float) -> float:
         ticks = self.timeline.ticks
-        for before, after in zip(ticks, ticks[1:], strict=False):
+        for before, after in itertools.pairwise(ticks):
             if before.day <= day <= after.day:
                 share = (day - before.day) / ((after.day - before.day) or 1)
                 return before.x + share * (after.x - before.x)

@@ -46,7 +46,7 @@ def _action(
     slot: Callable[[], object] | None = None,
     *,
     icon_name: str = "",
-    shortcuts: tuple[QKeySequence | str, ...] = (),
+    shortcuts: tuple[QKeySequence | QKeySequence.StandardKey | str, ...] = (),
     tip: str = "",
 ) -> QAction:
     action = QAction(text, window)
@@ -217,19 +217,25 @@ def build_toolbar(window: QMainWindow, a: WindowActions) -> QToolBar:
     return bar
 
 
-SHORTCUTS_HELP = """
-<table cellspacing="6">
-<tr><td><b>Ctrl+N</b></td><td>New from template</td></tr>
-<tr><td><b>Ctrl+O</b> / <b>Ctrl+Shift+O</b></td><td>Open a file / open from the library</td></tr>
-<tr><td><b>Ctrl+S</b></td><td>Save a new version to the library</td></tr>
-<tr><td><b>Ctrl+Shift+S</b></td><td>Save As / export the protocol file</td></tr>
-<tr><td><b>Ctrl+E</b></td><td>Export PDF</td></tr>
-<tr><td><b>Ctrl+Z</b> / <b>Ctrl+Shift+Z</b></td><td>Undo / redo (typing in one field is one step)</td></tr>
-<tr><td><b>Ctrl+PgUp</b> / <b>Ctrl+PgDown</b></td><td>Previous / next step</td></tr>
-<tr><td><b>F5</b></td><td>Check now</td></tr>
-<tr><td><b>F8</b> / <b>Shift+F8</b></td><td>Next / previous finding (jumps to its field)</td></tr>
-<tr><td><b>Ctrl+Shift+C</b></td><td>Show or hide the compliance panel</td></tr>
-<tr><td><b>Alt+Up</b> / <b>Alt+Down</b></td><td>Move the current list item up / down</td></tr>
-<tr><td><b>Left</b>/<b>Right</b>, <b>Shift+Left</b>/<b>Right</b></td><td>Timeline: choose a session / move it by a day</td></tr>
-</table>
-"""
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Ctrl+N", "New from template"),
+    ("Ctrl+O / Ctrl+Shift+O", "Open a file / open from the library"),
+    ("Ctrl+S", "Save a new version to the library"),
+    ("Ctrl+Shift+S", "Save As / export the protocol file"),
+    ("Ctrl+E", "Export PDF"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo (typing in one field is one step)"),
+    ("Ctrl+PgUp / Ctrl+PgDown", "Previous / next step"),
+    ("F5", "Check now"),
+    ("F8 / Shift+F8", "Next / previous finding (jumps to its field)"),
+    ("Ctrl+Shift+C", "Show or hide the compliance panel"),
+    ("Alt+Up / Alt+Down", "Move the current list item up / down"),
+    ("Left / Right", "Timeline: choose the previous / next session"),
+    ("Shift+Left / Shift+Right", "Timeline: move the chosen session by a day"),
+)
+"""Keys and what they do, shown by Help > Keyboard shortcuts."""
+
+SHORTCUTS_HELP = (
+    '<table cellspacing="6">'
+    + "".join(f"<tr><td><b>{keys}</b></td><td>{what}</td></tr>" for keys, what in SHORTCUTS)
+    + "</table>"
+)

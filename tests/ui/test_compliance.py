@@ -154,12 +154,12 @@ def test_next_finding_jumps_to_the_field(
     window = make_window()
     _supplement(window)
     settle(window)
-    window.actions.next_finding.trigger()
+    window.action_set.next_finding.trigger()
     finding = window.dock.current_finding()
     assert finding is not None
     assert window.current_step() == step_of_path(
         finding_path(finding.path), window._narrative_m11()
-    )  # noqa: SLF001
+    )
 
 
 def test_status_bar_counts_and_rule_sets(make_window: Callable[..., MainWindow]) -> None:

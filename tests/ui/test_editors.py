@@ -42,7 +42,7 @@ def test_every_field_of_every_step_shows_the_protocol(name: str, qtbot: Any) -> 
             if document.json(field.path[:-1]) is None:
                 continue  # e.g. the dosing fields of a session that is not a dosing session
             stored = document.json(field.path)
-            assert field._same(field.value(), stored), (key, field.path, field.value(), stored)  # noqa: SLF001
+            assert field._same(field.value(), stored), (key, field.path, field.value(), stored)
             assert field.editor.accessibleName(), (key, field.path)
 
 
@@ -147,10 +147,10 @@ def test_table_rows_add_move_remove(document: ProtocolDocument, qtbot: Any) -> N
     assert len(document.protocol.eligibility.inclusion) == count + 1
     new_id = document.protocol.eligibility.inclusion[-1].id
     assert new_id not in {c.id for c in document.protocol.eligibility.exclusion}
-    table._current_row = count  # noqa: SLF001 (the row the keyboard focus is in)
+    table._current_row = count
     table.move_row(-1)
     assert document.protocol.eligibility.inclusion[count - 1].id == new_id
-    table._current_row = count - 1  # noqa: SLF001
+    table._current_row = count - 1
     table.remove_row()
     assert new_id not in [c.id for c in document.protocol.eligibility.inclusion]
 

@@ -122,7 +122,7 @@ def test_the_list_and_the_timeline_select_together(document: ProtocolDocument, q
     editor.show()
     editor.sessions.select(4)
     assert editor.timeline.selected_id == document.protocol.sessions[4].id
-    editor.timeline._choose(document.protocol.sessions[7].id)  # noqa: SLF001 (a click)
+    editor.timeline._choose(document.protocol.sessions[7].id)
     assert editor.sessions.current_index() == 7
 
 

@@ -24,6 +24,7 @@ def _run(*args: str, quit_after: int = 1500) -> subprocess.CompletedProcess[str]
         [sys.executable, "-m", "papdesigner", *args],
         env=env,
         capture_output=True,
+        check=False,
         text=True,
         timeout=90,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,19 @@ def _findings(window: MainWindow, rule_id: str) -> list[Any]:
     return [f for f in window.report.findings if f.rule_id == rule_id]
 
 
+@dataclass
+class Story:
+    """What the stages of the story share."""
+
+    window: MainWindow
+    qtbot: Any
+    monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path
+    settle: Callable[[MainWindow], None]
+    index: int = -1
+    path: str = ""
+
+
 def test_the_whole_story(
     make_window: Callable[..., MainWindow],
     qtbot: Any,
@@ -80,59 +94,80 @@ def test_the_whole_story(
     tmp_path: Path,
     settle: Callable[[MainWindow], None],
 ) -> None:
-    window = make_window(None)
+    story = Story(make_window(None), qtbot, monkeypatch, tmp_path, settle)
+    create_from_template(story)
+    change_a_dose(story)
+    see_the_finding_and_jump_to_it(story)
+    undo_it(story)
+    waive_another_finding(story)
+    save_and_reopen(story)
+    export_and_verify(story)
 
-    # 1. New from template.
-    _answer_wizard(monkeypatch)
+
+def create_from_template(story: Story) -> None:
+    """1. New from template (the wizard picks the MDMA example for MDMA and PTSD)."""
+    window = story.window
+    _answer_wizard(story.monkeypatch)
     assert window.new_from_template()
     protocol = window.document.protocol
     assert protocol.substances()[0] == "mdma"
     assert [s.region for s in protocol.sites] == ["US-OR"]
     assert protocol.waivers == []
     assert window.document.is_modified()
-    settle(window)
+    story.settle(window)
     assert window.report is not None
 
-    # 2. Change a dose in a dosing session, by typing into the dose field.
-    dosing = [i for i, s in enumerate(protocol.sessions) if s.kind == "dosing"]
-    index = dosing[1]
+
+def change_a_dose(story: Story) -> None:
+    """2. Type a new dose into the first administration of the second dosing session."""
+    window = story.window
+    protocol = window.document.protocol
+    story.index = [i for i, s in enumerate(protocol.sessions) if s.kind == "dosing"][1]
     window.show_step("sessions")
-    spin = _dose_cell(window, index)
+    spin = _dose_cell(window, story.index)
     assert spin.value() == 120
     spin.setFocus()
     spin.selectAll()
-    qtbot.keyClicks(spin, "100")
-    assert window.document.protocol.sessions[index].dosing.administrations[0].dose == 100
+    story.qtbot.keyClicks(spin, "100")
+    assert _dose(window, story.index) == 100
     assert window.document.history.undo_labels()[0] == "Change dose"  # typing = one step
-    assert window.actions.undo.text() == "&Undo Change dose"
+    assert window.action_set.undo.text() == "&Undo Change dose"
 
-    # 3. The new finding appears in the dock and next to the field.
-    settle(window)
-    path = f"$.sessions[{index}].dosing.administrations[0]"
-    assert [f.path for f in _findings(window, "CS-22")] == [path]
+
+def see_the_finding_and_jump_to_it(story: Story) -> None:
+    """3-4. The new finding is listed with its clauses; jumping lands on the dose's row."""
+    window = story.window
+    story.settle(window)
+    story.path = f"$.sessions[{story.index}].dosing.administrations[0]"
+    assert [f.path for f in _findings(window, "CS-22")] == [story.path]
     dock: ComplianceDock = window.dock
-    assert dock.select_finding("CS-22", path)
+    assert dock.select_finding("CS-22", story.path)
     assert "Clauses" in dock.details.toPlainText()
     assert "false" in dock.details.toPlainText()
-
-    # 4. Jump to it: the sessions step shows the session; the finding names the whole
-    #    administration, so its row gets the focus and every cell of it is flashed.
     window.show_step("overview")
     dock.jump_to_current()
     assert window.current_step() == "sessions"
-    spin = _dose_cell(window, index)
+    spin = _dose_cell(window, story.index)
+    # The finding names the whole administration: its row gets the focus, every cell flashes.
     row = spin.parentWidget().parentWidget()  # the cell container, then the table viewport
     assert row.isAncestorOf(QApplication.focusWidget())
     assert spin.property("highlighted") is True
-    spin.setFocus()
 
-    # 5. Undo with Ctrl+Z while the dose field has focus: the finding disappears.
-    qtbot.keyClick(spin, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.document.protocol.sessions[index].dosing.administrations[0].dose == 120
-    settle(window)
+
+def undo_it(story: Story) -> None:
+    """5. Ctrl+Z in the dose field undoes the change; the finding disappears."""
+    window = story.window
+    spin = _dose_cell(window, story.index)
+    spin.setFocus()
+    story.qtbot.keyClick(spin, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _dose(window, story.index) == 120
+    story.settle(window)
     assert _findings(window, "CS-22") == []
 
-    # 6. Waive another finding with a justification (undoable).
+
+def waive_another_finding(story: Story) -> None:
+    """6. Waive another finding with a justification (an undoable edit)."""
+    window, dock = story.window, story.window.dock
     other = next(f for f in window.report.findings if not f.waived)
     assert dock.select_finding(other.rule_id, other.path)
 
@@ -143,46 +178,56 @@ def test_the_whole_story(
         assert dialog.ok.isEnabled()
         return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(WaiveDialog, "exec", fill)
+    story.monkeypatch.setattr(WaiveDialog, "exec", fill)
     dock.waive_current()
     assert window.document.history.undo_label() == f"Waive {other.rule_id}"
-    settle(window)
+    story.settle(window)
     waived = next(
-        f for f in window.report.findings if f.rule_id == other.rule_id and f.path == other.path
+        f for f in window.report.findings if (f.rule_id, f.path) == (other.rule_id, other.path)
     )
     assert waived.waived
     assert waived.waiver.justification == JUSTIFICATION
 
-    # 7. Save to the library with a version message, then reopen it in a new window.
+
+def save_and_reopen(story: Story) -> None:
+    """7. Save to the library with a version message; reopen it in a second window."""
+    window = story.window
     assert window.files.save("Sent to the IRB", "Dr A. Coordinator")
     assert not window.document.is_modified()
-    protocol_id = str(window.document.protocol.id)
-    saved_title = window.document.title()
     second = MainWindow()
-    qtbot.addWidget(second)
-    assert second.files.open_library_protocol(protocol_id)
+    story.qtbot.addWidget(second)
+    assert second.files.open_library_protocol(str(window.document.protocol.id))
     reopened = second.document.protocol
     assert reopened.waivers[0].justification == JUSTIFICATION
-    assert reopened.sessions[index].dosing.administrations[0].dose == 120
-    assert second.document.title() == saved_title
+    assert reopened.sessions[story.index].dosing.administrations[0].dose == 120
+    assert second.document.title() == window.document.title()
     assert not second.document.is_modified()
     second.files.close_library()
     second.close()
 
-    # 8. Export the PDF (progress dialog, cancellable) and verify it.
-    settle(window)
-    target = tmp_path / "story.pdf"
+
+def export_and_verify(story: Story) -> None:
+    """8. Export the PDF, verify it against the protocol, read it and render its first page."""
+    window = story.window
+    story.settle(window)
+    target = story.tmp_path / "story.pdf"
     result = window.exporter.export(target, report=window.report, offer_open=False)
     assert result is not None and result.pages > 5
     assert verify_pdf(target, window.document.protocol).ok
-    text = "".join(page.extract_text() for page in PdfReader(target).pages)
-    assert JUSTIFICATION.split(";")[0] in " ".join(text.split())
+    text = " ".join("".join(page.extract_text() for page in PdfReader(target).pages).split())
+    assert JUSTIFICATION.split(";", maxsplit=1)[0] in text
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm:
+        prefix = story.tmp_path / "page"
         subprocess.run(
-            [pdftoppm, "-png", "-r", "40", "-f", "1", "-l", "1", str(target), str(tmp_path / "p")],
+            [pdftoppm, "-png", "-r", "40", "-f", "1", "-l", "1", str(target), str(prefix)],
             check=True,
         )
-        assert (tmp_path / "p-01.png").stat().st_size > 1000 or (
-            tmp_path / "p-1.png"
-        ).stat().st_size > 1000
+        (png,) = story.tmp_path.glob("page-*.png")
+        assert png.stat().st_size > 1000
+
+
+def _dose(window: MainWindow, index: int) -> float:
+    dosing = window.document.protocol.sessions[index].dosing
+    assert dosing is not None
+    return dosing.administrations[0].dose

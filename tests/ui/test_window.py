@@ -1,4 +1,4 @@
-"""The main window as a desktop app: undo keys and labels, prompts, layout memory, themes, errors."""
+"""The main window as a desktop app: undo keys, prompts, layout memory, themes, errors."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def test_ctrl_z_in_a_text_field_undoes_the_protocol_edit(
 
 def test_edit_menu_shows_the_undo_stack(make_window: Callable[..., MainWindow]) -> None:
     window = make_window()
-    a = window.actions
+    a = window.action_set
     assert not a.undo.isEnabled() and a.undo.text() == "&Undo"
     window.document.push(SetValue(("metadata", "acronym"), "X"))
     window.document.push(SetValue(("sessions", 0, "window_days"), 3))
@@ -113,12 +113,12 @@ def test_geometry_and_dock_layout_are_remembered(
 def test_keyboard_moves_between_steps(make_window: Callable[..., MainWindow]) -> None:
     window = make_window()
     window.show_step(STEP_KEYS[0])
-    window.actions.next_step.trigger()
+    window.action_set.next_step.trigger()
     assert window.current_step() == STEP_KEYS[1]
-    window.actions.previous_step.trigger()
-    window.actions.previous_step.trigger()
+    window.action_set.previous_step.trigger()
+    window.action_set.previous_step.trigger()
     assert window.current_step() == STEP_KEYS[-1]
-    assert window.actions.next_step.shortcut().toString() == "Ctrl+PgDown"
+    assert window.action_set.next_step.shortcut().toString() == "Ctrl+PgDown"
 
 
 def test_tab_follows_the_form_order(make_window: Callable[..., MainWindow], qtbot: Any) -> None:
@@ -166,7 +166,7 @@ def test_icons_follow_light_and_dark_palettes(make_window: Callable[..., MainWin
     apply_theme(app, "dark")
     dark = _ink("save")
     assert dark > light + 100  # light ink on a dark window
-    action = next(a for a in window.actions.themes.actions() if a.data() == "light")
+    action = next(a for a in window.action_set.themes.actions() if a.data() == "light")
     action.trigger()
     assert window.settings.theme() == "light"
 
@@ -178,7 +178,7 @@ def test_unexpected_errors_get_a_dialog_and_a_log_not_a_traceback(
     try:
         raise KeyError("missing-thing")
     except KeyError as exc:
-        errors._excepthook(KeyError, exc, exc.__traceback__)  # noqa: SLF001
+        errors._excepthook(KeyError, exc, exc.__traceback__)
     title, text = message_boxes[-1]
     assert title == "Something went wrong"
     assert "KeyError: 'missing-thing'" in text

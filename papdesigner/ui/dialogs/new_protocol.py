@@ -8,6 +8,7 @@ with a fresh id, the chosen context, indication and site, and no waivers.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -115,7 +116,7 @@ def build_protocol(template: str, answers: Answers) -> Protocol:
     return p
 
 
-def _combo(values: tuple[tuple[object, str], ...], name: str) -> QComboBox:
+def _combo(values: Sequence[tuple[object, str]], name: str) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName(name)
     for value, text in values:
@@ -187,7 +188,8 @@ class _TemplatePage(QWizardPage):
         self.list.clear()
         for info in sorted(self.infos, key=lambda i: -score(i, answers)):
             substances = ", ".join(vocab.label(s) for s in info.substances)
-            text = f"{info.title}\n{substances} · {vocab.label(info.condition)} · {vocab.label(info.context)}"
+            facts = f"{substances} · {vocab.label(info.condition)} · {vocab.label(info.context)}"
+            text = f"{info.title}\n{facts}"
             item = QListWidgetItem(text, self.list)
             item.setData(Qt.ItemDataRole.UserRole, info)
         self.list.setCurrentRow(0)
@@ -197,7 +199,8 @@ class _TemplatePage(QWizardPage):
 
     def chosen(self) -> TemplateInfo | None:
         item = self.list.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        info = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return info if isinstance(info, TemplateInfo) else None
 
     def _on_list_current_row_changed(self, _row: int) -> None:
         info = self.chosen()

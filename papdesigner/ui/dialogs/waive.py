@@ -25,7 +25,8 @@ class WaiveDialog(QDialog):
         self.setWindowTitle(f"Waive {finding.rule_id}")
         self.setMinimumWidth(520)
         intro = QLabel(
-            f"<b>{escape(finding.rule_id)}</b> ({escape(finding.severity)}): {escape(finding.message)}"
+            f"<b>{escape(finding.rule_id)}</b> ({escape(finding.severity)}): "
+            f"{escape(finding.message)}"
             f"<br><i>{escape(finding.citation)}</i><br><br>"
             "A waiver keeps the finding in the report and the PDF, marked as waived, "
             "with your justification. It can be undone."

@@ -28,7 +28,7 @@ class StepEditor(QWidget):
         self.form = Form(document)
         heading = QLabel(f"<h2>{self.step.title}</h2>")
         heading.setAccessibleName(self.step.title)
-        self.form.layout().insertWidget(0, heading)
+        self.form.insert_top(heading)
         self.build()
         if self.scrolls:
             self.form.finish()

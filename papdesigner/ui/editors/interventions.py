@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel
 from papdesigner.model import vocab
 from papdesigner.model.commands import JsonPath, unique_id
 from papdesigner.model.history import Change
+from papdesigner.model.protocol import Administration, Protocol
 from papdesigner.model.timeline import dose_text
 from papdesigner.ui.choices import vocabulary
 from papdesigner.ui.document import ProtocolDocument
@@ -66,6 +67,11 @@ def _arm_detail(form: Form) -> None:
             TextAreaField(d, ("description",), "Description", lines=3),
         ],
     )
+
+
+def _arm_label(protocol: Protocol, arm_id: str) -> str:
+    arm = protocol.arm(arm_id)
+    return arm.label if arm is not None else arm_id
 
 
 def _product_line(item: dict[str, Any]) -> str:
@@ -128,12 +134,11 @@ class InterventionsEditor(StepEditor):
         for session in sorted(p.sessions, key=lambda s: s.day):
             if session.dosing is None:
                 continue
-            per_arm = {}
+            per_arm: dict[str, list[Administration]] = {}
             for admin in session.dosing.administrations:
                 per_arm.setdefault(admin.arm_id, []).append(admin)
             doses = "; ".join(
-                f"{(p.arm(arm).label if p.arm(arm) else arm)}: {dose_text(admins, p)}"
-                for arm, admins in per_arm.items()
+                f"{_arm_label(p, arm)}: {dose_text(admins, p)}" for arm, admins in per_arm.items()
             )
             lines.append(
                 f"Day {session.day}, {session.title or session.id}: {doses or 'no dose yet'}"

@@ -36,7 +36,7 @@ from papdesigner.ui.form import FieldProblem, Form, starts_with
 from papdesigner.ui.item_list import ItemListEditor
 from papdesigner.ui.list_fields import TickListField
 from papdesigner.ui.soa_grid import ScheduleGrid
-from papdesigner.ui.table_list import Column, TableListEditor
+from papdesigner.ui.table_list import CellFactory, Column, TableListEditor
 from papdesigner.ui.timeline_view import TimelineView
 
 _DEFAULT_DAY = {"screening": -14, "preparation": -7, "integration": 2, "follow_up": 28, "other": 1}
@@ -47,7 +47,7 @@ def _session_line(item: dict[str, Any]) -> str:
     return f"Day {item.get('day')}: {item.get('title') or kind} ({kind})"
 
 
-def _cell(factory: Any, **options: Any) -> Any:
+def _cell(factory: type[FieldEditor], **options: Any) -> CellFactory:
     def make(document: ProtocolDocument, path: JsonPath, label: str) -> FieldEditor:
         return factory(document, path, label, **options)
 
@@ -144,7 +144,9 @@ class SessionDetail:
         )
         form.add_part(staff, ("staff",), staff_table, staff_table)
         dosing = form.section("Dosing")
-        self.dosing_box = dosing.parentWidget()
+        box = dosing.parentWidget()
+        assert box is not None
+        self.dosing_box: QWidget = box
         doses = TableListEditor(
             d,
             ("dosing", "administrations"),
