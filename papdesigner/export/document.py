@@ -17,6 +17,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate
 
+from papdesigner.export.builddigest import digests_from_build
 from papdesigner.export.flowables import PageBook
 from papdesigner.export.fonts import MONO, SANS, SANS_BOLD, printable
 from papdesigner.export.integrity import (
@@ -25,6 +26,7 @@ from papdesigner.export.integrity import (
     KEY_FORMAT,
     KEY_PAGES,
     PAGE_DIGEST_CHARS,
+    Digests,
 )
 from papdesigner.export.styles import (
     ERROR,
@@ -53,11 +55,17 @@ class PageFacts:
 
 
 class Placeholders:
-    """Random same-length stand-ins for the digests, replaced in the saved bytes."""
+    """Random same-length stand-ins for the digests, replaced in the saved bytes.
+
+    ``digests`` receives the real digests computed from reportlab's objects as the
+    PDF is saved (:mod:`papdesigner.export.builddigest`), or stays None when they
+    must be computed by reading the saved file back.
+    """
 
     def __init__(self) -> None:
         self.digest = secrets.token_hex(32)
         self.pages = ""
+        self.digests: Digests | None = None
 
     def for_pages(self, count: int) -> str:
         """Set and return the stand-in of the page-digest list for ``count`` pages."""
@@ -72,6 +80,7 @@ class _Info(PDFInfo):  # type: ignore[misc]
     def __init__(self, extra: dict[str, str]) -> None:
         super().__init__()
         self.extra = extra
+        self.formatted = b""
 
     def format(self, document: Any) -> bytes:
         entries: dict[str, Any] = {
@@ -87,6 +96,7 @@ class _Info(PDFInfo):  # type: ignore[misc]
         }
         entries.update({key.lstrip("/"): PDFString(value) for key, value in self.extra.items()})
         result: bytes = PDFDictionary(entries).format(document)
+        self.formatted = result
         return result
 
 
@@ -98,7 +108,7 @@ def _make_canvas(book: PageBook, facts: PageFacts, marks: Placeholders) -> Calla
             pages = len(self._doc.Pages.pages)
             book.total_pages = pages
             book.define_forms(self)
-            self._doc.info = _Info(
+            info = _Info(
                 {
                     KEY_FORMAT: "1",
                     KEY_FINGERPRINT: facts.fingerprint,
@@ -106,12 +116,14 @@ def _make_canvas(book: PageBook, facts: PageFacts, marks: Placeholders) -> Calla
                     KEY_PAGES: marks.for_pages(pages),
                 }
             )
+            self._doc.info = info
             self.setTitle(facts.title)
             self.setAuthor(facts.author)
             self.setSubject(facts.subject)
             self.setKeywords(facts.keywords)
             self.setCreator(facts.creator)
             super().save()
+            marks.digests = digests_from_build(self._doc, info.formatted, facts.fingerprint)
 
     return DocumentCanvas
 

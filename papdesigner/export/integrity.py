@@ -9,6 +9,10 @@ in order. The PDF's document information records the fingerprint, the document
 digest and the page digests (``/PapdesignerFingerprint``, ``/PapdesignerDigest``,
 ``/PapdesignerPageDigests``).
 
+The export records them without reading its own file back: it computes the same
+values from reportlab's objects as it saves (:mod:`papdesigner.export.builddigest`),
+and falls back to :func:`compute_digests` for anything that module does not reproduce.
+
 This detects any edit of the printed text or drawings, added, removed or reordered
 pages, added annotations (e.g. a sticky note or stamp), and edits of the recorded
 fingerprint or of the title metadata. It is integrity, not authenticity: there is
@@ -35,8 +39,8 @@ KEY_FORMAT = "/PapdesignerFormat"
 PAGE_DIGEST_CHARS = 16
 """Recorded page digests are short: they only locate a change (full ones feed the digest)."""
 
-_DO = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
-_META_KEYS = ("/Title", "/Author", "/Subject", "/Keywords")
+DO_OPERATOR = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
+META_KEYS = ("/Title", "/Author", "/Subject", "/Keywords")
 
 
 class UnreadablePdfError(ValueError):
@@ -75,7 +79,7 @@ def _xobject_digest(stream: Any, cache: dict[int, bytes], depth: int = 0) -> byt
 
 def _used_xobjects(content: bytes, resources: Any) -> Iterator[tuple[bytes, Any]]:
     xobjects = _resolve((_resolve(resources) or {}).get("/XObject")) or {}
-    for name in dict.fromkeys(_DO.findall(content)):
+    for name in dict.fromkeys(DO_OPERATOR.findall(content)):
         ref = xobjects.get("/" + name.decode("latin-1"))
         if ref is not None:
             yield name, _resolve(ref)
@@ -149,7 +153,7 @@ def compute_digests(reader: Any, fingerprint: str) -> Digests:
     pages = tuple(_page_digest(page, cache) for page in reader.pages)
     h = hashlib.sha256(DIGEST_VERSION.encode())
     h.update(b"\n" + fingerprint.encode())
-    for key in _META_KEYS:
+    for key in META_KEYS:
         h.update(b"\n" + metadata_value(reader, key).encode("utf-8", "replace"))
     for page in pages:
         h.update(b"\n" + page.encode())

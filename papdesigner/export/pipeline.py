@@ -94,10 +94,14 @@ def make_pdf(
 
 
 def record_digests(data: bytes, fingerprint: str, marks: Any) -> tuple[bytes, str]:
-    """Replace the placeholders in the saved PDF by the digests of its own pages."""
+    """Replace the placeholders in the saved PDF by the digests of its own pages.
+
+    The digests computed from reportlab's objects during the save are used when
+    there are some; otherwise the saved file is read back (same definition).
+    """
     from papdesigner.export.integrity import compute_digests, open_pdf
 
-    digests = compute_digests(open_pdf(data), fingerprint)
+    digests = marks.digests or compute_digests(open_pdf(data), fingerprint)
     for placeholder, value in (
         (marks.digest, digests.document),
         (marks.pages, digests.recorded_pages()),
