@@ -163,6 +163,7 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
             initialFontSize=9.5,
         )
         self.facts, self.book, self.on_flowable = facts, book, on_flowable
+        self._header: tuple[str, str] | None = None
         frame = Frame(
             self.leftMargin,
             self.bottomMargin,
@@ -218,20 +219,25 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
         self._footer(canvas, full_fingerprint=canvas.getPageNumber() == 1)
         canvas.restoreState()
 
+    def _header_texts(self, width: float) -> tuple[str, str]:
+        """The running header's two texts, shortened to fit (the same on every page)."""
+        if self._header is None:
+            left = _fit_text(self.facts.header_left, SANS_BOLD, 7.5, width * 0.68)
+            room = width - stringWidth(left, SANS_BOLD, 7.5) - 20
+            self._header = (left, _fit_text(self.facts.header_right, SANS, 7.5, room))
+        return self._header
+
     def _body_page(self, canvas: Canvas, doc: Any) -> None:
         canvas.saveState()
         self._watermark(canvas)
         width = PAGE_SIZE[0] - 2 * MARGIN_X
         y = PAGE_SIZE[1] - MARGIN_TOP + 10
         canvas.setFillColor(MUTED)
-        left = _fit_text(self.facts.header_left, SANS_BOLD, 7.5, width * 0.68)
+        left, right = self._header_texts(width)
         canvas.setFont(SANS_BOLD, 7.5)
         canvas.drawString(MARGIN_X, y, left)
-        room = width - stringWidth(left, SANS_BOLD, 7.5) - 20
         canvas.setFont(SANS, 7.5)
-        canvas.drawRightString(
-            PAGE_SIZE[0] - MARGIN_X, y, _fit_text(self.facts.header_right, SANS, 7.5, room)
-        )
+        canvas.drawRightString(PAGE_SIZE[0] - MARGIN_X, y, right)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_X, y - 4, PAGE_SIZE[0] - MARGIN_X, y - 4)
