@@ -16,15 +16,35 @@ import importlib
 import os
 import pkgutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from papdesigner import __version__
-from papdesigner.cli.common import EXIT_OK, EXIT_USAGE, CliError, report_error
+from papdesigner.cli.common import EXIT_OK, EXIT_USAGE, CliError, describe_os_error, report_error
+
+
+class UsageError(Exception):
+    """A command line that argparse rejected; ``str()`` is argparse's reason."""
+
+    def __init__(self, prog: str, message: str) -> None:
+        super().__init__(message)
+        self.prog = prog
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors become one line, like every other error.
+
+    argparse prints the whole usage block and exits; the contract of every command
+    is one line on stderr and exit 2, so the error is raised to :func:`main` instead.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(self.prog, message)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every discovered subcommand registered."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="papdesigner",
         description="Design psychedelic-assisted psychotherapy trial protocols offline. "
         "With no command, start the desktop application.",
@@ -45,22 +65,35 @@ def _command_modules() -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list:
+    if not args_list or _plain_open(args_list):
+        # The desktop app starts without registering every subcommand (their modules
+        # import the model and more), so that its window paints fast.
         from papdesigner.cli.cmd_open import start_gui
 
-        return start_gui(None)
+        file = args_list[1] if len(args_list) == 2 else None
+        return _guarded(lambda: start_gui(file))
     parser = build_parser()
-    args = parser.parse_args(args_list)
+    try:
+        args = parser.parse_args(args_list)
+    except UsageError as exc:
+        command = exc.prog.removeprefix("papdesigner").strip()
+        where = f"{command}: " if command else ""
+        return report_error(f"{where}{exc} (see '{exc.prog} --help')", EXIT_USAGE)
     if getattr(args, "handler", None) is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    return _run_handler(args)
+    return _guarded(lambda: int(args.handler(args)))
 
 
-def _run_handler(args: argparse.Namespace) -> int:
-    """Run the chosen subcommand; turn every expected failure into one line and an exit code."""
+def _plain_open(args: list[str]) -> bool:
+    """True for ``open`` or ``open FILE`` (options such as ``--help`` go through argparse)."""
+    return args[0] == "open" and len(args) <= 2 and not any(a.startswith("-") for a in args[1:])
+
+
+def _guarded(run: Callable[[], int]) -> int:
+    """Run a command; turn every expected failure into one line and an exit code."""
     try:
-        return int(args.handler(args))
+        return run()
     except CliError as exc:
         return report_error(str(exc), exc.exit_code)
     except KeyboardInterrupt:
@@ -71,6 +104,10 @@ def _run_handler(args: argparse.Namespace) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:
+        # The file system said no (a name too long, a folder where a file was expected,
+        # no space left...): bad input or environment, never an internal error.
+        return report_error(describe_os_error(exc), EXIT_USAGE)
     except Exception as exc:  # a last guard: never show a traceback to a user
         if os.environ.get("PAPDESIGNER_DEBUG"):
             raise
