@@ -8,7 +8,8 @@ so a crash never leaves a half-written protocol behind.
 
 from __future__ import annotations
 
-import contextlib
+import errno
+import functools
 import hashlib
 import json
 import os
@@ -67,6 +68,10 @@ def loads_protocol(
     except MigrationError as exc:
         raise ProtocolFileError(source, str(exc), ("schema_version",)) from None
     protocol = _validate(upgraded, source)
+    if "id" not in upgraded:
+        # The model makes up a fresh id for a new protocol; a file without one would
+        # get a different id (and fingerprint) on every load.
+        raise ProtocolFileError(source, "required value is missing (the protocol's UUID)", ("id",))
     if check_references:
         problems = check_integrity(protocol)
         if problems:
@@ -219,7 +224,23 @@ def write_text_atomic(target: Path, text: str) -> None:
 
 
 def write_bytes_atomic(target: Path, data: bytes) -> None:
-    """Replace ``target`` with ``data`` atomically (temporary file + fsync + rename)."""
+    """Replace ``target`` with ``data`` atomically (temporary file + fsync + rename).
+
+    A new file gets the permissions any program's new file gets (``0o666`` less the
+    umask), an existing one keeps its own. An :class:`OSError` names ``target``, never
+    the temporary file, so a user sees the path they typed.
+    """
+    try:
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
+        _write_via_temporary(target, data)
+    except OSError as exc:
+        if exc.filename == str(target) and exc.filename2 is None:
+            raise
+        raise type(exc)(exc.errno, exc.strerror or str(exc), str(target)) from exc
+
+
+def _write_via_temporary(target: Path, data: bytes) -> None:
     folder = target.parent if str(target.parent) else Path()
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     tmp = Path(tmp_name)
@@ -228,9 +249,20 @@ def write_bytes_atomic(target: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            tmp.chmod(target.stat().st_mode & 0o777)
+        try:
+            mode = target.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        tmp.chmod(mode)
         tmp.replace(target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+@functools.cache
+def _umask() -> int:
+    """The process umask, read once (reading it means setting it; it is put back at once)."""
+    current = os.umask(0o022)
+    os.umask(current)
+    return current

@@ -242,3 +242,43 @@ def test_save_keeps_file_permissions(tmp_path: Path) -> None:
     target.chmod(0o640)
     save_protocol(Protocol(), target)
     assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_new_file_gets_the_umask_permissions_not_private_ones(tmp_path: Path) -> None:
+    """A saved protocol or an exported PDF is a document to share, not a secret (was 0600)."""
+    old = os.umask(0o027)
+    try:
+        fileformat._umask.cache_clear()
+        save_protocol(Protocol(), tmp_path / "new.pap.json")
+    finally:
+        os.umask(old)
+        fileformat._umask.cache_clear()
+    assert (tmp_path / "new.pap.json").stat().st_mode & 0o777 == 0o640
+
+
+def test_write_errors_name_the_target_not_the_temporary_file(tmp_path: Path) -> None:
+    with pytest.raises(IsADirectoryError) as folder:
+        save_protocol(Protocol(), tmp_path)
+    assert folder.value.filename == str(tmp_path) and folder.value.filename2 is None
+    missing = tmp_path / "no" / "such" / "p.pap.json"
+    with pytest.raises(FileNotFoundError) as nowhere:
+        save_protocol(Protocol(), missing)
+    assert nowhere.value.filename == str(missing)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_without_an_id_is_refused_at_dollar_id(tmp_path: Path) -> None:
+    """Without the check every load made up a new id, so the fingerprint changed each time."""
+    data = _valid_dict()
+    del data["id"]
+    path = _write(tmp_path, json.dumps(data))
+    with pytest.raises(ProtocolFileError, match=r"at \$\.id: required value is missing"):
+        load_protocol(path)
+    with pytest.raises(ProtocolFileError, match=r"\$\.id"):
+        loads_protocol("{}")
+
+
+def test_a_wrong_value_is_reported_before_a_missing_id(tmp_path: Path) -> None:
+    path = _write(tmp_path, '{"metadata": {"title": 5}}')
+    with pytest.raises(ProtocolFileError, match=r"\$\.metadata\.title"):
+        load_protocol(path)
