@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 FIRST_EXAMPLE = "psilocybin-trd"
+LIBRARY_DELAY_MS = 200
+"""How long after the protocol is shown the library is opened (recovery, autosave)."""
 QUIT_AFTER_ENV = "PAPDESIGNER_QUIT_AFTER_MS"
 """Set to a number of milliseconds to close the window by itself (smoke tests, benchmarks)."""
 
@@ -53,14 +55,18 @@ def run_app(file: str | None, *, quit_after_ms: int | None = None) -> int:
     settings = AppSettings()
     apply_theme(app, settings.theme())
     install_excepthook()
-    window = MainWindow(settings=settings)
-    target = file if file is not None else _initial_file()
-    if target is not None:
-        window.open_file(str(Path(target)))
+    window = MainWindow(settings=settings, deferred=True)
+
+    def finish_start() -> None:
+        # After the first paint: the model, the document, then the library (recovery).
+        target = file if file is not None else _initial_file()
+        window.attach(file=str(Path(target)) if target is not None else None)
+        # The library opens later still, once the protocol is on screen.
+        QTimer.singleShot(LIBRARY_DELAY_MS, window.files.offer_recovery)
+        QTimer.singleShot(LIBRARY_DELAY_MS, window.files.start_autosave)
+
+    window.sig_first_painted.connect(finish_start)
     window.show()
-    # After the first paint: look for edits lost in a crash, then autosave from now on.
-    QTimer.singleShot(0, window.files.offer_recovery)
-    QTimer.singleShot(0, window.files.start_autosave)
     if quit_after_ms is None and os.environ.get(QUIT_AFTER_ENV, "").isdigit():
         quit_after_ms = int(os.environ[QUIT_AFTER_ENV])
     if quit_after_ms is not None:

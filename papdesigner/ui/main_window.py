@@ -1,44 +1,56 @@
 """The main window: step navigator on the left, the step's editor in the centre,
 the compliance dock on the right; menus, toolbar and status bar around them.
 
-Step editors are built the first time their step is shown, so the window
-appears quickly. Every editor receives the findings that point into its step.
+The window is built in two phases so that it appears at once: the frame
+(navigator, menus, toolbar, status bar) needs only Qt; :meth:`MainWindow.attach`
+then imports the model, opens the document and adds the compliance dock. The
+application calls ``attach`` right after the first paint; tests and other callers
+get both phases in the constructor. Step editors are built the first time their
+step is shown. Every editor receives the findings that point into its step.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
 )
 
 from papdesigner import __version__
-from papdesigner.model.commands import JsonPath
-from papdesigner.model.protocol import Protocol
-from papdesigner.ui.compliance import ComplianceRunner
-from papdesigner.ui.compliance_dock import ComplianceDock
-from papdesigner.ui.document import ProtocolDocument
-from papdesigner.ui.editors.base import StepEditor
-from papdesigner.ui.export_ui import ExportController
-from papdesigner.ui.files import FileController
-from papdesigner.ui.form import FieldProblem
 from papdesigner.ui.highlight import flash
 from papdesigner.ui.icons import icon
 from papdesigner.ui.navigator import StepNavigator
 from papdesigner.ui.settings import AppSettings
 from papdesigner.ui.status import StatusBar
-from papdesigner.ui.steps import STEP_KEYS, finding_path, step_of_path, step_states
+from papdesigner.ui.steps import STEP_KEYS, JsonPath, finding_path, step_of_path, step_states
 from papdesigner.ui.theme import apply_theme
-from papdesigner.ui.window_actions import SHORTCUTS_HELP, build_actions, build_menus, build_toolbar
+from papdesigner.ui.window_actions import (
+    SHORTCUTS_HELP,
+    build_actions,
+    build_menus,
+    build_toolbar,
+)
+
+if TYPE_CHECKING:
+    from papdesigner.model.protocol import Protocol
+    from papdesigner.ui.compliance import ComplianceRunner
+    from papdesigner.ui.compliance_dock import ComplianceDock
+    from papdesigner.ui.document import ProtocolDocument
+    from papdesigner.ui.editors.base import StepEditor
+    from papdesigner.ui.export_ui import ExportController
+    from papdesigner.ui.files import FileController
+    from papdesigner.ui.form import FieldProblem
 
 _EDITORS: dict[str, tuple[str, str]] = {
     "overview": ("overview", "OverviewEditor"),
@@ -85,39 +97,71 @@ class _UndoKeysToWindow(QObject):
 class MainWindow(QMainWindow):
     """Top-level window of papdesigner."""
 
+    sig_first_painted = Signal()
+    """Emitted once, right after the window was first painted."""
+
     def __init__(
-        self, protocol: Protocol | None = None, settings: AppSettings | None = None
+        self,
+        protocol: Protocol | None = None,
+        settings: AppSettings | None = None,
+        *,
+        deferred: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings or AppSettings()
-        self.document = ProtocolDocument(protocol or Protocol(), self)
         self.editors: dict[str, StepEditor] = {}
         self.problems: list[FieldProblem] = []
         self.report: Any = None
+        self.ready = False
+        """True once :meth:`attach` has opened the document."""
         self.setWindowIcon(icon("app"))
         self.setObjectName("MainWindow")
+        self.setWindowTitle("papdesigner")
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
         )
-
         self.navigator = StepNavigator()
         self.stack = QStackedWidget()
         self.stack.setAccessibleName("Step editor")
+        self.loading = QLabel("Opening the protocol…")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.loading)
         self.setCentralWidget(self.stack)
         nav_dock = QDockWidget("Steps", self)
         nav_dock.setObjectName("StepsDock")
         nav_dock.setWidget(self.navigator)
         nav_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, nav_dock)
-        self.dock = ComplianceDock(self.document, self.settings, self)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-
-        self.runner = ComplianceRunner(self.document, self)
-        self.files = FileController(self.document, self.settings, self)
-        self.exporter = ExportController(self.document, self.settings, self)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self._build_actions()
+        self._painted = False
+        self.installEventFilter(self)
+        geometry, _state = self.settings.window_state()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1400, 880)
+        self._first_layout = True
+        if not deferred:
+            self.attach(protocol)
+
+    def attach(self, protocol: Protocol | None = None, file: str | None = None) -> None:
+        """Second phase: open the document, add the compliance dock, wire everything.
+
+        With ``file``, that protocol file is opened before the first editor is built.
+        """
+        from papdesigner.model.protocol import Protocol
+        from papdesigner.ui.compliance import ComplianceRunner
+        from papdesigner.ui.compliance_dock import ComplianceDock
+        from papdesigner.ui.document import ProtocolDocument
+        from papdesigner.ui.export_ui import ExportController
+        from papdesigner.ui.files import FileController
+
+        self.document: ProtocolDocument = ProtocolDocument(protocol or Protocol(), self)
+        self.dock: ComplianceDock = ComplianceDock(self.document, self.settings, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.runner: ComplianceRunner = ComplianceRunner(self.document, self)
+        self.files: FileController = FileController(self.document, self.settings, self)
+        self.exporter: ExportController = ExportController(self.document, self.settings, self)
         self._connect()
         self._undo_keys = _UndoKeysToWindow(self)
         app = QApplication.instance()
@@ -127,25 +171,43 @@ class MainWindow(QMainWindow):
         self._states_timer.setSingleShot(True)
         self._states_timer.setInterval(120)
         self._states_timer.timeout.connect(self._update_states)
-        self._restore_layout()
+        _geometry, state = self.settings.window_state()
+        self._first_layout = state is None or not self.restoreState(state)
+        if self._first_layout and self.isVisible():
+            self._size_dock()
+        self.ready = True
+        for action in self.actions():
+            action.setEnabled(True)
+        if file is not None:
+            self.files.open_file(file)
+        self._on_document_state_changed()
         self.navigator.choose(STEP_KEYS[0])
+        self.show_step(STEP_KEYS[0])
         self._on_document_replaced()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        """Tell the application when the window has been painted for the first time."""
+        if watched is self and event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.sig_first_painted.emit)
+        return super().eventFilter(watched, event)
 
     # ---- construction -------------------------------------------------------------------------
 
     def _build_actions(self) -> None:
+        # Slots look the controllers up when triggered: they exist once attach() ran.
         slots = {
             "new": self.new_from_template,
-            "open": self.files.open_dialog,
-            "open_library": self.files.open_from_library,
-            "save": self.files.save,
-            "save_as": self.files.save_as,
-            "history": self.files.show_history,
+            "open": self._deferred("files", "open_dialog"),
+            "open_library": self._deferred("files", "open_from_library"),
+            "save": self._deferred("files", "save"),
+            "save_as": self._deferred("files", "save_as"),
+            "history": self._deferred("files", "show_history"),
             "export_pdf": self.export_pdf,
             "quit": self.close,
-            "undo": self.document.undo,
-            "redo": self.document.redo,
-            "check": self.runner.check_now,
+            "undo": self._deferred("document", "undo"),
+            "redo": self._deferred("document", "redo"),
+            "check": self._deferred("runner", "check_now"),
             "next_finding": lambda: self.dock.step(+1),
             "previous_finding": lambda: self.dock.step(-1),
             "next_step": lambda: self._step_by(+1),
@@ -155,8 +217,8 @@ class MainWindow(QMainWindow):
         }
         self.action_set = build_actions(self, slots)
         a = self.action_set
-        a.show_compliance = self.dock.toggleViewAction()
-        a.show_compliance.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        a.show_compliance.setCheckable(True)
+        a.show_compliance.setChecked(True)
         build_menus(self, a)
         self.toolbar = build_toolbar(self, a)
         for action in a.themes.actions():
@@ -164,6 +226,17 @@ class MainWindow(QMainWindow):
         a.themes.triggered.connect(self._on_theme_triggered)
         a.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         a.undo_history_menu.aboutToShow.connect(self._fill_undo_history_menu)
+        for action in self.actions():
+            if action not in (a.quit, a.about, a.shortcuts):
+                action.setEnabled(False)  # until attach() opened the document
+
+    def _deferred(self, owner: str, method: str) -> Callable[[], object]:
+        """A slot calling ``self.<owner>.<method>()``: the owner exists once attach() ran."""
+
+        def call() -> object:
+            return getattr(getattr(self, owner), method)()
+
+        return call
 
     def _connect(self) -> None:
         d = self.document
@@ -180,6 +253,12 @@ class MainWindow(QMainWindow):
         self.files.sig_status.connect(self._show_message)
         self.files.sig_jump_requested.connect(self.reveal)
         self.exporter.sig_status.connect(self._show_message)
+        self.action_set.show_compliance.toggled.connect(self.dock.setVisible)
+        self.dock.visibilityChanged.connect(self._on_dock_visibility_changed)
+
+    def _on_dock_visibility_changed(self, visible: bool) -> None:
+        if not self.isMinimized():
+            self.action_set.show_compliance.setChecked(visible)
 
     # ---- steps ----------------------------------------------------------------------------------
 
@@ -220,7 +299,11 @@ class MainWindow(QMainWindow):
 
     # ---- findings -------------------------------------------------------------------------------
 
-    def _narrative_m11(self) -> dict[str, tuple[str, ...]]:
+    def _narrative_m11(self, *paths: JsonPath) -> dict[str, tuple[str, ...]]:
+        """Which step edits each narrative section (read from the catalogue when needed)."""
+        wanted = [*paths, *(p.path for p in self.problems)]
+        if not any(path[:1] == ("narrative",) for path in wanted):
+            return {}
         from papdesigner.ui import choices
 
         return choices.narrative_m11()
@@ -230,6 +313,8 @@ class MainWindow(QMainWindow):
         return [p for p in self.problems if step_of_path(p.path, m11) == key]
 
     def _on_runner_report(self, report: Any) -> None:
+        from papdesigner.ui.form import FieldProblem
+
         self.report = report
         self.problems = [
             FieldProblem(finding_path(f.path), f.severity, f"{f.message} [{f.rule_id}]")
@@ -258,7 +343,7 @@ class MainWindow(QMainWindow):
     def reveal(self, path_text: str) -> bool:
         """Jump to the field a finding's JSON path names, and highlight it."""
         path: JsonPath = finding_path(path_text)
-        key = step_of_path(path, self._narrative_m11())
+        key = step_of_path(path, self._narrative_m11(path))
         self.show_step(key)
         editor = self.editor(key)
         if editor.reveal(path):
@@ -398,28 +483,27 @@ class MainWindow(QMainWindow):
 
     # ---- window state ---------------------------------------------------------------------------
 
-    def _restore_layout(self) -> None:
-        geometry, state = self.settings.window_state()
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1400, 880)
-        self._first_layout = state is None or not self.restoreState(state)
-
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
         """On the very first start, give the compliance dock a readable width."""
         super().showEvent(event)
-        if self._first_layout:
-            self._first_layout = False
-            self.resizeDocks([self.dock], [max(self.width() // 4, 380)], Qt.Orientation.Horizontal)
+        if self.ready and self._first_layout:
+            self._size_dock()
+
+    def _size_dock(self) -> None:
+        self._first_layout = False
+        width = max(self.width() // 4, 380)
+        self.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         """Ask about unsaved edits, remember the layout, close the library cleanly."""
-        if not self.files.confirm_discard():
+        if self.ready and not self.files.confirm_discard():
             event.ignore()
             return
         self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
-        self.runner.wait(5000)
-        self.files.close_library()
+        if self.ready:
+            self.runner.wait(5000)
+            self.files.close_library()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self._undo_keys)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from papdesigner.model.commands import JsonPath
-from papdesigner.model.jsonpath import parse_path
-from papdesigner.model.protocol import Protocol, Session
+if TYPE_CHECKING:  # the navigator is drawn before the model is imported (fast start-up)
+    from papdesigner.model.protocol import Protocol, Session
+
+JsonPath = tuple[str | int, ...]
+"""A JSON path split into keys and indices (the model's ``JsonPath``)."""
 
 Status = Literal["done", "partial", "empty", "error"]
 
@@ -245,6 +247,8 @@ def finding_path(text: str | None) -> JsonPath:
     """Parse a finding's JSON path; a missing or malformed path means the whole protocol."""
     if not text:
         return ()
+    from papdesigner.model.jsonpath import parse_path
+
     try:
         return parse_path(text)
     except ValueError:

@@ -28,6 +28,7 @@ def build(document: ProtocolDocument, key: str, qtbot: Any) -> StepEditor:
     module = importlib.import_module(f"papdesigner.ui.editors.{module_name}")
     editor: StepEditor = getattr(module, class_name)(document)
     qtbot.addWidget(editor)
+    editor.finish_building()  # what a shown editor builds after its first paint
     return editor
 
 

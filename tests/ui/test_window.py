@@ -210,3 +210,43 @@ def test_with_no_file_the_app_opens_the_last_file_or_the_first_example(tmp_path:
     assert _initial_file() == str(last)
     last.unlink()
     assert _initial_file() == str(template_path("psilocybin-trd"))
+
+
+def test_the_frame_paints_before_the_document_is_opened(qtbot: Any) -> None:
+    from papdesigner.model.templates import template_path
+
+    window = MainWindow(settings=AppSettings(), deferred=True)
+    qtbot.addWidget(window)
+    assert not window.ready
+    assert not window.action_set.save.isEnabled()
+    assert window.action_set.quit.isEnabled()
+    with qtbot.waitSignal(window.sig_first_painted, timeout=5000):
+        window.show()
+    window.attach(file=str(template_path("lsd-anxiety")))
+    assert window.ready and window.action_set.save.isEnabled()
+    assert window.document.protocol.substances()[0] == "lsd"
+    assert window.current_step() == "overview"
+    window.close()
+
+
+def test_narrative_sections_are_built_after_the_first_paint(
+    make_window: Callable[..., MainWindow], qtbot: Any
+) -> None:
+    window = make_window()
+    overview = window.editor("overview")
+    qtbot.waitUntil(lambda: any(f.path[:1] == ("narrative",) for f in overview.form.fields))
+    window.reveal("$.narrative.benefit_risk")
+    assert QApplication.focusWidget() is next(
+        f.editor for f in overview.form.fields if f.path == ("narrative", "benefit_risk")
+    )
+
+
+@pytest.mark.parametrize("module", ["papdesigner.ui.main_window", "papdesigner.cli"])
+def test_start_up_modules_do_not_import_the_model(module: str) -> None:
+    """The window frame paints before the (slow to import) model loads: keep it so."""
+    import subprocess
+    import sys
+
+    code = f"import sys, {module}; print('papdesigner.model' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

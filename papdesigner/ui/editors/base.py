@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from papdesigner.model.commands import JsonPath
@@ -26,6 +30,8 @@ class StepEditor(QWidget):
         self.step = step(self.key)
         self.setAccessibleName(self.step.title)
         self.form = Form(document)
+        self._later: list[Callable[[], None]] = []
+        self._problems: list[FieldProblem] = []
         heading = QLabel(f"<h2>{self.step.title}</h2>")
         heading.setAccessibleName(self.step.title)
         self.form.insert_top(heading)
@@ -36,6 +42,20 @@ class StepEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.wrap(self.form))
         document.sig_changed.connect(self.on_change)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        """After the first paint, build what was left for later (below the fold)."""
+        super().paintEvent(event)
+        if self._later:
+            QTimer.singleShot(0, self.finish_building)
+
+    def finish_building(self) -> None:
+        """Build what was left for after the first paint (idempotent)."""
+        later, self._later = self._later, []
+        for build in later:
+            build()
+        if later:
+            self.show_problems(self._problems)
 
     def build(self) -> None:
         """Add the step's sections and fields to :attr:`form`."""
@@ -51,19 +71,27 @@ class StepEditor(QWidget):
 
     def show_problems(self, problems: list[FieldProblem]) -> None:
         """Show the findings that point into this step."""
+        self._problems = problems
         self.form.show_problems(problems)
 
     def reveal(self, path: JsonPath) -> bool:
         """Jump to the field ``path`` names."""
+        self.finish_building()
         return self.form.reveal(path)
 
     def add_narrative(self, title: str = "Narrative") -> None:
-        """Add the free-text sections of the step's M11 chapters (from the catalogue)."""
-        sections = choices.narrative_sections(self.step.m11)
-        if not sections:
+        """Add the free-text sections of the step's M11 chapters (from the catalogue).
+
+        They sit at the bottom of the step; reading the catalogue waits until the
+        top of the step has been painted.
+        """
+        if not self.step.m11:
             return
         layout: QFormLayout = self.form.section(title, "Free text of the protocol document.")
-        for key, section_title, guidance in sections:
+        self._later.append(lambda: self._fill_narrative(layout))
+
+    def _fill_narrative(self, layout: QFormLayout) -> None:
+        for key, section_title, guidance in choices.narrative_sections(self.step.m11):
             self.form.add(
                 layout,
                 TextAreaField(
