@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from papdesigner.cli.common import EXIT_FINDINGS, EXIT_OK, CliError, load_or_fail
+from papdesigner.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CliError,
+    check_output_path,
+    load_or_fail,
+)
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -72,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.format == "pdf" and not args.output:
         raise CliError("--format pdf needs -o OUT (a PDF is not written to the terminal)")
+    if args.output:
+        check_output_path(Path(args.output), inputs=_input_files(args))
     a, _ = _load_side(args.a, args.library)
     b, saved_record = _load_side(args.b, args.library)
     record = _load_record(args.amendment) if args.amendment else saved_record
@@ -92,6 +100,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 LIBRARY_PREFIX = "lib:"
+MAX_RECORD_BYTES = 1024 * 1024
+"""Largest amendment record accepted; a real one is a few kilobytes of JSON."""
+
+
+def _input_files(args: argparse.Namespace) -> list[str | Path]:
+    """Every file the command reads: the two sides (or the library) and the record."""
+    from papdesigner.store.location import resolve_library_path
+
+    files: list[str | Path] = [args.amendment] if args.amendment else []
+    for spec in (args.a, args.b):
+        uses_library = spec.startswith(LIBRARY_PREFIX)
+        files.append(resolve_library_path(args.library) if uses_library else spec)
+    return files
 
 
 def _load_side(spec: str, library: str | None) -> tuple[Protocol, AmendmentRecord | None]:
@@ -137,10 +158,18 @@ def _load_record(name: str) -> AmendmentRecord:
 
     from papdesigner.diff import AmendmentRecord
 
+    path = Path(name)
     try:
-        raw = Path(name).read_text(encoding="utf-8")
+        if path.is_dir():
+            raise CliError(f"{name}: is a folder, not an amendment record")
+        if path.stat().st_size > MAX_RECORD_BYTES:
+            raise CliError(f"{name}: too large for an amendment record (at most 1 MB)")
+        raw = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
         raise CliError(f"{name}: cannot read amendment record ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        msg = f"{name}: not UTF-8 text (invalid byte at offset {exc.start})"
+        raise CliError(msg) from None
     try:
         return AmendmentRecord.model_validate_json(raw)
     except ValidationError as exc:

@@ -18,7 +18,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from papdesigner.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, CliError, report_error
+from papdesigner.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    check_output_path,
+    report_error,
+)
 from papdesigner.model.vocab import CONDITIONS, CONTEXTS, SUBSTANCES
 
 if TYPE_CHECKING:
@@ -76,6 +83,17 @@ def _filter_options() -> argparse.ArgumentParser:
     return filters
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of 1 or more (``--limit 0`` would list nothing)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not 1 or more")
+    return value
+
+
 def _missing_subcommand(args: argparse.Namespace) -> int:
     args.library_parser.print_help(sys.stderr)
     return EXIT_USAGE
@@ -89,6 +107,8 @@ def _library(args: argparse.Namespace, *, write: bool = False) -> Iterator[Any]:
     from papdesigner.store import Library, LibraryError
 
     path = getattr(args, "library", None)
+    if write:
+        _refuse_missing_folder(path)
     try:
         lib = Library.open(path, readonly=not write, create=write)
     except LibraryError as exc:
@@ -99,6 +119,19 @@ def _library(args: argparse.Namespace, *, write: bool = False) -> Iterator[Any]:
         raise CliError(str(exc)) from None
     finally:
         lib.close()
+
+
+def _refuse_missing_folder(explicit: str | None) -> None:
+    """A library the user named must be in a folder that exists.
+
+    Only the default location (the user data directory) is created on first save;
+    ``--library ~/Dokuments/lib.sqlite3`` with a typo must not create folders.
+    """
+    from papdesigner.store.location import default_library_path, resolve_library_path
+
+    path = resolve_library_path(explicit)
+    if path != default_library_path() and not path.parent.is_dir():
+        raise CliError(f"{path}: folder {path.parent} does not exist")
 
 
 def _filters(args: argparse.Namespace) -> Any:
@@ -147,16 +180,16 @@ def _add_list(commands: Subparsers, common: argparse.ArgumentParser) -> None:
         help="list protocols, most recently saved first",
         parents=[common, _filter_options(), _output_options()],
     )
-    parser.add_argument("--limit", type=int, default=50, metavar="N")
+    parser.add_argument("--limit", type=_positive, default=50, metavar="N")
     parser.set_defaults(handler=_run_list)
 
 
 def _summary_line(summary: Any) -> str:
     archived = " (archived)" if summary.archived else ""
     return (
-        f"{_when(summary.updated_at)}  {summary.id[:8]}  {_clip(summary.acronym, 12):<12}  "
-        f"{_clip(summary.protocol_number, 20):<20}  #{summary.version_count:<3} "
-        f"{_clip(summary.title, 56)}{archived}"
+        f"{_when(summary.updated_at)}  {summary.id[:8]}  {_clip(summary.acronym or '-', 12):<12}  "
+        f"{_clip(summary.protocol_number or '-', 20):<20}  #{summary.version_count:<3} "
+        f"{_clip(summary.title or '(untitled)', 56)}{archived}"
     )
 
 
@@ -179,7 +212,7 @@ def _add_search(commands: Subparsers, common: argparse.ArgumentParser) -> None:
         parents=[common, _filter_options(), _output_options()],
     )
     parser.add_argument("query", nargs="+", help="words; each must start a word in the protocol")
-    parser.add_argument("--limit", type=int, default=20, metavar="N")
+    parser.add_argument("--limit", type=_positive, default=20, metavar="N")
     parser.set_defaults(handler=_run_search)
 
 
@@ -345,10 +378,7 @@ def _run_export(args: argparse.Namespace) -> int:
             sys.stdout.flush()
             return EXIT_OK
         out = Path(args.output)
-        if out.exists() and not args.force:
-            raise CliError(f"{out}: already exists (use --force to overwrite)")
-        if not out.parent.is_dir():
-            raise CliError(f"{out}: folder {out.parent} does not exist")
+        check_output_path(out, force=args.force, inputs=[lib.path])
         lib.export_version(info.id, out)
     print(f"{out}: version #{info.number} of {info.protocol_id} ({info.short_hash})")
     return EXIT_OK

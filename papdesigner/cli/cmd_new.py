@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from papdesigner.cli.common import CliError
+from papdesigner.cli.common import CliError, check_output_path
 from papdesigner.model import save_protocol
 from papdesigner.model.templates import new_from_template, template_names
 
@@ -35,10 +35,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyError as exc:
         raise CliError(str(exc.args[0])) from None
     out = Path(args.output)
-    if out.exists() and not args.force:
-        raise CliError(f"{out}: already exists (use --force to overwrite)")
-    if not out.parent.is_dir():
-        raise CliError(f"{out}: folder {out.parent} does not exist")
+    check_output_path(out, force=args.force)
     save_protocol(protocol, out)
     print(f"{out}: new protocol from template {args.template!r}, id {protocol.id}")
     return 0

@@ -43,7 +43,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="append",
         default=[],
         metavar="DIR",
-        help="folder of base protocols (default: the fixture folder, then the shipped examples)",
+        help="a folder of base protocols, searched before the fixture folder and the shipped "
+        "examples (repeatable)",
     )
     add_rules_dir_option(test)
     test.set_defaults(handler=run_test)
@@ -181,13 +182,18 @@ def run_test(args: argparse.Namespace) -> int:
     from papdesigner.rules.fixtures import FixtureError, read_fixture_file, run_case
 
     folder = Path(args.fixtures)
-    if not folder.is_dir():
-        msg = f"{folder}: not a folder"
+    for directory, what in [(folder, ""), *((Path(b), "--bases ") for b in args.bases)]:
+        if not directory.is_dir():
+            msg = f"{what}{directory}: not a folder"
+            raise CliError(msg)
+    files = sorted(p for p in folder.glob("*.yaml") if p.is_file())
+    if not files:
+        msg = f"{folder}: no fixture files (<RULE-ID>.yaml) in this folder"
         raise CliError(msg)
     catalogue = load_catalogue_or_fail(args.rules_dir)
-    bases = [Path(b) for b in args.bases] or [folder, resource("examples")]
+    bases = [*(Path(b) for b in args.bases), folder, resource("examples")]
+    raw_cache: dict[Path, Any] = {}
     failed = 0
-    files = sorted(folder.glob("*.yaml"))
     for path in files:
         try:
             fixture = read_fixture_file(path)
@@ -198,7 +204,9 @@ def run_test(args: argparse.Namespace) -> int:
         errors: list[str] = []
         for kind, cases in (("pass", fixture.pass_), ("fail", fixture.fail)):
             for index, case in enumerate(cases):
-                result = run_case(kind, case, fixture.rule, catalogue, base_folders=bases)
+                result = run_case(
+                    kind, case, fixture.rule, catalogue, base_folders=bases, raw_cache=raw_cache
+                )
                 errors.extend(
                     f"{kind}[{index}] {case.name or case.base}: {e}" for e in result.errors
                 )

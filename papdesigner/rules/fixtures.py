@@ -70,6 +70,28 @@ def read_fixture_file(path: Path) -> FixtureFile:
     except OSError as exc:
         msg = f"{path}: cannot read: {exc.strerror or exc}"
         raise FixtureError(msg) from None
+    except UnicodeDecodeError:
+        msg = f"{path}: not UTF-8 text"
+        raise FixtureError(msg) from None
+
+
+def read_base(path: Path) -> dict[str, Any]:
+    """Read a base protocol as raw JSON; raise FixtureError naming the file if it is not one."""
+    try:
+        raw = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except OSError as exc:
+        msg = f"base {path}: cannot read: {exc.strerror or exc}"
+        raise FixtureError(msg) from None
+    except UnicodeDecodeError:
+        msg = f"base {path}: not UTF-8 text"
+        raise FixtureError(msg) from None
+    except json.JSONDecodeError as exc:
+        msg = f"base {path}: not valid JSON ({exc.msg}, line {exc.lineno})"
+        raise FixtureError(msg) from None
+    if not isinstance(raw, dict):
+        msg = f"base {path}: not a protocol (a JSON object)"
+        raise FixtureError(msg)
+    return raw
 
 
 # --- bases and patches ----------------------------------------------------------------------
@@ -176,7 +198,7 @@ def run_case(
         base = find_base(case.base, base_folders)
         cache = raw_cache if raw_cache is not None else {}
         if base not in cache:
-            cache[base] = json.loads(base.read_text(encoding="utf-8"))
+            cache[base] = read_base(base)
         patched = apply_patches(cache[base], case)
         protocol = loads_protocol(json.dumps(patched), source=f"{case.base} (patched)")
     except (FixtureError, ProtocolFileError) as exc:

@@ -190,6 +190,63 @@ def test_rulesets_test_runs_an_institutions_fixtures(
     assert "FAIL INST-1" in out and "expected no finding" in out
 
 
+def test_rulesets_test_bases_add_to_the_shipped_examples(
+    kit: Any, write_set: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--bases used to replace the default folders: fixtures on the examples then failed."""
+    folder = write_set(
+        "INST", [kit.rule("INST-1", require=["p.safety.dsmb != ''"], at=".safety.dsmb")]
+    )
+    fixtures, bases = tmp_path / "fixtures", tmp_path / "bases"
+    fixtures.mkdir()
+    bases.mkdir()
+    (bases / "mine.pap.json").write_text(Path(IND).read_text())
+    (fixtures / "INST-1.yaml").write_text(
+        "rule: INST-1\npass: [{base: psilocybin-trd}, {base: mine}]\n"
+        "fail: [{base: mine, set: {'$.safety.dsmb': ''}, expect_paths: ['$.safety.dsmb']}]\n"
+    )
+    argv = ["rulesets", "test", str(fixtures), "--bases", str(bases), "--rules-dir", str(folder)]
+    assert main(argv) == 0, capsys.readouterr().out
+    assert "1 passed, 0 failed" in capsys.readouterr().out
+
+
+def test_rulesets_test_reports_broken_fixtures_and_bases_as_failures(
+    kit: Any, write_set: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = write_set(
+        "INST", [kit.rule("INST-1", require=["p.safety.dsmb != ''"], at=".safety.dsmb")]
+    )
+    fixtures = tmp_path / "fixtures"
+    fixtures.mkdir()
+    (fixtures / "broken.pap.json").write_text('{"sessions": [', encoding="utf-8")
+    (fixtures / "latin.yaml").write_bytes("rule: INST-\xe9".encode("latin-1"))
+    (fixtures / "INST-1.yaml").write_text(
+        "rule: INST-1\npass: [{base: broken}]\n"
+        "fail: [{base: broken, expect_paths: ['$.safety.dsmb']}]\n"
+    )
+    assert main(["rulesets", "test", str(fixtures), "--rules-dir", str(folder)]) == 1
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "FAIL latin.yaml" in out and "not UTF-8 text" in out
+    assert "broken.pap.json: not valid JSON" in out
+    assert "0 passed, 2 failed" in out
+
+
+@pytest.mark.parametrize("setup", ["empty folder", "missing bases"])
+def test_rulesets_test_refuses_a_folder_with_nothing_to_run(
+    setup: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty folder used to print "0 passed, 0 failed" and exit 0: a typo went unnoticed."""
+    argv = ["rulesets", "test", str(tmp_path)]
+    if setup == "missing bases":
+        (tmp_path / "X-1.yaml").write_text("rule: X-1\n")
+        argv += ["--bases", str(tmp_path / "nope")]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert ("no fixture files" if setup == "empty folder" else "--bases") in err
+
+
 def test_rulesets_schema_is_a_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rulesets", "schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
