@@ -17,9 +17,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate
 
+from papdesigner.export.bidi import visual
 from papdesigner.export.builddigest import digests_from_build
 from papdesigner.export.flowables import PageBook
-from papdesigner.export.fonts import MONO, SANS, SANS_BOLD, printable
+from papdesigner.export.fonts import MONO, SANS, SANS_BOLD, printable_logical
 from papdesigner.export.integrity import (
     KEY_DIGEST,
     KEY_FINGERPRINT,
@@ -129,7 +130,7 @@ def _make_canvas(book: PageBook, facts: PageFacts, marks: Placeholders) -> Calla
 
 
 def _fit_text(text: str, font: str, size: float, width: float) -> str:
-    text = " ".join(printable(text).split())
+    text = " ".join(printable_logical(text).split())
     if stringWidth(text, font, size) <= width:
         return text
     low, high = 0, len(text)
@@ -224,7 +225,8 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
         if self._header is None:
             left = _fit_text(self.facts.header_left, SANS_BOLD, 7.5, width * 0.68)
             room = width - stringWidth(left, SANS_BOLD, 7.5) - 20
-            self._header = (left, _fit_text(self.facts.header_right, SANS, 7.5, room))
+            right = _fit_text(self.facts.header_right, SANS, 7.5, room)
+            self._header = (visual(left), visual(right))
         return self._header
 
     def _body_page(self, canvas: Canvas, doc: Any) -> None:

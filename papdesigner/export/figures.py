@@ -10,7 +10,8 @@ from reportlab.lib import colors
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from papdesigner.export.fonts import SANS, SANS_BOLD, printable
+from papdesigner.export.bidi import visual
+from papdesigner.export.fonts import SANS, SANS_BOLD, printable_logical
 from papdesigner.export.styles import ACCENT, HEADER_FILL, INK, MUTED, RULE
 from papdesigner.model.protocol import Protocol
 from papdesigner.model.timeline import KIND_STYLES, Schema, Timeline, build_schema, build_timeline
@@ -23,12 +24,13 @@ TICK_FONT = 6.0
 
 
 def _lines(text: str, font: str, size: float, width: float, limit: int) -> list[str]:
-    lines = simpleSplit(printable(text), font, size, width) or [""]
+    lines = simpleSplit(printable_logical(text), font, size, width) or [""]
     if len(lines) > limit:
         lines = lines[:limit]
         lines[-1] = lines[-1][: max(len(lines[-1]) - 1, 0)] + "…"
+    # Lines are broken in logical order; each is drawn in visual order (right-to-left text).
     return [
-        line if stringWidth(line, font, size) <= width else _cut(line, font, size, width)
+        visual(line if stringWidth(line, font, size) <= width else _cut(line, font, size, width))
         for line in lines
     ]
 

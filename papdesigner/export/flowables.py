@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
+from papdesigner.export.bidi import has_rtl, is_rtl, paragraph_text, visual, visual_lines
 from papdesigner.export.fonts import SANS
 
 
@@ -89,6 +91,8 @@ class WrapOnceParagraph(Paragraph):  # type: ignore[misc]
     """
 
     _wrapped: tuple[float, tuple[float, float]] | None = None
+    blPara: Any  # noqa: N815 - reportlab's attribute: the lines of the last wrap
+    style: Any
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         # A split may drop the lines (``del self.blPara``): then they are broken again.
@@ -97,6 +101,23 @@ class WrapOnceParagraph(Paragraph):  # type: ignore[misc]
         size: tuple[float, float] = super().wrap(avail_width, avail_height)
         self._wrapped = (avail_width, size)
         return size
+
+    def draw(self) -> None:
+        """Draw; lines holding right-to-left text are drawn in visual order (:mod:`.bidi`)."""
+        logical = self.blPara
+        text = paragraph_text(logical)
+        if not has_rtl(text):
+            super().draw()
+            return
+        rtl = is_rtl(text)
+        style = self.style
+        self.blPara = visual_lines(logical, rtl)
+        if rtl and style.alignment == TA_LEFT:
+            self.style = style.clone(style.name, alignment=TA_RIGHT)
+        try:
+            super().draw()
+        finally:
+            self.blPara, self.style = logical, style
 
 
 class HeadingParagraph(WrapOnceParagraph):
@@ -179,7 +200,7 @@ class VerticalLabel(Flowable):  # type: ignore[misc]
         canvas.setFont(self.font, self.size)
         canvas.translate(self.width / 2 + self.size * 0.35, 1)
         canvas.rotate(90)
-        canvas.drawString(0, 0, self.text)
+        canvas.drawString(0, 0, visual(self.text))
         canvas.restoreState()
 
 

@@ -1,16 +1,17 @@
 """The embedded Unicode fonts of the PDF (DejaVu, shipped in ``resources/fonts``).
 
-Fonts are registered with reportlab once per process. :func:`printable` prepares
-user text for print:
+Fonts are registered with reportlab once per process. :func:`printable_logical`
+prepares user text for print (and :func:`printable` also puts one line in visual
+order):
 
 * characters the fonts cannot draw (most emoji, CJK) become a visible ``[U+1F9EA]``
   code, so a reviewer sees that something was there instead of an empty box. So do
   all characters beyond U+FFFF: reportlab writes a broken ToUnicode entry for them,
   which would make the PDF text unsearchable;
-* runs of right-to-left text (Hebrew, Arabic) are put in visual order, because
-  reportlab draws left to right without the Unicode bidirectional algorithm (that
-  needs the optional rlbidi package). Numbers inside a run keep their order and
-  mirrored brackets are swapped. Arabic letters are not joined (no shaping).
+* Arabic letters are joined (presentation forms, :func:`papdesigner.export.bidi.shape`).
+  Text stays in logical order: lines are put in visual order when they are drawn
+  (:mod:`papdesigner.export.bidi`), after line breaking, so wrapped right-to-left
+  paragraphs read correctly. Metadata (``shape=False``) keeps the plain letters.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from papdesigner.export.bidi import shape as join_arabic
+from papdesigner.export.bidi import visual
 from papdesigner.paths import resource
 
 SANS = "PapSans"
@@ -72,20 +75,25 @@ def _undrawable() -> re.Pattern[str]:
     return re.compile(f"[^{body}]")
 
 
-_RTL_CHARS = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
-_RTL_NEUTRAL = " \\d.,:;!?()\\[\\]\\-\u2010-\u2015'\"/"
-_RTL_RUN = re.compile(f"[{_RTL_CHARS}](?:[{_RTL_CHARS}{_RTL_NEUTRAL}]*[{_RTL_CHARS}])?")
-_TOKENS = re.compile(r"\d+(?:[.,:]\d+)*|.", re.DOTALL)
-_MIRROR = str.maketrans("()[]", ")(][")
+def printable_logical(text: str, *, shape: bool = True) -> str:
+    """Return ``text`` ready for print, still in logical order (see the module docstring).
 
-
-def _visual(match: re.Match[str]) -> str:
-    tokens = _TOKENS.findall(match.group())
-    return "".join(reversed(tokens)).translate(_MIRROR)
+    For text that the export's paragraphs draw (they put each line in visual order)
+    and for metadata (``shape=False``: plain Arabic letters).
+    """
+    text = _XML_INVALID.sub("", text)
+    text = _undrawable().sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+    if shape:
+        text = join_arabic(text, register_fonts())
+    return text
 
 
 def printable(text: str) -> str:
-    """Return ``text`` ready for print (see the module docstring)."""
-    text = _XML_INVALID.sub("", text)
-    text = _undrawable().sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
-    return _RTL_RUN.sub(_visual, text)
+    """Return ``text`` ready to draw as one line: printable, and in visual order.
+
+    For callers that draw the string as it is (``drawString``, a plain reportlab
+    Paragraph that does not wrap it); text that may wrap belongs in a
+    :class:`papdesigner.export.flowables.WrapOnceParagraph` with
+    :func:`printable_logical`, so that every line is ordered after line breaking.
+    """
+    return visual(printable_logical(text))

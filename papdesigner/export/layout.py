@@ -19,6 +19,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from papdesigner.export.bidi import has_rtl
 from papdesigner.export.flowables import (
     HeadingParagraph,
     Mark,
@@ -211,7 +212,8 @@ def _plain_or(markup: str, width: float, style: Any) -> Flowable | str:
     """Return plain text when ``markup`` has no tags and fits on one line, else a Paragraph."""
     if "<" not in markup:
         text = unescape(markup)
-        if stringWidth(text, style.fontName, style.fontSize) <= width:
+        # Right-to-left text goes through a Paragraph, which draws it in visual order.
+        if stringWidth(text, style.fontName, style.fontSize) <= width and not has_rtl(text):
             return text
     return Paragraph(markup, style)
 

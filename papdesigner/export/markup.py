@@ -16,7 +16,7 @@ once; a body heading without one is not numbered. Appendix headings
 (``appendix="yes"``) are lettered (Appendix A, A.1, A.2, ...).
 
 Every value a template prints is escaped (autoescaping), passed through
-:func:`papdesigner.export.fonts.printable`, and so stays data: ``<font>``, ``&``
+:func:`papdesigner.export.fonts.printable_logical`, and so stays data: ``<font>``, ``&``
 or ``{{ x }}`` in a protocol title print literally. Undefined names are errors
 (StrictUndefined). A user template directory is searched before the built-in one,
 so any template can be overridden by a file of the same name.
@@ -36,7 +36,7 @@ from xml.sax.saxutils import escape
 import jinja2
 from markupsafe import Markup
 
-from papdesigner.export.fonts import printable
+from papdesigner.export.fonts import printable_logical
 from papdesigner.model.catalogues import instruments
 from papdesigner.model.timeline import format_number
 from papdesigner.model.vocab import label
@@ -179,14 +179,14 @@ def _finalize(value: Any) -> Any:
         return ""
     if isinstance(value, Markup):
         return value
-    return printable(value if isinstance(value, str) else str(value))
+    return printable_logical(value if isinstance(value, str) else str(value))
 
 
 def paragraphs(text: str | None, style: str = "body") -> Markup:
     """Jinja filter: user text as ``<p>`` blocks (blank lines split, newlines break)."""
     if not text or not text.strip():
         return Markup("")
-    chunks = [c.strip() for c in re.split(r"\n\s*\n", printable(text)) if c.strip()]
+    chunks = [c.strip() for c in re.split(r"\n\s*\n", printable_logical(text)) if c.strip()]
     style_attr = escape(style, {'"': "&quot;"})
     return Markup("").join(
         Markup(f'<p style="{style_attr}">{escape(chunk).replace(chr(10), "<br/>")}</p>')

@@ -34,7 +34,7 @@ def make_blocks(
 def page_facts(protocol: Protocol, view: ProtocolView) -> PageFacts:
     """The running header, footer and metadata of the document."""
     from papdesigner.export.document import PageFacts
-    from papdesigner.export.fonts import printable
+    from papdesigner.export.fonts import printable_logical
 
     m = protocol.metadata
     number = m.protocol_number or "no protocol number"
@@ -51,16 +51,21 @@ def page_facts(protocol: Protocol, view: ProtocolView) -> PageFacts:
         ]
     )
     draft = " (DRAFT)" if view.draft else ""
+
+    def meta(text: str) -> str:
+        # Document information is read by viewers and search: logical order, plain letters.
+        return printable_logical(text, shape=False)
+
     kind = "Clinical trial protocol" if protocol.context in TRIAL_CONTEXTS else "Protocol"
     return PageFacts(
         header_left=f"Protocol {number} · Version {m.version}{date}{draft}",
         header_right=m.short_title or m.acronym or m.title,
         fingerprint=view.fingerprint,
         draft=view.draft,
-        title=printable(m.title or "Untitled protocol"),
-        author=printable(m.principal_investigator.name or m.sponsor.name or "unknown"),
-        subject=printable(f"{kind} {number}, version {m.version}{date}{draft}"),
-        keywords=printable(", ".join(k for k in keywords if k)),
+        title=meta(m.title or "Untitled protocol"),
+        author=meta(m.principal_investigator.name or m.sponsor.name or "unknown"),
+        subject=meta(f"{kind} {number}, version {m.version}{date}{draft}"),
+        keywords=meta(", ".join(k for k in keywords if k)),
         creator=f"papdesigner {view.app_version}",
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pypdf
@@ -37,12 +38,13 @@ def test_markup_and_template_syntax_print_literally(hostile: Exported, needle: s
 
 
 def test_right_to_left_and_emoji_do_not_vanish(hostile: Exported) -> None:
-    text = _flat(hostile)
+    # Arabic is printed with joined letters (presentation forms): NFKC gives the letters back
+    text = unicodedata.normalize("NFKC", _flat(hostile))
     assert "שלום" in text or "םולש" in text
     assert "مرحبا" in text or "ابحرم" in text
     # characters beyond U+FFFF are spelled as their code point (searchable, never a box)
     assert "[U+1F600][U+1F9EA][U+1F344]" in text
-    # the PNG review shows right-to-left runs in visual order; extraction order varies
+    # line order and alignment of right-to-left text: test_rtl.py
 
 
 def test_long_paragraph_and_unbreakable_word_stay_on_the_page(hostile: Exported) -> None:
