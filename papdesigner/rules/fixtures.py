@@ -174,6 +174,8 @@ class CaseResult:
     kind: str
     case: Case
     paths: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    """The rendered message and fix of each finding of the rule, for wording checks."""
     errors: list[str] = field(default_factory=list)
     active: bool = False
 
@@ -208,6 +210,7 @@ def run_case(
     result.active = any(s.active for s in report.rulesets)
     mine = [f for f in report.findings if f.rule_id == rule_id]
     result.paths = [f.path for f in mine]
+    result.texts = [text for f in mine for text in (f.message, f.fix)]
     result.errors.extend(_expectations(kind, case, mine))
     return result
 

@@ -7,10 +7,12 @@ and the loader goes on with the next file (or, for a bad rule, the next rule).
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -24,6 +26,7 @@ from papdesigner.rules.expr import (
 from papdesigner.rules.schema import (
     RuleSetSpec,
     RuleSpec,
+    Source,
     placeholder_problem,
     placeholders,
 )
@@ -139,6 +142,8 @@ def load_ruleset_file(
         return None, [LoadProblem(name, None, None, "not UTF-8 text")]
     except YamlSourceError as exc:
         return None, [LoadProblem(name, exc.line, None, str(exc))]
+    if doc.data is None:  # nothing but blanks and comments
+        return None, [LoadProblem(name, None, None, "file is empty")]
     return _build(doc, name, path, origin)
 
 
@@ -257,15 +262,38 @@ def _expressions(spec: RuleSpec) -> list[tuple[tuple[str | int, ...], str]]:
 def _validation_problems(
     exc: ValidationError, base: PathKey, doc: YamlDocument, name: str, rule_id: str | None
 ) -> list[LoadProblem]:
+    """One problem per pydantic error, in words; misspelt keys first, with a suggestion.
+
+    A misspelt ``requires:`` also makes ``require`` missing; the misspelling is the
+    cause, so it is named first.
+    """
+    errors = sorted(exc.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
     out = []
-    for error in exc.errors(include_url=False):
+    for error in errors:
         loc = (*base, *error["loc"])
         where = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        message = error["msg"]
-        if error["type"] == "extra_forbidden":
-            message = "unknown key"
-        out.append(LoadProblem(name, doc.line_of(loc), rule_id, f"{where}: {message}"))
+        out.append(LoadProblem(name, doc.line_of(loc), rule_id, f"{where}: {_in_words(error)}"))
     return out
+
+
+def _in_words(error: Any) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        key = str(error["loc"][-1]) if error["loc"] else ""
+        close = difflib.get_close_matches(key, _KNOWN_KEYS, n=1)
+        return f"unknown key (did you mean {close[0]!r}?)" if close else "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+_KNOWN_KEYS = sorted(
+    {
+        *RuleSetSpec.model_fields,
+        *RuleSpec.model_fields,
+        *Source.model_fields,
+    }
+)
 
 
 def _compile_rule(spec: RuleSpec, line: int | None) -> CompiledRule:

@@ -29,8 +29,11 @@ def lookup(data: Any, dotted: str) -> Any:
 
 
 def display(value: Any) -> str:
-    """Show a value the way a reviewer reads it: 25.0 -> "25", [a, b] -> "a, b", null -> "none"."""
-    if value is None:
+    """Show a value the way a reviewer reads it: 25.0 -> "25", [a, b] -> "a, b", null -> "none".
+
+    Blank text is "none" too: "instrument named:   ." told a reader nothing.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
         return "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -43,23 +46,39 @@ def display(value: Any) -> str:
     return str(value)
 
 
+def _absent(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def render(template: str, context: Mapping[str, Any]) -> tuple[str, list[str]]:
     """Fill a template from ``context`` (keys ``it``, ``p``, value names...).
 
-    Returns the text and a list of problems (unresolvable placeholders).
+    Returns the text and a list of problems (unresolvable placeholders). A field
+    (``{it.x}``, ``{p.x}``) that is null or blank shows as "none", and loses the quotes
+    around it: ``specialty is "{p.x}"`` reads ``specialty is none``, not ``"none"``
+    (which looks like a word the user typed). An empty text from ``values:`` stays
+    empty, so ``''`` works as an optional suffix.
     """
     out: list[str] = []
     problems: list[str] = []
-    for literal, field_name, spec, _conversion in string.Formatter().parse(template):
-        out.append(literal)
+    unquote_next = False
+    for raw, field_name, spec, _conversion in string.Formatter().parse(template):
+        literal = raw[1:] if unquote_next and raw.startswith('"') else raw
+        unquote_next = False
         if field_name is None:
+            out.append(literal)
             continue
         value = _resolve(field_name, context)
         if value is _MISSING:
             problems.append(f"placeholder {{{field_name}}} could not be resolved")
-            out.append("{" + field_name + (f":{spec}" if spec else "") + "}")
+            out += [literal, "{" + field_name + (f":{spec}" if spec else "") + "}"]
             continue
-        out.append(_formatted(value, spec or "", field_name, problems))
+        if value == "" and "." not in field_name:
+            out.append(literal)  # a values: '' is an optional part left out on purpose
+            continue
+        if _absent(value) and literal.endswith('"'):
+            literal, unquote_next = literal[:-1], True
+        out += [literal, _formatted(value, spec or "", field_name, problems)]
     return "".join(out), problems
 
 

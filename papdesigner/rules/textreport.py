@@ -98,7 +98,8 @@ def _clause_text(clause: Clause) -> str:
     value = "error" if clause.error else ("true " if clause.value else "false")
     label = "when " if clause.role == "when" else ""
     suffix = f"  ({clause.error})" if clause.error else ""
-    return f"{value} {label}{clause.expr}{suffix}"
+    expr = " ".join(clause.expr.split())  # a folded YAML expression, on one line
+    return f"{value} {label}{expr}{suffix}"
 
 
 def _plural(count: int, word: str) -> str:

@@ -163,7 +163,7 @@ def test_rulesets_list_exits_1_on_load_problems(
     folder = write_set("BROKEN", [], text="id: BROKEN\n")
     assert main(["rulesets", "list", "--rules-dir", str(folder)]) == 1
     out = capsys.readouterr().out
-    assert "Not loaded (" in out and "broken.yaml:1: rules: Field required" in out
+    assert "Not loaded (" in out and "broken.yaml:1: rules: required key is missing" in out
 
 
 def test_rulesets_test_runs_an_institutions_fixtures(

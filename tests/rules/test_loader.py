@@ -46,11 +46,36 @@ def test_unknown_key_in_a_rule_drops_only_that_rule(
     folder = write_set("U", [kit.rule("U-1"), bad, kit.rule("U-3")])
     ((name, line, rule, message),) = _problems(kit, folder)
     assert (name, rule) == ("u.yaml", "U-2")
-    assert message == "requires: unknown key"
+    assert message == "requires: unknown key (did you mean 'require'?)"
     text = (folder / "u.yaml").read_text().splitlines()
     assert line is not None and text[line - 1].strip().startswith("requires:")
     (ruleset,) = kit.catalogue(folder).rulesets
     assert [r.spec.id for r in ruleset.rules] == ["U-1", "U-3"]
+
+
+def test_a_misspelt_key_is_named_before_the_key_it_hides(
+    kit: Any, write_set: Callable[..., Path]
+) -> None:
+    """``requires:`` instead of ``require:`` used to read "require: Field required"."""
+    bad = kit.rule("M-1").replace("    require:", "    requires:")
+    folder = write_set("M", [bad, kit.rule("M-2")])
+    ((_name, line, rule, message),) = _problems(kit, folder)
+    assert rule == "M-1"
+    assert message == "requires: unknown key (did you mean 'require'?)"
+    assert line is not None
+    assert (folder / "m.yaml").read_text().splitlines()[line - 1].strip().startswith("requires:")
+
+
+def test_missing_keys_and_empty_files_are_said_in_words(
+    kit: Any, write_set: Callable[..., Path]
+) -> None:
+    folder = write_set("E", [], text="# nothing here yet\n")
+    ((name, line, _rule, message),) = _problems(kit, folder)
+    assert (name, line, message) == ("e.yaml", None, "file is empty")
+    folder = write_set("F", [], text="id: F\ntitle: t\n")
+    messages = [p[3] for p in _problems(kit, folder)]
+    assert "version: required key is missing" in messages
+    assert not any("Field required" in m for m in messages)
 
 
 def test_cel_that_does_not_compile_is_reported_at_its_line(

@@ -7,6 +7,7 @@ from tests/rules/bases/ or resources/examples/.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,28 @@ def test_rule_metadata(ruleset_id: str, rule: CompiledRule) -> None:
     assert ruleset_id
 
 
+_WORDING = {
+    r"\(s\)": "a '(s)' plural: compute the word in a values: expression",
+    r"  ": "a double space (a blank value?)",
+    r'""': "empty quotes around a value",
+    r" [.,;:]": "a space before punctuation (a blank value?)",
+    r"[{}]": "a placeholder left in the text",
+    r"\b(None|True|False|null)\b": "a programming literal instead of words",
+    r"\d\.0\b": "a whole number shown with '.0'",
+    r"\b1 (are|were|have)\b": "'1 are': compute the verb in a values: expression",
+}
+
+
+def _wording(texts: list[str]) -> list[str]:
+    """What reads wrong in a finding's message or fix, as a reviewer would see it."""
+    return [
+        f"{why}: {text!r}"
+        for text in texts
+        for pattern, why in _WORDING.items()
+        if re.search(pattern, text)
+    ]
+
+
 @pytest.mark.parametrize(("ruleset_id", "rule"), RULES, ids=[r.spec.id for _, r in RULES])
 def test_rule_fixtures(ruleset_id: str, rule: CompiledRule) -> None:
     rule_id = rule.spec.id
@@ -89,6 +112,7 @@ def test_rule_fixtures(ruleset_id: str, rule: CompiledRule) -> None:
             result = run_case(kind, case, rule_id, _shipped(), base_folders=BASES, raw_cache=_RAW)
             label = f"{kind}[{index}] {case.name or case.base}"
             failures.extend(f"{label}: {error}" for error in result.errors)
+            failures.extend(f"{label}: {problem}" for problem in _wording(result.texts))
             active_pass = active_pass or (kind == "pass" and result.active)
     assert active_pass, f"{rule_id}: no pass case has rule set {ruleset_id} active"
     assert not failures, "\n".join(failures)
