@@ -97,8 +97,8 @@ class ComplianceDelta:
         """Return the delta as lines of the text summary."""
         lines = [
             "Compliance: findings of the rule sets",
-            f"  A: {_counts_text(self.counts_a)}",
-            f"  B: {_counts_text(self.counts_b)}",
+            f"  A: {counts_text(self.counts_a)}",
+            f"  B: {counts_text(self.counts_b)}",
         ]
         if self.empty:
             lines.append("  No finding introduced or resolved by this amendment.")
@@ -120,11 +120,13 @@ class ComplianceDelta:
         return lines
 
 
-def _counts_text(counts: dict[str, int]) -> str:
-    return (
-        f"{counts['errors']} errors, {counts['warnings']} warnings, {counts['infos']} infos, "
-        f"{counts['waived']} waived"
-    )
+def counts_text(counts: dict[str, int]) -> str:
+    """ "1 error, 2 warnings, 0 infos, 1 waived": the counts of one side, as words."""
+    words = [
+        f"{counts[key]} {noun if counts[key] == 1 else noun + 's'}"
+        for key, noun in (("errors", "error"), ("warnings", "warning"), ("infos", "info"))
+    ]
+    return ", ".join([*words, f"{counts['waived']} waived"])
 
 
 def _finding_text(f: FindingDelta) -> str:

@@ -396,7 +396,11 @@ def _generic(element: dict[str, Any], data: dict[str, Any]) -> str:
             continue
         if isinstance(value, list) and not all(not isinstance(v, dict | list) for v in value):
             continue
-        parts.append(f"{field_label(name)}: {format_value(value, name, data, element)}")
+        text = format_value(value, name, data, element)
+        # "...rater.; author: ..." - a sentence's full stop does not also end a list item
+        if text.endswith(".") and not text.endswith(".."):
+            text = text[:-1]
+        parts.append(f"{field_label(name)}: {text}")
     return "; ".join(parts) or "(empty)"
 
 

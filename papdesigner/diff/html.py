@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
+from papdesigner.diff.compliance import counts_text
 from papdesigner.diff.describe import ChangeText
 from papdesigner.diff.report import Summary, SummaryRow
 
@@ -146,9 +147,7 @@ def _compliance(summary: Summary) -> str:
     a, b = delta.counts_a, delta.counts_b
     out = [
         "<h3>Compliance</h3>",
-        f"<p>A: {a['errors']} errors, {a['warnings']} warnings, {a['infos']} infos, "
-        f"{a['waived']} waived<br>B: {b['errors']} errors, {b['warnings']} warnings, "
-        f"{b['infos']} infos, {b['waived']} waived</p>",
+        f"<p>A: {counts_text(a)}<br>B: {counts_text(b)}</p>",
     ]
     if delta.empty:
         out.append("<p>No finding introduced or resolved by this amendment.</p>")

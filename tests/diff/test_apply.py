@@ -75,7 +75,11 @@ def _criteria(draw: st.DrawFn, p: Protocol) -> None:
 def _assessments(draw: st.DrawFn, p: Protocol) -> None:
     if p.sessions:
         session = draw(st.sampled_from(p.sessions))
-        session.assessments = draw(st.lists(st.sampled_from(["MADRS", "C-SSRS", "vitals"])))
+        new = draw(st.lists(st.sampled_from(["MADRS", "C-SSRS", "vitals"])))
+        # A reordering of an order-free list is by design no change, so the exact round
+        # trip below cannot restore it: an author who only reorders has changed nothing.
+        if sorted(new) != sorted(session.assessments):
+            session.assessments = new
 
 
 def _narrative(draw: st.DrawFn, p: Protocol) -> None:

@@ -15,7 +15,7 @@ def finding(rule: str, path: str, severity: str = "warning", waived: bool = Fals
     return Finding(
         rule_id=rule,
         ruleset="TEST",
-        severity=severity,  # type: ignore[arg-type]
+        severity=severity,
         message=f"{rule} fails",
         path=path,
         citation="Test doc §1",
@@ -96,3 +96,11 @@ def test_shipped_rules_symmetry(v1: Protocol) -> None:
         f.rule_id for f in backward.introduced
     )
     assert not check_delta(diff_protocols(v1, v1), v1, v1).introduced
+
+
+def test_counts_read_in_the_singular_too() -> None:
+    """The summary of changes said "1 errors, 1 warnings"."""
+    from papdesigner.diff.compliance import counts_text
+
+    counts = {"errors": 1, "warnings": 2, "infos": 1, "waived": 0}
+    assert counts_text(counts) == "1 error, 2 warnings, 1 info, 0 waived"

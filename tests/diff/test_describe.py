@@ -117,3 +117,15 @@ def test_compact_words_shortens_long_unchanged_runs() -> None:
     words = " ".join(f"w{i}" for i in range(40))
     runs = word_diff(words + " old end", words + " new end")
     assert compact_words(runs, context=3) == "… w37 w38 w39 [-old-]{+new+} end"
+
+
+def test_a_sentence_in_a_list_item_has_no_doubled_punctuation(v1: Protocol) -> None:
+    """A removed waiver read "...rater.; author: ..." (full stop, then the separator)."""
+    from papdesigner.model.protocol import Waiver
+
+    b = v1.model_copy(deep=True)
+    b.waivers.append(
+        Waiver(rule_id="X-1", path=None, justification="Raters are blinded.", author="PI")
+    )
+    (added,) = [t for t in texts(v1, b).values() if "X-1" in t[0] or "X-1" in t[2]]
+    assert "blinded.;" not in added[2] and "blinded; author: PI" in added[2]
