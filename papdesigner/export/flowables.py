@@ -105,6 +105,10 @@ class WrapOnceParagraph(Paragraph):  # type: ignore[misc]
     def draw(self) -> None:
         """Draw; lines holding right-to-left text are drawn in visual order (:mod:`.bidi`)."""
         logical = self.blPara
+        source = getattr(self, "text", None)  # the markup; None for the pieces of a split
+        if isinstance(source, str) and not has_rtl(source):
+            super().draw()
+            return
         text = paragraph_text(logical)
         if not has_rtl(text):
             super().draw()
