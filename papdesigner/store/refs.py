@@ -14,6 +14,7 @@ import sqlite3
 from papdesigner.store.errors import LibraryError, NotFoundError
 
 _HEX = re.compile(r"^[0-9a-f]{6,64}$")
+_SHORT_HEX = re.compile(r"^[0-9a-f]{1,5}$")
 MIN_ID_PREFIX = 4
 
 
@@ -74,17 +75,23 @@ def resolve_version(conn: sqlite3.Connection, ref: str) -> int:
         return int(row[0])
     candidates: dict[int, str] = {}
     if _HEX.match(ref.lower()):
-        for (version_id,) in conn.execute(
-            "SELECT id FROM versions WHERE hash LIKE ?", [ref.lower() + "%"]
+        for version_id, number, protocol_id, full_hash in conn.execute(
+            "SELECT id, number, protocol_id, hash FROM versions WHERE hash LIKE ?",
+            [ref.lower() + "%"],
         ):
-            candidates[int(version_id)] = f"version {version_id}"
+            candidates[int(version_id)] = (
+                f"version #{number} of {protocol_id[:8]} ({full_hash[:12]})"
+            )
     for protocol_id in matching_protocols(conn, ref):
         head = conn.execute(
             "SELECT head_version_id FROM protocols WHERE id = ?", [protocol_id]
         ).fetchone()
         candidates[int(head[0])] = f"protocol {protocol_id}"
     if not candidates:
-        raise NotFoundError(f"no protocol or version {ref!r} in the library")
+        hint = ""
+        if _SHORT_HEX.match(ref.lower()):
+            hint = " (a version hash prefix needs at least 6 hex digits)"
+        raise NotFoundError(f"no protocol or version {ref!r} in the library{hint}")
     if len(candidates) > 1:
         shown = ", ".join(list(candidates.values())[:5])
         raise LibraryError(f"{ref!r} is ambiguous: it matches {shown}")

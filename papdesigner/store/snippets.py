@@ -42,8 +42,10 @@ def make_snippet(columns: Sequence[str], words: Sequence[str]) -> str:
         if found:
             return found
     folded_words = sorted({fold(w) for w in lowered}, key=len, reverse=True)
+    # "ü" matches "Use" in the index; an ASCII column then needs the folded pass too.
+    query_folds = set(folded_words) != set(lowered)
     for column in columns:
-        if any(ord(ch) > 127 for ch in column):
+        if query_folds or any(ord(ch) > 127 for ch in column):
             folded = fold(column)
             found = _around_first(folded, folded, folded_words)
             if found:

@@ -110,6 +110,32 @@ def test_refs_by_hash_prefix_and_errors(capsys: pytest.CaptureFixture[str]) -> N
     assert code == 2 and "version number" in err
     code, _, err = run(capsys, "history", "zz")
     assert code == 2 and "no protocol 'zz'" in err
+    code, _, err = run(capsys, "show", "fffff")  # looks like a hash, too short to be one
+    assert code == 2 and "at least 6 hex digits" in err and err.count("\n") == 1
+
+
+def test_an_ambiguous_hash_names_the_versions_as_users_know_them() -> None:
+    """The message used to say "version 7", the library's internal row id."""
+    import sqlite3
+
+    from papdesigner.store.errors import LibraryError
+    from papdesigner.store.refs import resolve_version
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE versions (id, number, protocol_id, hash)")
+    conn.execute("CREATE TABLE protocols (id, acronym, protocol_number, head_version_id)")
+    conn.executemany(
+        "INSERT INTO versions VALUES (?, ?, ?, ?)",
+        [
+            (7, 2, "0b1e" + "0" * 32, "abcdef01" + "1" * 56),
+            (9, 1, "77aa" + "0" * 32, "abcdef02" + "2" * 56),
+        ],
+    )
+    with pytest.raises(LibraryError) as info:
+        resolve_version(conn, "abcdef")
+    assert "version #2 of 0b1e0000 (abcdef011111)" in str(info.value)
+    assert "version #1 of 77aa0000" in str(info.value)
+    assert "version 7" not in str(info.value)
 
 
 def test_read_commands_never_create_a_library(

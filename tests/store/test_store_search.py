@@ -247,6 +247,9 @@ def test_snippets_bracket_word_prefixes_in_the_first_matching_column() -> None:
     assert snippet.startswith("…") and snippet.endswith("…")
     assert snippet.count("[psilocybin]") == 2
     assert make_snippet(["Zürich site"], ["zurich"]) == "[zurich] site"  # folded fallback
+    # a query with a diacritic matches plain ASCII text (the index folds both sides):
+    # the snippet used to be empty, a blank line under the hit
+    assert make_snippet(["Alcohol Use Disorder"], ["ü"]) == "alcohol [use] disorder"
     assert make_snippet(["nothing here"], ["absent"]) == ""
     assert make_snippet(["x"], []) == ""
 
