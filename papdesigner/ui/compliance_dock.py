@@ -79,14 +79,11 @@ class ComplianceDock(QDockWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(lambda _t: self._fill())
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Finding", "Rule"])
+        self.tree.setHeaderHidden(True)
+        self.tree.setColumnCount(1)
         self.tree.setAccessibleName("Findings")
         self.tree.setUniformRowHeights(False)
         self.tree.setWordWrap(True)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, header.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, header.ResizeMode.ResizeToContents)
         self.tree.itemActivated.connect(self._on_tree_item_activated)
         self.tree.currentItemChanged.connect(self._on_tree_current_item_changed)
         self.details = QTextBrowser()
@@ -120,6 +117,7 @@ class ComplianceDock(QDockWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         body = QWidget()
+        body.setMinimumWidth(300)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(header)
@@ -163,8 +161,10 @@ class ComplianceDock(QDockWidget):
         for ruleset_id, buckets in groups.items():
             total = sum(len(v) for k, v in buckets.items() if k != "waived")
             top = QTreeWidgetItem(
-                self.tree, [f"{titles.get(ruleset_id, ruleset_id)} ({total})", ruleset_id]
+                self.tree, [f"{ruleset_id} · {titles.get(ruleset_id, ruleset_id)}"]
             )
+            top.setData(0, Qt.ItemDataRole.UserRole + 1, ruleset_id)
+            top.setToolTip(0, f"{titles.get(ruleset_id, ruleset_id)}: {total} open findings")
             _bold(top)
             for bucket in ("error", "warning", "info", "waived"):
                 if bucket in buckets:
@@ -172,10 +172,10 @@ class ComplianceDock(QDockWidget):
             top.setExpanded(True)
 
     def _add_bucket(self, parent: QTreeWidgetItem, bucket: str, findings: list[Any]) -> None:
-        group = QTreeWidgetItem(parent, [f"{_SEVERITY_TITLES[bucket]} ({len(findings)})", ""])
+        group = QTreeWidgetItem(parent, [f"{_SEVERITY_TITLES[bucket]} ({len(findings)})"])
         group.setIcon(0, icon("waived" if bucket == "waived" else SEVERITY_ICON[bucket]))
         for finding in findings:
-            item = QTreeWidgetItem(group, [finding.message, finding.rule_id])
+            item = QTreeWidgetItem(group, [f"{finding.rule_id} · {finding.message}"])
             item.setData(0, _FINDING_ROLE, finding)
             item.setToolTip(0, f"{finding.message}\n{finding.citation}")
             item.setIcon(0, icon("waived" if finding.waived else SEVERITY_ICON[finding.severity]))

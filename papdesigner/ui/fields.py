@@ -13,7 +13,8 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -219,19 +220,20 @@ class TextAreaField(FieldEditor):
     def _fit(self) -> None:
         """Grow with the text, between ``lines`` and 14 lines (then scroll)."""
         metrics = self.text.fontMetrics()
-        margin = int(self.text.document().documentMargin())
         # The widget's own width: in a resize event the viewport has not followed yet.
-        width = self.text.width() - 2 * self.text.frameWidth() - 2 * margin - 4
+        width = self.text.width() - 2 * self.text.frameWidth()
         if width < 80:
             width = 480  # not laid out yet; the resize that follows fits again
-        flags = int(Qt.TextFlag.TextWordWrap.value)
-        bound = metrics.boundingRect(
-            QRect(0, 0, width, 1_000_000), flags, self.text.toPlainText() or " "
-        )
-        lines = -(-bound.height() // metrics.lineSpacing())
+        layout = QTextDocument()
+        layout.setDefaultFont(self.text.font())
+        layout.setDocumentMargin(self.text.document().documentMargin())
+        layout.setPlainText(self.text.toPlainText() or " ")
+        layout.setTextWidth(width)
+        line = metrics.lineSpacing()
+        lines = max(1, round((layout.size().height() - 2 * layout.documentMargin()) / line))
         shown = min(max(lines, self._min_lines), self._max_lines)
-        frame = 2 * margin + 2 * self.text.frameWidth() + 2
-        height = shown * metrics.lineSpacing() + frame
+        margin = int(layout.documentMargin())
+        height = shown * line + 2 * margin + 2 * self.text.frameWidth() + 2
         if self.text.height() != height:
             self.text.setFixedHeight(height)
 

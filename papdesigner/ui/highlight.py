@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEasingCurve, QRect, Qt, QVariantAnimation
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
@@ -18,8 +19,12 @@ class _Frame(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        corner = target.mapTo(top, target.rect().topLeft())
-        self.setGeometry(QRect(corner, target.size()).adjusted(-4, -4, 4, 4))
+        # Only the visible part of the target: a cell half scrolled out of its table must
+        # not get a frame drawn over the neighbouring panels.
+        visible = target.visibleRegion().boundingRect()
+        corner = target.mapTo(top, visible.topLeft())
+        self.setGeometry(QRect(corner, visible.size()).adjusted(-3, -3, 3, 3))
+        self._target = target
         self._alpha = 1.0
         self._animation = QVariantAnimation(self)
         self._animation.setStartValue(1.0)
@@ -35,6 +40,10 @@ class _Frame(QWidget):
         self._animation.start()
 
     def _on_animation_value_changed(self, value: float) -> None:
+        if not shiboken6.isValid(self._target) or not self._target.isVisible():
+            self._animation.stop()
+            self.deleteLater()  # the target went away (another tab, another step)
+            return
         self._alpha = float(value)
         self.update()
 
@@ -51,5 +60,5 @@ class _Frame(QWidget):
 def flash(target: QWidget) -> None:
     """Draw a fading frame around ``target`` and mark it (``highlighted`` property) for tests."""
     target.setProperty("highlighted", True)
-    if target.isVisible():
+    if target.isVisible() and not target.visibleRegion().isEmpty():
         _Frame(target).start()

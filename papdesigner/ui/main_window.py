@@ -127,11 +127,11 @@ class MainWindow(QMainWindow):
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self.loading)
         self.setCentralWidget(self.stack)
-        nav_dock = QDockWidget("Steps", self)
-        nav_dock.setObjectName("StepsDock")
-        nav_dock.setWidget(self.navigator)
-        nav_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, nav_dock)
+        self.nav_dock = QDockWidget("Steps", self)
+        self.nav_dock.setObjectName("StepsDock")
+        self.nav_dock.setWidget(self.navigator)
+        self.nav_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.nav_dock)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self._build_actions()
@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
         _geometry, state = self.settings.window_state()
         self._first_layout = state is None or not self.restoreState(state)
         if self._first_layout and self.isVisible():
-            self._size_dock()
+            QTimer.singleShot(0, self._size_dock)
         self.ready = True
         for action in self.actions():
             action.setEnabled(True)
@@ -487,12 +487,15 @@ class MainWindow(QMainWindow):
         """On the very first start, give the compliance dock a readable width."""
         super().showEvent(event)
         if self.ready and self._first_layout:
-            self._size_dock()
+            QTimer.singleShot(0, self._size_dock)  # once the layout has its real size
 
     def _size_dock(self) -> None:
+        if not self._first_layout:
+            return
         self._first_layout = False
-        width = max(self.width() // 4, 380)
-        self.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
+        width = max(self.width() // 4, 360)
+        steps = self.navigator.minimumWidth() + 8
+        self.resizeDocks([self.nav_dock, self.dock], [steps, width], Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         """Ask about unsaved edits, remember the layout, close the library cleanly."""

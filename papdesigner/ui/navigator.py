@@ -60,7 +60,7 @@ class _CountsDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         hint = super().sizeHint(option, index)
-        return QSize(hint.width() + 60, max(hint.height(), 30))
+        return QSize(hint.width() + 44, max(hint.height(), 30))
 
 
 class StepNavigator(QListWidget):
@@ -79,7 +79,7 @@ class StepNavigator(QListWidget):
             item = QListWidgetItem(icon("empty"), f"{number}. {step.title}", self)
             item.setData(Qt.ItemDataRole.UserRole, step.key)
         self.currentRowChanged.connect(self._on_current_row_changed)
-        self.setMinimumWidth(self.sizeHintForColumn(0) + 24)
+        self.setMinimumWidth(self.sizeHintForColumn(0) + 6)
 
     def current_key(self) -> str:
         """The key of the selected step."""

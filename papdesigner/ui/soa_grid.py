@@ -164,6 +164,10 @@ class ScheduleGrid(QWidget):
         self.table.setAlternatingRowColors(True)
         self.picker = QComboBox()
         self.picker.setAccessibleName("Instrument to add")
+        self.picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.picker.setMinimumContentsLength(30)
         for value, text in choices.instruments():
             self.picker.addItem(text, value)
         self.add_button = QPushButton("Add row")

@@ -55,8 +55,10 @@ class StatusBar(QStatusBar):
             f"{s.errors} errors, {s.warnings} warnings, {s.waived} waived"
         )
         active = [r.id for r in report.rulesets if r.active]
-        self.rulesets.setText("Rule sets: " + (", ".join(active) if active else "none apply"))
+        shown = ", ".join(active[:2]) + (f" +{len(active) - 2}" if len(active) > 2 else "")
+        self.rulesets.setText(f"Rule sets: {shown or 'none apply'}")
         self.rulesets.setToolTip("\n".join(f"{r.id}: {r.reason}" for r in report.rulesets))
+        self.rulesets.setAccessibleDescription(", ".join(active) or "none apply")
 
     def show_checking(self) -> None:
         """Say that a check is running (keeps the old counts visible)."""

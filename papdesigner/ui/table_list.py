@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -231,6 +232,10 @@ class TableListEditor(QWidget):
                 cell = column.make(self.document, (*self.relative, row, column.key), column.header)
                 cell.base = self.base
                 cell.refresh()
+                # Cells sit on the window colour, like form rows: check boxes, whose box
+                # is drawn in the base colour, stay visible in a dark palette too.
+                cell.container.setBackgroundRole(QPalette.ColorRole.Window)
+                cell.container.setAutoFillBackground(True)
                 self.table.setCellWidget(row, col, cell.container)
                 cells.append(cell)
             self.cells.append(cells)

@@ -8,15 +8,17 @@ from PySide6.QtWidgets import QApplication
 THEMES = ("system", "light", "dark")
 
 _DARK = {
-    QPalette.ColorRole.Window: "#2b2d30",
+    # Fusion outlines controls with Window.darker(): the window must be light enough
+    # for check boxes and frames to stand out from the (darker) Base of the fields.
+    QPalette.ColorRole.Window: "#3a3c40",
     QPalette.ColorRole.WindowText: "#e6e6e6",
-    QPalette.ColorRole.Base: "#1f2023",
+    QPalette.ColorRole.Base: "#232427",
     QPalette.ColorRole.AlternateBase: "#2f3136",
     QPalette.ColorRole.ToolTipBase: "#3a3d42",
     QPalette.ColorRole.ToolTipText: "#f0f0f0",
     QPalette.ColorRole.PlaceholderText: "#8c8c8c",
     QPalette.ColorRole.Text: "#e6e6e6",
-    QPalette.ColorRole.Button: "#33363b",
+    QPalette.ColorRole.Button: "#45484d",
     QPalette.ColorRole.ButtonText: "#e6e6e6",
     QPalette.ColorRole.BrightText: "#ff6b6b",
     QPalette.ColorRole.Light: "#45484e",

@@ -65,9 +65,10 @@ def test_findings_are_grouped_by_rule_set_and_severity(
     tree = window.dock.tree
     titles = {r.id: r.title for r in window.report.rulesets}
     tops = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
-    assert {t.text(1) for t in tops} == {f.ruleset for f in window.report.findings}
-    for top in tops:
-        assert top.text(0).startswith(titles[top.text(1)])
+    ids = [t.data(0, Qt.ItemDataRole.UserRole + 1) for t in tops]
+    assert set(ids) == {f.ruleset for f in window.report.findings}
+    for top, ruleset_id in zip(tops, ids, strict=True):
+        assert top.text(0) == f"{ruleset_id} · {titles[ruleset_id]}"
         groups = [top.child(j).text(0).split(" (")[0] for j in range(top.childCount())]
         assert groups == sorted(groups, key=["Errors", "Warnings", "Notes", "Waived"].index)
 

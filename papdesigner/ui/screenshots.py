@@ -1,0 +1,151 @@
+"""Take the README's screenshots from the real application.
+
+    python -m papdesigner.ui.screenshots [OUT_DIR]      # default: docs/screenshots
+
+The script opens the MDMA example in a real main window (offscreen unless a
+display is set), walks through the main steps as a user would — overview,
+sessions & schedule after changing a dose, the compliance dock with a finding's
+clauses, the export with its progress dialog, the dark palette — and saves one
+PNG per step. Settings and the library live in a temporary folder, so the
+user's own are never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QSettings, QTimer
+from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QWidget
+
+SIZE = (1280, 800)
+
+
+def _settle(app: QApplication, window: QWidget, rounds: int = 6) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+    window.repaint()
+
+
+def save(pixmap: QPixmap, path: Path) -> None:
+    """Write a compact PNG (256 colours: UI screenshots need no more)."""
+    image = pixmap.toImage().convertToFormat(QImage.Format.Format_Indexed8)
+    image.save(str(path), "PNG", 9)
+    print(f"wrote {path} ({path.stat().st_size // 1024} kB)")
+
+
+def composite(window: QWidget, dialog: QWidget) -> QPixmap:
+    """The window with a dialog drawn where it sits (a grab shows one window only)."""
+    shot = window.grab()
+    painter = QPainter(shot)
+    corner = dialog.geometry().topLeft() - window.geometry().topLeft()
+    centred = QPoint((shot.width() - dialog.width()) // 2, (shot.height() - dialog.height()) // 3)
+    painter.drawPixmap(corner if shot.rect().contains(corner) else centred, dialog.grab())
+    painter.end()
+    return shot
+
+
+def take(out: Path) -> list[Path]:
+    """Drive the app through the main steps and save the screenshots to ``out``."""
+    from papdesigner.model.commands import SetValue
+    from papdesigner.model.templates import template_path
+    from papdesigner.ui.main_window import MainWindow
+    from papdesigner.ui.settings import AppSettings
+    from papdesigner.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    apply_theme(app, "light")
+    out.mkdir(parents=True, exist_ok=True)
+    window = MainWindow(settings=AppSettings())
+    window.resize(*SIZE)
+    window.open_file(str(template_path("mdma-ptsd")))
+    window.show()
+    written: list[Path] = []
+
+    def shot(name: str, pixmap: QPixmap | None = None) -> None:
+        _settle(app, window)
+        path = out / f"{name}.png"
+        save(pixmap or window.grab(), path)
+        written.append(path)
+
+    def check() -> None:
+        window.runner.check_now()
+        window.runner.wait()
+        _settle(app, window)
+
+    check()
+    window.show_step("overview")
+    shot("overview")
+
+    protocol = window.document.protocol
+    index = [i for i, s in enumerate(protocol.sessions) if s.kind == "dosing"][1]
+    window.document.push(SetValue(("sessions", index, "dosing", "administrations", 0, "dose"), 100))
+    check()
+    window.show_step("sessions")
+    window.editor("sessions").sessions.select(index)  # type: ignore[attr-defined]
+    shot("sessions")
+
+    window.dock.select_finding("CS-22", f"$.sessions[{index}].dosing.administrations[0]")
+    window.dock.jump_to_current()
+    shot("compliance-dock")
+
+    window.editor("sessions").tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
+    shot("schedule-of-activities")
+
+    window.show_step("review")
+    _export_with_progress(app, window, out, shot)
+
+    apply_theme(app, "dark")
+    window.show_step("sessions")
+    window.editor("sessions").tabs.setCurrentIndex(0)  # type: ignore[attr-defined]
+    shot("dark-palette")
+    apply_theme(app, "light")
+    window.document.history.mark_clean()
+    window.close()
+    return written
+
+
+def _export_with_progress(
+    app: QApplication, window: QWidget, out: Path, shot: Callable[[str, QPixmap | None], None]
+) -> None:
+    """Export a PDF; grab the window with its progress dialog half-way."""
+    taken: list[bool] = []
+
+    def grab_progress() -> None:
+        dialog = window.exporter.progress_dialog  # type: ignore[attr-defined]
+        if dialog is None or dialog.value() < 20:
+            QTimer.singleShot(20, grab_progress)
+            return
+        if not taken:
+            taken.append(True)
+            dialog.show()
+            app.processEvents()
+            shot("export", composite(window, dialog))
+
+    QTimer.singleShot(0, grab_progress)
+    with tempfile.TemporaryDirectory() as folder:
+        window.exporter.export(Path(folder) / "protocol.pdf", offer_open=False)  # type: ignore[attr-defined]
+    if not taken:
+        shot("export", None)
+    del out
+
+
+def main() -> int:
+    """Take the screenshots with private settings and library folders."""
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/screenshots")
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["PAPDESIGNER_LIBRARY"] = str(Path(home) / "library.sqlite")
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, home)
+        take(out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
