@@ -34,6 +34,7 @@ def test_schema_is_a_json_schema_of_the_protocol() -> None:
     for key in ("format", "schema_version", "id", "metadata", "sessions", "waivers"):
         assert key in schema["properties"]
     assert "Session" in schema["$defs"]
+    assert schema["required"] == ["id"]  # as the loader: a file without an id is refused
 
 
 @pytest.mark.parametrize(

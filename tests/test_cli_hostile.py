@@ -294,3 +294,11 @@ def test_no_command_without_a_usable_gui_is_one_line(
     code, _, err = _run(capsys, [])
     assert code == 2
     assert "cannot start the desktop application" in _assert_one_line_error(err, "desktop")
+
+
+def test_open_a_folder_is_refused_before_any_window(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(capsys, ["open", str(tmp_path)])
+    assert code == 2
+    assert "is a directory" in _assert_one_line_error(err, str(tmp_path))

@@ -16,9 +16,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def start_gui(file: str | None) -> int:
-    """Start the GUI; a missing file is reported before any window opens."""
+    """Start the GUI; a missing file or a folder is reported before any window opens."""
     if file is not None and not Path(file).exists():
         raise CliError(f"{file}: no such file")
+    if file is not None and Path(file).is_dir():
+        raise CliError(f"{file}: is a directory, not a protocol file")
     try:
         from papdesigner.ui.app import run_app
     except ImportError as exc:  # e.g. Qt's system libraries are missing

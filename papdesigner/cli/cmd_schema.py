@@ -19,5 +19,7 @@ def run(args: argparse.Namespace) -> int:
     schema = Protocol.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "papdesigner protocol (*.pap.json)"
+    # Every other key has a default; a file without its id is refused when it loads.
+    schema["required"] = ["id"]
     print(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0
