@@ -141,7 +141,7 @@ def test_turning_a_rule_set_off_is_remembered(
     settle(window)
     assert "FDA-PSY" not in [r.id for r in window.report.rulesets]
     assert all(f.ruleset != "FDA-PSY" for f in window.report.findings)
-    assert "FDA-PSY" not in window.status.rulesets.text()
+    assert "FDA-PSY" not in window.status.rulesets.accessibleDescription()
     assert window.settings.excluded_rulesets(str(window.document.protocol.id)) == {"FDA-PSY"}
     again = next(a for a in window.dock.rulesets_menu.actions() if a.text().startswith("FDA-PSY"))
     again.setChecked(True)
@@ -168,9 +168,10 @@ def test_status_bar_counts_and_rule_sets(make_window: Callable[..., MainWindow])
     s = window.report.summary
     assert f"{s.errors} errors" in window.status.counts.text()
     assert f"{s.warnings} warnings" in window.status.counts.text()
-    for status in window.report.rulesets:
-        if status.active:
-            assert status.id in window.status.rulesets.text()
+    active = [r.id for r in window.report.rulesets if r.active]
+    assert window.status.rulesets.accessibleDescription() == ", ".join(active)
+    assert all(r.id in window.status.rulesets.toolTip() for r in window.report.rulesets)
+    assert window.status.rulesets.text().startswith(f"Rule sets: {active[0]}")
 
 
 # --- steps: Qt-free mapping and completeness ---------------------------------------------------
