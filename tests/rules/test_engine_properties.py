@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from hypothesis import HealthCheck, given, settings
 from protocol_strategies import protocols
@@ -28,6 +29,10 @@ def test_shipped_rules_never_error_on_valid_protocols(protocol: Protocol) -> Non
     report = check(protocol, catalogue=_all_active(default_catalogue()))
     broken = [(f.rule_id, f.path, f.problems) for f in report.findings if f.problems]
     assert broken == []
+    # A missing number must not be read as a quantity ("(none mg)", "for none days").
+    unit_of_nothing = re.compile(r"\bnone (mg|µg|ug|days?|hours?|weeks?)\b|\bweek (none|not set)\b")
+    misread = [(f.rule_id, f.message) for f in report.findings if unit_of_nothing.search(f.message)]
+    assert misread == []
     assert report.summary.errors + report.summary.warnings + report.summary.infos + (
         report.summary.waived
     ) == len(report.findings)
