@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from papdesigner.model import load_protocol
 from papdesigner.model.protocol import Protocol
@@ -76,6 +76,13 @@ def run_check(window: MainWindow) -> None:
         app.processEvents()
 
 
+def activate(qtbot: Any, widget: QWidget) -> None:
+    """Make a shown window the active one, so that keyboard focus works (Xvfb has no WM)."""
+    widget.activateWindow()
+    widget.raise_()
+    qtbot.waitUntil(widget.isActiveWindow, timeout=3000)
+
+
 @pytest.fixture
 def settle() -> Callable[[MainWindow], None]:
     """The function that finishes a window's compliance check (see :func:`run_check`)."""
@@ -94,6 +101,7 @@ def make_window(qtbot: Any) -> Iterator[Callable[..., MainWindow]]:
             assert window.open_file(str(template_path(name)))
         window.resize(1400, 900)
         window.show()
+        activate(qtbot, window)
         run_check(window)
         windows.append(window)
         return window

@@ -36,6 +36,8 @@ def shown(field: Any, qtbot: Any) -> Any:
     form.add(form.section("Test"), field)
     qtbot.addWidget(form)
     form.show()
+    form.activateWindow()
+    qtbot.waitUntil(form.isActiveWindow, timeout=3000)
     document: ProtocolDocument = field.document
     document.sig_changed.connect(form.on_change)
     field.test_form = form  # qtbot keeps only a weak reference
@@ -63,8 +65,7 @@ def test_a_refused_value_is_explained_under_the_field_and_reverted_on_leaving(
     document: ProtocolDocument, qtbot: Any
 ) -> None:
     field = shown(TextField(document, ("sessions", 0, "id"), "Id"), qtbot)
-    other = QLineEdit()
-    qtbot.addWidget(other)
+    other = QLineEdit(field.container)  # another field in the same window
     other.show()
     field.line.setFocus()
     field.line.selectAll()
