@@ -32,6 +32,10 @@ HOSTILE_PROTOCOLS: dict[str, Callable[[Path], object]] = {
     "wrong shape": lambda p: p.write_text('{"sessions": {"id": "s1"}}', encoding="utf-8"),
     "array": lambda p: p.write_text("[]", encoding="utf-8"),
     "no id": lambda p: p.write_text('{"format": "papdesigner-protocol"}', encoding="utf-8"),
+    "lone surrogate": lambda p: p.write_text(
+        template_path("psilocybin-trd").read_text("utf-8").replace("Psilocybin", "\\udcff", 1),
+        encoding="utf-8",
+    ),
 }
 
 
@@ -302,3 +306,37 @@ def test_open_a_folder_is_refused_before_any_window(
     code, _, err = _run(capsys, ["open", str(tmp_path)])
     assert code == 2
     assert "is a directory" in _assert_one_line_error(err, str(tmp_path))
+
+
+def test_a_file_name_that_is_not_utf8_can_be_imported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The default message "Imported from <name>" could not be stored for such a name."""
+    import os
+
+    name = os.fsdecode(os.fsencode(tmp_path) + b"/trial-\xff.pap.json")
+    Path(name).write_bytes(template_path("psilocybin-trd").read_bytes())
+    library = str(tmp_path / "lib.sqlite3")
+    code, out, err = _run(capsys, ["library", "--library", library, "import", name])
+    assert code == 0, err
+    code, out, _ = _run(capsys, ["library", "--library", library, "history", "LUMEN-TRD"])
+    assert code == 0 and "Imported from trial-?.pap.json" in out
+
+
+def test_an_undecodable_file_name_is_echoed_under_a_strict_utf8_locale(tmp_path: Path) -> None:
+    """A desktop UTF-8 locale makes stdout strict: echoing such a name was an internal error."""
+    import os
+    import subprocess
+    import sys
+
+    name = os.fsdecode(os.fsencode(tmp_path) + b"/trial-\xff.pap.json")
+    Path(name).write_bytes(template_path("psilocybin-trd").read_bytes())
+    result = subprocess.run(
+        [sys.executable, "-m", "papdesigner", "validate", name],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},  # errors=strict, as en_US.UTF-8
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert b"trial-\\udcff.pap.json: valid protocol" in result.stdout

@@ -72,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         file = args_list[1] if len(args_list) == 2 else None
         return _guarded(lambda: start_gui(file))
+    _tolerant_output()
     parser = build_parser()
     try:
         args = parser.parse_args(args_list)
@@ -83,6 +84,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     return _guarded(lambda: int(args.handler(args)))
+
+
+def _tolerant_output() -> None:
+    """Never fail on printing a file name whose bytes are not UTF-8.
+
+    Such a name reaches Python with lone surrogates; a UTF-8 desktop locale makes
+    stdout strict, so echoing the name was an internal error. It is shown escaped.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "") == "strict":
+            reconfigure(errors="backslashreplace")
 
 
 def _plain_open(args: list[str]) -> bool:

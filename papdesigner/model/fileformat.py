@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -57,6 +58,7 @@ def loads_protocol(
 ) -> Protocol:
     """Parse protocol JSON from bytes or text; see :func:`load_protocol`."""
     raw = _parse_json(data, source)
+    _reject_lone_surrogates(raw, data, source)
     if not isinstance(raw, dict):
         raise ProtocolFileError(source, f"expected a JSON object, found {_json_type(raw)}", ())
     if raw.get("format", FORMAT_NAME) != FORMAT_NAME:
@@ -141,6 +143,44 @@ def _parse_json(data: bytes | str, source: str) -> Any:
         raise ProtocolFileError(source, f"not valid JSON: {exc}") from None
     except RecursionError:
         raise ProtocolFileError(source, "JSON is nested too deeply") from None
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _reject_lone_surrogates(raw: Any, data: bytes | str, source: str) -> None:
+    """Refuse text with a lone UTF-16 surrogate (``"\\udcff"``): it cannot be written as UTF-8.
+
+    JSON allows the escape; every later step (saving, the library, the rule engine, the
+    PDF) would fail on it. Only files that contain such an escape are walked.
+    """
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    if not (_SURROGATE_ESCAPE.search(text) or _LONE_SURROGATE.search(text)):
+        return
+    found = _find_surrogate(raw, ())
+    if found is not None:
+        raise ProtocolFileError(
+            source, "text contains an invalid character (a lone UTF-16 surrogate)", found
+        )
+
+
+def _find_surrogate(value: Any, path: tuple[PathPart, ...]) -> tuple[PathPart, ...] | None:
+    if isinstance(value, str):
+        return path if _LONE_SURROGATE.search(value) else None
+    items: Any = ()
+    if isinstance(value, dict):
+        items = value.items()
+        for key in value:
+            if _LONE_SURROGATE.search(key):
+                return (*path, key)
+    elif isinstance(value, list):
+        items = enumerate(value)
+    for key, item in items:
+        found = _find_surrogate(item, (*path, key))
+        if found is not None:
+            return found
+    return None
 
 
 def _json_type(value: Any) -> str:

@@ -463,8 +463,13 @@ class Library:
         self.close(clean=exc_type is None)
 
 
+def _storable(text: str) -> str:
+    """Text SQLite can store: a lone surrogate (an undecodable byte of a file name) becomes '?'."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _checked_author(author: str) -> str:
-    cleaned = " ".join(str(author).split())
+    cleaned = " ".join(_storable(str(author)).split())
     if not cleaned:
         raise ValueError("a version needs an author")
     if len(cleaned) > MAX_AUTHOR:
@@ -473,7 +478,7 @@ def _checked_author(author: str) -> str:
 
 
 def _checked_message(message: str) -> str:
-    text = str(message).strip()
+    text = _storable(str(message)).strip()
     if len(text) > MAX_MESSAGE:
         raise ValueError(f"message is longer than {MAX_MESSAGE} characters")
     return text

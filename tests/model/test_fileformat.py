@@ -115,6 +115,10 @@ BAD_INPUTS = {
     "deep nesting": (b"[" * 100000 + b"]" * 100000, "nested too deeply"),
     "other format": (b'{"format": "something-else"}', "not a papdesigner protocol"),
     "newer schema": (b'{"schema_version": 99}', "newer than this papdesigner"),
+    "lone surrogate": (
+        b'{"id": "00000000-0000-0000-0000-000000000001", "metadata": {"title": "a \\udcff b"}}',
+        "at $.metadata.title: text contains an invalid character",
+    ),
 }
 
 
@@ -282,3 +286,14 @@ def test_a_wrong_value_is_reported_before_a_missing_id(tmp_path: Path) -> None:
     path = _write(tmp_path, '{"metadata": {"title": 5}}')
     with pytest.raises(ProtocolFileError, match=r"\$\.metadata\.title"):
         load_protocol(path)
+
+
+def test_an_escaped_surrogate_pair_is_a_real_character(tmp_path: Path) -> None:
+    """Only a lone surrogate is refused; "\\ud83e\\udde0" is the brain emoji, written as escapes."""
+    data = _valid_dict()
+    data["metadata"]["title"] = "\U0001f9e0"  # type: ignore[index]
+    text = json.dumps(data)  # ensure_ascii: the emoji becomes a surrogate pair escape
+    assert "\\ud83e\\udde0" in text
+    assert load_protocol(_write(tmp_path, text)).metadata.title == "\U0001f9e0"
+    with pytest.raises(ProtocolFileError, match=r"\$\.metadata\.title"):
+        loads_protocol(text.replace("\\ud83e\\udde0", "\\udde0"))
