@@ -175,9 +175,12 @@ class ComplianceDock(QDockWidget):
         group = QTreeWidgetItem(parent, [f"{_SEVERITY_TITLES[bucket]} ({len(findings)})"])
         group.setIcon(0, icon("waived" if bucket == "waived" else SEVERITY_ICON[bucket]))
         for finding in findings:
-            item = QTreeWidgetItem(group, [f"{finding.rule_id} · {finding.message}"])
+            doubt = "" if finding.provenance == "verified" else f" [{finding.provenance}]"
+            item = QTreeWidgetItem(group, [f"{finding.rule_id} · {finding.message}{doubt}"])
             item.setData(0, _FINDING_ROLE, finding)
-            item.setToolTip(0, f"{finding.message}\n{finding.citation}")
+            item.setToolTip(
+                0, f"{finding.message}\n{finding.citation}\nProvenance: {finding.provenance}"
+            )
             item.setIcon(0, icon("waived" if finding.waived else SEVERITY_ICON[finding.severity]))
             if finding.waived:
                 item.setForeground(0, QColor(severity_colour("waived", self.palette())))

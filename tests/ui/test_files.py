@@ -193,3 +193,34 @@ def test_export_offers_to_open_the_pdf(
     assert result is not None
     assert message_boxes[-1][0] == "PDF exported"
     assert f"{result.pages} pages" in message_boxes[-1][1]
+
+
+def test_saving_an_approved_protocol_asks_for_the_amendment_record(
+    make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papdesigner.ui.amendment_dialog import AmendmentDialog
+
+    window = make_window()
+    window.document.push(SetValue(("regulatory", "ethics", "approved"), True))
+    assert window.files.save("Approved by the IRB", "Tester")
+    window.document.push(SetValue(("sessions", 0, "window_days"), 10))
+    asked: list[int] = []
+
+    def answer(dialog: AmendmentDialog) -> int:
+        asked.append(len(dialog.changes))
+        dialog.primary.setCurrentIndex(1)
+        dialog.summary.setText("Wider screening window")
+        dialog.rationale.setPlainText("Recruitment at rural sites needs more time.")
+        dialog.accept()
+        return AmendmentDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(AmendmentDialog, "exec", answer)
+    assert window.files.save("Amendment 1", "Tester")
+    assert asked == [1]
+    history = window.files.library().history(str(window.document.protocol.id))
+    assert history[-1].amendment["summary"] == "Wider screening window"
+
+    monkeypatch.setattr(AmendmentDialog, "exec", lambda _d: AmendmentDialog.DialogCode.Rejected)
+    window.document.push(SetValue(("sessions", 0, "window_days"), 11))
+    assert not window.files.save("Not this time", "Tester")
+    assert window.document.is_modified()
