@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+
 from papdesigner.model import vocab
 from papdesigner.model.commands import JsonPath, unique_id
 from papdesigner.ui import choices
@@ -96,8 +98,9 @@ class OutcomesEditor(StepEditor):
             summary=_objective_line,
             new_item=_new_objective,
             build_detail=_objective_detail,
+            orientation=Qt.Orientation.Vertical,  # endpoints need the full width
         )
-        self.objectives.setMinimumHeight(380)
+        self.objectives.setMinimumHeight(560)
         form.add_part(objectives, ("objectives",), self.objectives, self.objectives)
         stats = form.section("Statistics")
         st = ("statistics",)
