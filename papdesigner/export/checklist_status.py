@@ -22,7 +22,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from papdesigner.export.applicability import rules_not_applicable
-from papdesigner.export.checklists import Checklist, ChecklistItem, item_places, load_checklists
+from papdesigner.export.checklists import (
+    CHECKLIST_IDS,
+    Checklist,
+    ChecklistItem,
+    item_places,
+    load_checklists,
+)
 from papdesigner.export.compliance import ComplianceView, RulesetView
 from papdesigner.model.catalogues import narrative_sections
 from papdesigner.model.protocol import Protocol
@@ -79,8 +85,7 @@ class ChecklistView:
 
 def narrative_keys(protocol: Protocol) -> dict[str, dict[str, tuple[str, ...]]]:
     """Per checklist id and item number: heading keys of the filled free-text sections."""
-    items: dict[str, dict[str, tuple[str, ...]]] = {c: {} for c in ("spirit2013", "spirit2025")}
-    items["respct2025"] = {}
+    items: dict[str, dict[str, tuple[str, ...]]] = {c: {} for c in CHECKLIST_IDS}
     for entry in narrative_sections():
         if not protocol.narrative.get(entry.key(), "").strip():
             continue
