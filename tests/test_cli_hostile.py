@@ -340,3 +340,17 @@ def test_an_undecodable_file_name_is_echoed_under_a_strict_utf8_locale(tmp_path:
     )
     assert result.returncode == 0, result.stderr
     assert b"trial-\\udcff.pap.json: valid protocol" in result.stdout
+
+
+def test_numbers_beyond_the_rule_engine_are_refused_not_passed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each count loads, but their sum does not fit the engine: check used to pass, silently."""
+    data = json.loads(template_path("psilocybin-trd").read_text("utf-8"))
+    data["sessions"][4]["staff"] = [{"role_id": "lead", "count": 2**53 - 1}] * 2200
+    path = tmp_path / "huge-staff.pap.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    for argv in (["check", str(path)], ["diff", str(template_path("psilocybin-trd")), str(path)]):
+        code, out, err = _run(capsys, argv)
+        assert code == 2 and out == ""
+        assert "$.sessions[4]" in _assert_one_line_error(err, "huge-staff", "cannot compare")

@@ -79,7 +79,6 @@ def _selected(catalogue: Catalogue, wanted: list[str]) -> list[str] | None:
 
 def run(args: argparse.Namespace) -> int:
     """Check each file and print the reports."""
-    from papdesigner.rules import check
     from papdesigner.rules.textreport import Style, render_report
 
     catalogue = load_catalogue_or_fail(args.rules_dir)
@@ -87,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     protocols = [(name, load_or_fail(name)) for name in args.files]
     for problem in catalogue.problems:
         print(f"papdesigner: warning: rule set not loaded: {problem}", file=sys.stderr)
-    reports = [(name, check(p, only, catalogue=catalogue)) for name, p in protocols]
+    reports = [(name, _checked(name, p, only, catalogue)) for name, p in protocols]
     if args.format == "json":
         print(json.dumps(_json(reports), indent=2, ensure_ascii=False))
     else:
@@ -95,6 +94,17 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(render_report(r, name, style) for name, r in reports), end="")
     failed = any(report.has_unwaived_errors for _, report in reports)
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _checked(name: str, protocol: Any, only: list[str] | None, catalogue: Catalogue) -> Any:
+    """Check one protocol; a value the rule engine cannot hold is bad input, named."""
+    from papdesigner.rules import check
+    from papdesigner.rules.engine import ProtocolNotCheckableError
+
+    try:
+        return check(protocol, only, catalogue=catalogue)
+    except ProtocolNotCheckableError as exc:
+        raise CliError(f"{name} cannot be checked: {exc}") from None
 
 
 def _json(reports: list[tuple[str, Any]]) -> Any:

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from papdesigner.cli.common import (
     EXIT_FINDINGS,
@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     b, saved_record = _load_side(args.b, args.library)
     record = _load_record(args.amendment) if args.amendment else saved_record
     diff = diff_protocols(a, b)
-    compliance = None if args.no_compliance else check_delta(diff, a, b)
+    compliance = None if args.no_compliance else _delta(check_delta, diff, a, b)
     summary = build_summary(
         diff, source_a=args.a, source_b=args.b, record=record, compliance=compliance
     )
@@ -97,6 +97,16 @@ def run(args: argparse.Namespace) -> int:
         text = summary_to_text(summary)
     _write(text, args.output)
     return EXIT_FINDINGS if args.exit_code and diff else EXIT_OK
+
+
+def _delta(check_delta: Any, diff: Any, a: Protocol, b: Protocol) -> Any:
+    """The compliance delta; a value the rule engine cannot hold is bad input."""
+    from papdesigner.rules.engine import ProtocolNotCheckableError
+
+    try:
+        return check_delta(diff, a, b)
+    except ProtocolNotCheckableError as exc:
+        raise CliError(f"cannot compare the findings: {exc} (use --no-compliance)") from None
 
 
 LIBRARY_PREFIX = "lib:"

@@ -12,10 +12,12 @@ import errno
 import functools
 import hashlib
 import json
+import math
 import os
 import re
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,9 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 """Largest protocol file accepted; real protocols are well under 1 MB."""
 
 FILE_SUFFIX = ".pap.json"
+
+MAX_JSON_INT = 2**53 - 1
+"""Largest integer in a protocol file: what JSON tools hold exactly, far inside CEL's int64."""
 
 
 class ProtocolFileError(ValueError):
@@ -133,8 +138,15 @@ def _parse_json(data: bytes | str, source: str) -> Any:
         text = data
     if not text.strip():
         raise ProtocolFileError(source, "file is empty")
+    too_large: list[_TooLarge] = []
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
+        raw = json.loads(
+            text,
+            object_pairs_hook=_unique_keys,
+            parse_constant=_reject_constant,
+            parse_int=lambda digits: _int(digits, too_large),
+            parse_float=lambda digits: _float(digits, too_large),
+        )
     except json.JSONDecodeError as exc:
         raise ProtocolFileError(
             source, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
@@ -143,6 +155,62 @@ def _parse_json(data: bytes | str, source: str) -> Any:
         raise ProtocolFileError(source, f"not valid JSON: {exc}") from None
     except RecursionError:
         raise ProtocolFileError(source, "JSON is nested too deeply") from None
+    if too_large:
+        digits = too_large[0].digits.lstrip("-")
+        short = len(digits) <= 24
+        number = f"the number {digits}" if short else f"a number of {len(digits)} characters"
+        limit = (
+            "beyond what a decimal number can hold"
+            if too_large[0].decimal
+            else (f"largest whole number allowed: ±{MAX_JSON_INT}")
+        )
+        message = f"{number} is too large ({limit})"
+        raise ProtocolFileError(source, message, _path_of(raw, too_large[0], ()))
+    return raw
+
+
+@dataclass(frozen=True, eq=False)
+class _TooLarge:
+    """Stands in for an integer no other tool (nor the rule engine) can hold."""
+
+    digits: str
+    decimal: bool = False
+
+
+def _int(digits: str, too_large: list[_TooLarge]) -> int | _TooLarge:
+    """Parse a JSON integer; a too large one becomes a marker (its path is found later).
+
+    Long digit strings are never passed to ``int()``, which refuses more than 4300 digits.
+    """
+    if len(digits.lstrip("-")) <= 16 and abs(value := int(digits)) <= MAX_JSON_INT:
+        return value
+    marker = _TooLarge(digits)
+    too_large.append(marker)
+    return marker
+
+
+def _float(digits: str, too_large: list[_TooLarge]) -> float | _TooLarge:
+    """Parse a JSON number with a fraction or exponent; ``1e400`` (infinite) is too large."""
+    value = float(digits)
+    if math.isfinite(value):
+        return value
+    marker = _TooLarge(digits, decimal=True)
+    too_large.append(marker)
+    return marker
+
+
+def _path_of(value: Any, wanted: object, path: tuple[PathPart, ...]) -> tuple[PathPart, ...] | None:
+    """The path of ``wanted`` in parsed JSON (only walked for a bad file)."""
+    if value is wanted:
+        return path
+    children: Any = value.items() if isinstance(value, dict) else ()
+    if isinstance(value, list):
+        children = enumerate(value)
+    for key, item in children:
+        found = _path_of(item, wanted, (*path, key))
+        if found is not None:
+            return found
+    return None
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")

@@ -11,9 +11,10 @@ cannot be shown is not assumed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
-from papdesigner.model.jsonpath import PathPart, parse_path
+from papdesigner.model.jsonpath import PathPart, format_path, parse_path
 from papdesigner.model.protocol import Protocol, Waiver
 from papdesigner.rules.expr import CelEvalError, activation, compile_cached, on_element
 from papdesigner.rules.loader import Catalogue, CompiledRule, CompiledRuleSet, LoadProblem
@@ -40,6 +41,7 @@ def run_check(
     """Check a protocol against the sets of a catalogue (or only the sets named in ``only``)."""
     view = build_view(protocol)
     top = activation(view)  # the one activation of this check: see expr.activation
+    _ensure_convertible(top, view)
     wanted = {s.upper() for s in only} if only else None
     statuses: list[RuleSetStatus] = []
     keyed: list[tuple[tuple[Any, ...], Finding]] = []
@@ -72,6 +74,54 @@ def run_check(
         summary=summarise(findings),
         load_problems=[_problem_ref(p) for p in catalogue.problems],
     )
+
+
+class ProtocolNotCheckableError(ValueError):
+    """The protocol holds a value the rule engine cannot represent (an integer beyond 64 bits).
+
+    Without this every set would be reported as "could not decide whether it applies"
+    and the check would pass with no finding: compliance that cannot be shown is not
+    assumed, so the check refuses instead.
+    """
+
+
+INT_RANGE = (-(2**63), 2**64)
+"""What the CEL binding holds: int64, and uint64 above it."""
+
+
+@cache
+def _probe() -> Any:
+    return compile_cached("size(p) >= 0")  # touching p converts the whole view
+
+
+def _ensure_convertible(top: Any, view: Data) -> None:
+    try:
+        _probe().evaluate_in(top)
+    except CelEvalError as exc:
+        found = _out_of_range(view, ())
+        if found is None:
+            msg = f"the rule engine cannot read the protocol ({exc})"
+        else:
+            where, number = found
+            msg = f"{format_path(where)}: the number {number} is beyond what the rule engine holds"
+        raise ProtocolNotCheckableError(msg) from None
+
+
+def _out_of_range(
+    value: Any, path: tuple[PathPart, ...]
+) -> tuple[tuple[PathPart, ...], int] | None:
+    """The first integer the binding cannot hold, and where (walked only after a failure)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        low, high = INT_RANGE
+        return None if low <= value < high else (path, value)
+    children: Any = value.items() if isinstance(value, dict) else ()
+    if isinstance(value, list):
+        children = enumerate(value)
+    for key, item in children:
+        found = _out_of_range(item, (*path, key))
+        if found is not None:
+            return found
+    return None
 
 
 def _problem_ref(problem: LoadProblem) -> LoadProblemRef:

@@ -50,6 +50,10 @@ def _env() -> Any:
     return cel.NewEnv(variables=variables, extensions=extensions)
 
 
+MAX_DIAGNOSTIC = 300
+"""A CEL diagnostic longer than this is cut in the middle (a conversion error quotes the data)."""
+
+
 def _first_line(text: str) -> str:
     """Return the first meaningful line of a CEL diagnostic, without the status prefix."""
     for raw in text.splitlines():
@@ -57,8 +61,15 @@ def _first_line(text: str) -> str:
         if line.startswith("ERROR: <input>:"):
             line = "at " + line.removeprefix("ERROR: <input>:")
         if line:
-            return line
-    return text.strip() or "unknown CEL error"
+            return _clipped(line)
+    return _clipped(text.strip()) or "unknown CEL error"
+
+
+def _clipped(text: str) -> str:
+    if len(text) <= MAX_DIAGNOSTIC:
+        return text
+    half = (MAX_DIAGNOSTIC - 3) // 2
+    return f"{text[:half]} … {text[-half:]}"
 
 
 class Program:

@@ -115,6 +115,17 @@ BAD_INPUTS = {
     "deep nesting": (b"[" * 100000 + b"]" * 100000, "nested too deeply"),
     "other format": (b'{"format": "something-else"}', "not a papdesigner protocol"),
     "newer schema": (b'{"schema_version": 99}', "newer than this papdesigner"),
+    "integer beyond JSON tools": (
+        b'{"id": "00000000-0000-0000-0000-000000000001", "statistics": {"sample_size": 1'
+        + b"0" * 30
+        + b"}}",
+        "at $.statistics.sample_size: a number of 31 characters is too large",
+    ),
+    "4301-digit integer": (b'{"follow_up": {"duration_weeks": ' + b"9" * 4301 + b"}}", "too large"),
+    "infinite decimal": (
+        b'{"statistics": {"power": 1e400}}',
+        "at $.statistics.power: the number 1e400 is too large",
+    ),
     "lone surrogate": (
         b'{"id": "00000000-0000-0000-0000-000000000001", "metadata": {"title": "a \\udcff b"}}',
         "at $.metadata.title: text contains an invalid character",
@@ -297,3 +308,15 @@ def test_an_escaped_surrogate_pair_is_a_real_character(tmp_path: Path) -> None:
     assert load_protocol(_write(tmp_path, text)).metadata.title == "\U0001f9e0"
     with pytest.raises(ProtocolFileError, match=r"\$\.metadata\.title"):
         loads_protocol(text.replace("\\ud83e\\udde0", "\\udde0"))
+
+
+def test_the_largest_integers_that_json_tools_hold_are_accepted(tmp_path: Path) -> None:
+    data = _valid_dict()
+    data["sessions"][0]["window_days"] = 2**53 - 1  # type: ignore[index]
+    data["sessions"][0]["day"] = -(2**53 - 1)  # type: ignore[index]
+    data["sessions"][0]["kind"] = "screening"  # type: ignore[index]
+    protocol = load_protocol(_write(tmp_path, json.dumps(data)))
+    assert protocol.sessions[0].window_days == 2**53 - 1
+    data["sessions"][0]["window_days"] = 2**53  # type: ignore[index]
+    with pytest.raises(ProtocolFileError, match=r"\$\.sessions\[0\]\.window_days: the number"):
+        load_protocol(_write(tmp_path, json.dumps(data)))

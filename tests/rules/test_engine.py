@@ -257,3 +257,27 @@ def test_only_restricts_the_sets(kit: Any, write_set: Callable[..., Path]) -> No
     report = run_check(kit.protocol(kit.base()), catalogue, ["b"])
     assert [s.id for s in report.rulesets] == ["B"]
     assert [f.rule_id for f in report.findings] == ["B-1"]
+
+
+def test_a_value_the_engine_cannot_hold_refuses_the_check(
+    kit: Any, write_set: Callable[..., Path]
+) -> None:
+    """Every set used to read "could not decide whether it applies": a check with no finding."""
+    from papdesigner.rules.engine import ProtocolNotCheckableError
+
+    folder = write_set("T", [kit.rule("T-1", require=["true"])])
+    protocol = kit.protocol(kit.base())
+    protocol.sessions[3].window_days = 2**70  # the file loader refuses this; the model does not
+    with pytest.raises(ProtocolNotCheckableError) as info:
+        run_check(protocol, kit.catalogue(folder))
+    message = str(info.value)
+    assert message.startswith("$.sessions[3].window_days: the number 1180591620717411303424")
+    assert len(message) < 200  # not the binding's dump of the whole view
+
+
+def test_long_cel_diagnostics_are_clipped(kit: Any, write_set: Callable[..., Path]) -> None:
+    long_key = "k" * 2000
+    report = _run(kit, write_set, [kit.rule("T-1", require=[f"p.narrative.{long_key} == 'x'"])])
+    (finding,) = report.findings
+    (clause,) = finding.clauses
+    assert clause.error and len(clause.error) <= 300
