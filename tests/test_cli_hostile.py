@@ -354,3 +354,36 @@ def test_numbers_beyond_the_rule_engine_are_refused_not_passed(
         code, out, err = _run(capsys, argv)
         assert code == 2 and out == ""
         assert "$.sessions[4]" in _assert_one_line_error(err, "huge-staff", "cannot compare")
+
+
+def test_text_from_a_file_cannot_drive_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A title with an OSC sequence retitled the window; on a terminal it is shown escaped."""
+    import io
+    import sys
+
+    from papdesigner.cli.terminal import escape_controls
+
+    assert escape_controls("a\x1b]0;pwned\x07b\x1b[2Jc") == "a\\x1b]0;pwned\\x07b\\x1b[2Jc"
+    assert escape_controls("\x1b[1;31mred\x1b[0m\n\tok") == "\x1b[1;31mred\x1b[0m\n\tok"
+    from papdesigner.cli.common import one_line
+
+    assert one_line("unknown role '\x1b]0;x\x07'") == "unknown role '\\x1b]0;x\\x07'"
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    data = json.loads(template_path("psilocybin-trd").read_text("utf-8"))
+    data["metadata"]["title"] = "evil \x1b]0;pwned\x07 \x9b2J title"
+    path = tmp_path / "evil.pap.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert main(["check", str(path), "--ruleset", "FDA-PSY"]) == 0
+    shown = terminal.getvalue()
+    assert "evil \\x1b]0;pwned\\x07 \\x9b2J title" in shown
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert sys.stdout is terminal  # the guard is gone after the command

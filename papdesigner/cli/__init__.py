@@ -21,6 +21,7 @@ from typing import NoReturn
 
 from papdesigner import __version__
 from papdesigner.cli.common import EXIT_OK, EXIT_USAGE, CliError, describe_os_error, report_error
+from papdesigner.cli.terminal import guarded_stdout
 
 
 class UsageError(Exception):
@@ -83,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "handler", None) is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    return _guarded(lambda: int(args.handler(args)))
+    with guarded_stdout():
+        return _guarded(lambda: int(args.handler(args)))
 
 
 def _tolerant_output() -> None:

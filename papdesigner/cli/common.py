@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from papdesigner.cli.terminal import escape_controls
+
 if TYPE_CHECKING:  # importing the model is slow; ``papdesigner open`` must paint fast
     from papdesigner.model import Protocol
 
@@ -36,9 +38,10 @@ def report_error(message: str, exit_code: int = EXIT_USAGE) -> int:
 def one_line(message: str, limit: int = MAX_ERROR_CHARS) -> str:
     """Collapse whitespace to single spaces and cut an overlong text in the middle.
 
-    The middle goes, not the end: the end says what is wrong ("no such file").
+    The middle goes, not the end: the end says what is wrong ("no such file"). Control
+    characters from a file's content are shown as escapes, never sent to the terminal.
     """
-    text = " ".join(message.split())
+    text = escape_controls(" ".join(message.split()))
     if len(text) <= limit:
         return text
     half = (limit - 3) // 2
