@@ -8,6 +8,7 @@ the panel always shows the check of the latest state.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
@@ -25,18 +26,61 @@ class _Relay(QObject):
     sig_done = Signal(int, object, str)
 
 
+@dataclass(frozen=True)
+class RuleSetChoice:
+    """The user's override of which rule sets apply: some turned off, some turned on.
+
+    Without an override a rule set applies when its own ``applies_when`` holds
+    for the protocol's context, sites, substances and indication.
+    """
+
+    off: frozenset[str] = frozenset()
+    on: frozenset[str] = frozenset()
+
+    def run_check(self, protocol: Protocol) -> Any:
+        """Check ``protocol`` with the engine, honouring the override."""
+        from papdesigner.rules import check, default_catalogue
+
+        catalogue = default_catalogue()
+        if self.on:
+            catalogue = _turned_on(catalogue, self.on)
+        only = [s.id for s in catalogue.rulesets if s.id not in self.off] if self.off else None
+        report = check(protocol, rulesets=only, catalogue=catalogue)
+        if not self.on:
+            return report
+        reason = "turned on by hand (its own condition does not hold)"
+        statuses = [
+            s.model_copy(update={"reason": reason}) if s.id in self.on else s
+            for s in report.rulesets
+        ]
+        return report.model_copy(update={"rulesets": statuses})
+
+
+def _turned_on(catalogue: Any, on: frozenset[str]) -> Any:
+    """A copy of the catalogue in which the sets in ``on`` apply whatever their condition."""
+    from papdesigner.rules import Catalogue
+    from papdesigner.rules.expr import compile_expr
+
+    always = compile_expr("true")
+    sets = [replace(s, applies=always) if s.id in on else s for s in catalogue.rulesets]
+    return Catalogue(rulesets=sets, problems=list(catalogue.problems))
+
+
 class _CheckTask(QRunnable):
     def __init__(
-        self, generation: int, protocol: Protocol, only: list[str] | None, relay: _Relay
+        self, generation: int, protocol: Protocol, choice: RuleSetChoice, relay: _Relay
     ) -> None:
         super().__init__()
-        self.generation, self.protocol, self.only, self.relay = generation, protocol, only, relay
+        self.generation, self.protocol, self.choice, self.relay = (
+            generation,
+            protocol,
+            choice,
+            relay,
+        )
 
     def run(self) -> None:
         try:
-            from papdesigner.rules import check
-
-            report = check(self.protocol, rulesets=self.only)
+            report = self.choice.run_check(self.protocol)
         except Exception as exc:  # shown in the panel, never a traceback
             self.relay.sig_done.emit(self.generation, None, f"{type(exc).__name__}: {exc}")
             return
@@ -58,8 +102,8 @@ class ComplianceRunner(QObject):
     def __init__(self, document: ProtocolDocument, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.document = document
-        self.excluded: set[str] = set()
-        """Rule set ids the user turned off for this protocol."""
+        self.choice = RuleSetChoice()
+        """Which rule sets the user turned off or on for this protocol."""
         self.report: Any = None
         self.report_revision = -1
         """The history revision the current report belongs to."""
@@ -90,14 +134,7 @@ class ComplianceRunner(QObject):
         self._revisions[self._generation] = self.document.history.revision
         snapshot = self.document.protocol.model_copy(deep=True)
         self.sig_started.emit()
-        self._pool.start(_CheckTask(self._generation, snapshot, self._only(), self._relay))
-
-    def _only(self) -> list[str] | None:
-        if not self.excluded:
-            return None
-        from papdesigner.rules import default_catalogue
-
-        return [s.id for s in default_catalogue().rulesets if s.id not in self.excluded]
+        self._pool.start(_CheckTask(self._generation, snapshot, self.choice, self._relay))
 
     def is_current(self) -> bool:
         """True if the report belongs to the protocol as it is now."""

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from papdesigner.model.commands import RemoveItem, add_waiver
+from papdesigner.ui.compliance import RuleSetChoice
 from papdesigner.ui.dialogs.waive import WaiveDialog
 from papdesigner.ui.document import ProtocolDocument
 from papdesigner.ui.icons import SEVERITY_ICON, icon
@@ -53,7 +54,7 @@ class ComplianceDock(QDockWidget):
     """Emitted with a finding's JSON path when the user wants to see the field."""
 
     sig_rulesets_changed = Signal(object)
-    """Emitted with the set of excluded rule set ids after the user changed them."""
+    """Emitted with the new :class:`RuleSetChoice` after the user changed it."""
 
     def __init__(
         self, document: ProtocolDocument, settings: AppSettings, parent: QWidget | None = None
@@ -63,7 +64,8 @@ class ComplianceDock(QDockWidget):
         self.document = document
         self.settings = settings
         self.report: Any = None
-        self.excluded: set[str] = set()
+        self.choice = RuleSetChoice()
+        """The user's override of which rule sets apply (none by default)."""
         self.summary = QLabel("Checking…")
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Compliance summary")
@@ -187,32 +189,54 @@ class ComplianceDock(QDockWidget):
         group.setExpanded(bucket != "waived")
 
     def _fill_rulesets_menu(self) -> None:
+        """One checkable entry per rule set: ticked = checked. Applicability decides by
+        default; unticking an applicable set turns it off, ticking another turns it on."""
         self.rulesets_menu.clear()
-        for status in self.report.rulesets:
-            action = QAction(f"{status.id} — {status.title}", self.rulesets_menu)
-            action.setCheckable(True)
-            action.setChecked(True)
-            action.setToolTip(status.reason)
-            action.setStatusTip(status.reason)
-            if status.active:
-                _bold(action)
-            action.toggled.connect(lambda on, rid=status.id: self._on_ruleset_toggled(rid, on))
-            self.rulesets_menu.addAction(action)
-        for ruleset_id in sorted(self.excluded):
-            action = QAction(f"{ruleset_id} — turned off", self.rulesets_menu)
-            action.setCheckable(True)
-            action.setChecked(False)
-            action.toggled.connect(lambda on, rid=ruleset_id: self._on_ruleset_toggled(rid, on))
-            self.rulesets_menu.addAction(action)
         self.rulesets_menu.setToolTipsVisible(True)
+        for status in self.report.rulesets:
+            how = (
+                "turned on by you"
+                if status.id in self.choice.on
+                else ("applies" if status.active else "does not apply")
+            )
+            self._ruleset_action(status.id, f"{status.title} ({how})", status.reason, status.active)
+        for ruleset_id in sorted(self.choice.off):
+            self._ruleset_action(ruleset_id, "(turned off by you)", "Not checked", active=False)
+        if self.choice.on or self.choice.off:
+            self.rulesets_menu.addSeparator()
+            reset = self.rulesets_menu.addAction("Back to automatic (sites and context decide)")
+            reset.triggered.connect(lambda: self._set_choice(RuleSetChoice()))
+
+    def _ruleset_action(self, ruleset_id: str, text: str, reason: str, active: bool) -> None:
+        action = QAction(f"{ruleset_id} — {text}", self.rulesets_menu)
+        action.setCheckable(True)
+        action.setChecked(active)
+        action.setToolTip(reason)
+        action.setStatusTip(reason)
+        if active:
+            _bold(action)
+        action.toggled.connect(lambda on, rid=ruleset_id: self._on_ruleset_toggled(rid, on))
+        self.rulesets_menu.addAction(action)
 
     def _on_ruleset_toggled(self, ruleset_id: str, on: bool) -> None:
+        off, forced = set(self.choice.off), set(self.choice.on)
         if on:
-            self.excluded.discard(ruleset_id)
+            off.discard(ruleset_id)
+            applies = any(s.id == ruleset_id and s.active for s in self.report.rulesets)
+            if not applies and ruleset_id not in self.choice.off:
+                forced.add(ruleset_id)
+        elif ruleset_id in forced:
+            forced.discard(ruleset_id)
         else:
-            self.excluded.add(ruleset_id)
-        self.settings.set_excluded_rulesets(str(self.document.protocol.id), self.excluded)
-        self.sig_rulesets_changed.emit(set(self.excluded))
+            off.add(ruleset_id)
+        self._set_choice(RuleSetChoice(frozenset(off), frozenset(forced)))
+
+    def _set_choice(self, choice: RuleSetChoice) -> None:
+        self.choice = choice
+        self.settings.set_ruleset_choice(
+            str(self.document.protocol.id), set(choice.off), set(choice.on)
+        )
+        self.sig_rulesets_changed.emit(choice)
 
     # ---- selection, details, jump ---------------------------------------------------------------
 

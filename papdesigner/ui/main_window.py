@@ -44,7 +44,7 @@ from papdesigner.ui.window_actions import (
 
 if TYPE_CHECKING:
     from papdesigner.model.protocol import Protocol
-    from papdesigner.ui.compliance import ComplianceRunner
+    from papdesigner.ui.compliance import ComplianceRunner, RuleSetChoice
     from papdesigner.ui.compliance_dock import ComplianceDock
     from papdesigner.ui.document import ProtocolDocument
     from papdesigner.ui.editors.base import StepEditor
@@ -351,8 +351,8 @@ class MainWindow(QMainWindow):
         flash(editor)
         return False
 
-    def _on_dock_rulesets_changed(self, excluded: set[str]) -> None:
-        self.runner.excluded = set(excluded)
+    def _on_dock_rulesets_changed(self, choice: RuleSetChoice) -> None:
+        self.runner.choice = choice
         self.runner.check_now()
 
     def _show_dock(self) -> None:
@@ -368,9 +368,12 @@ class MainWindow(QMainWindow):
         self._states_timer.start()
 
     def _on_document_replaced(self) -> None:
-        excluded = self.settings.excluded_rulesets(str(self.document.protocol.id))
-        self.runner.excluded = excluded
-        self.dock.excluded = set(excluded)
+        from papdesigner.ui.compliance import RuleSetChoice
+
+        off, on = self.settings.ruleset_choice(str(self.document.protocol.id))
+        choice = RuleSetChoice(frozenset(off), frozenset(on))
+        self.runner.choice = choice
+        self.dock.choice = choice
         self.runner.schedule()
         self._update_states()
         self._on_document_state_changed()

@@ -85,13 +85,16 @@ class AppSettings:
 
     # ---- rule sets ---------------------------------------------------------------------------
 
-    def excluded_rulesets(self, protocol_id: str) -> set[str]:
-        """Rule sets the user turned off for one protocol."""
-        return {str(x) for x in self._json(f"rulesets/{protocol_id}", [])}
+    def ruleset_choice(self, protocol_id: str) -> tuple[set[str], set[str]]:
+        """Rule sets the user turned off, and those turned on, for one protocol."""
+        saved = self._json(f"rulesets/{protocol_id}", {})
+        if not isinstance(saved, dict):
+            return set(), set()
+        return {str(x) for x in saved.get("off", [])}, {str(x) for x in saved.get("on", [])}
 
-    def set_excluded_rulesets(self, protocol_id: str, excluded: set[str]) -> None:
-        """Remember which rule sets are turned off for one protocol."""
-        self._set_json(f"rulesets/{protocol_id}", sorted(excluded))
+    def set_ruleset_choice(self, protocol_id: str, off: set[str], on: set[str]) -> None:
+        """Remember which rule sets are turned off and on by hand for one protocol."""
+        self._set_json(f"rulesets/{protocol_id}", {"off": sorted(off), "on": sorted(on)})
 
     # ---- folders and author --------------------------------------------------------------------
 

@@ -142,11 +142,32 @@ def test_turning_a_rule_set_off_is_remembered(
     assert "FDA-PSY" not in [r.id for r in window.report.rulesets]
     assert all(f.ruleset != "FDA-PSY" for f in window.report.findings)
     assert "FDA-PSY" not in window.status.rulesets.accessibleDescription()
-    assert window.settings.excluded_rulesets(str(window.document.protocol.id)) == {"FDA-PSY"}
+    assert window.settings.ruleset_choice(str(window.document.protocol.id)) == ({"FDA-PSY"}, set())
     again = next(a for a in window.dock.rulesets_menu.actions() if a.text().startswith("FDA-PSY"))
     again.setChecked(True)
     settle(window)
     assert "FDA-PSY" in [r.id for r in window.report.rulesets]
+
+
+def test_a_rule_set_that_does_not_apply_can_be_turned_on(
+    make_window: Callable[..., MainWindow], settle: Settle
+) -> None:
+    window = make_window()
+    idle = next(r for r in window.report.rulesets if not r.active)
+    action = next(a for a in window.dock.rulesets_menu.actions() if a.text().startswith(idle.id))
+    assert not action.isChecked() and "does not apply" in action.text()
+    action.setChecked(True)
+    settle(window)
+    status = next(r for r in window.report.rulesets if r.id == idle.id)
+    assert status.active
+    assert status.reason.startswith("turned on by hand")
+    assert idle.id in window.status.rulesets.accessibleDescription()
+    reset = window.dock.rulesets_menu.actions()[-1]
+    assert reset.text().startswith("Back to automatic")
+    reset.trigger()
+    settle(window)
+    assert not next(r for r in window.report.rulesets if r.id == idle.id).active
+    assert window.settings.ruleset_choice(str(window.document.protocol.id)) == (set(), set())
 
 
 def test_next_finding_jumps_to_the_field(
