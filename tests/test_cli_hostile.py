@@ -201,6 +201,7 @@ def test_an_explicit_library_in_a_missing_folder_is_not_created(
         ["no-such-command"],
         ["validate"],
         ["diff", "{good}"],
+        ["check", "{good}", "--rules-dir", ""],
     ],
     ids=lambda argv: " ".join(a for a in argv if "{" not in a),
 )

@@ -49,9 +49,18 @@ def add_rules_dir_option(parser: argparse.ArgumentParser) -> None:
         "--rules-dir",
         action="append",
         default=[],
+        type=_folder_name,
         metavar="DIR",
         help="also load the rule sets (*.yaml) in this folder (repeatable)",
     )
+
+
+def _folder_name(text: str) -> str:
+    """An argparse type: a non-empty name (``Path("")`` would be the current folder)."""
+    if not text.strip():
+        msg = "needs a folder name"
+        raise argparse.ArgumentTypeError(msg)
+    return text
 
 
 def load_catalogue_or_fail(rules_dirs: list[str]) -> Catalogue:
