@@ -120,3 +120,30 @@ def test_output_cut_short_by_a_closed_pipe_is_not_an_error() -> None:
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=120) == 0
     assert "internal error" not in stderr and "Traceback" not in stderr
+
+
+def test_every_subcommand_says_what_it_does_in_its_help() -> None:
+    """``papdesigner new --help`` printed only the usage line."""
+    import argparse
+
+    from papdesigner.cli import build_parser
+
+    def walk(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+        found = [parser]
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    found += walk(sub)
+        return found
+
+    parsers = walk(build_parser())
+    assert len(parsers) > 20
+    undescribed = [p.prog for p in parsers if not (p.description or "").strip()]
+    assert undescribed == []
+    unexplained = [
+        f"{p.prog} {a.metavar or a.dest}"
+        for p in parsers
+        for a in p._actions
+        if not a.option_strings and not isinstance(a, argparse._SubParsersAction) and not a.help
+    ]
+    assert unexplained == []

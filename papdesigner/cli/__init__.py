@@ -55,7 +55,25 @@ def build_parser() -> argparse.ArgumentParser:
     for module_name in _command_modules():
         module = importlib.import_module(f"{__name__}.{module_name}")
         module.register(subparsers)
+    _describe_subcommands(parser)
     return parser
+
+
+def _describe_subcommands(parser: argparse.ArgumentParser) -> None:
+    """Give every subcommand without a description its one-line help as one.
+
+    ``papdesigner new --help`` otherwise printed only the usage, never saying what
+    the command does.
+    """
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        helps = {choice.dest: choice.help for choice in action._choices_actions}
+        for name, sub in action.choices.items():
+            text = helps.get(name)
+            if sub.description is None and text:
+                sub.description = text[0].upper() + text[1:] + "."
+            _describe_subcommands(sub)
 
 
 def _command_modules() -> list[str]:

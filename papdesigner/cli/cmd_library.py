@@ -272,7 +272,7 @@ def _add_show(commands: Subparsers, common: argparse.ArgumentParser) -> None:
         help="details of one version (PROTOCOL, PROTOCOL@N or a version hash prefix)",
         parents=[common, _output_options()],
     )
-    parser.add_argument("ref", metavar="REF")
+    parser.add_argument("ref", metavar="REF", help="PROTOCOL, PROTOCOL@N or a version hash prefix")
     parser.add_argument(
         "--document", action="store_true", help="print the protocol file of the version instead"
     )
@@ -318,7 +318,7 @@ def _add_import(commands: Subparsers, common: argparse.ArgumentParser) -> None:
         help="import *.pap.json files (folders: every *.pap.json in them)",
         parents=[common],
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="*.pap.json files or folders")
     parser.add_argument("--author", help="author of the new versions (default: your user name)")
     parser.add_argument("-m", "--message", help='message (default: "Imported from FILE")')
     parser.add_argument("-r", "--recursive", action="store_true", help="look into sub-folders")

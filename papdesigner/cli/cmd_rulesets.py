@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_rules_dir_option(listing)
     listing.set_defaults(handler=run_list)
     show = actions.add_parser("show", help="show one rule set and its rules")
-    show.add_argument("id", metavar="ID")
+    show.add_argument("id", metavar="ID", help="rule set id, e.g. FDA-PSY (see 'rulesets list')")
     show.add_argument("--format", choices=("text", "json"), default="text")
     add_rules_dir_option(show)
     show.set_defaults(handler=run_show)
