@@ -34,7 +34,7 @@ def _settle(app: QApplication, window: QWidget, rounds: int = 6) -> None:
 def save(pixmap: QPixmap, path: Path) -> None:
     """Write a compact PNG (256 colours: UI screenshots need no more)."""
     image = pixmap.toImage().convertToFormat(QImage.Format.Format_Indexed8)
-    image.save(str(path), b"PNG", 9)
+    image.save(str(path), quality=9)  # PNG from the suffix; low quality = high compression
     print(f"wrote {path} ({path.stat().st_size // 1024} kB)")
 
 
