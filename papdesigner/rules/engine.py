@@ -352,12 +352,17 @@ def _path_key(path: str) -> tuple[PathPart, ...] | str:
 
 
 class _WaiverIndex:
-    """Waivers by rule id; a waiver with no path covers every finding of its rule."""
+    """Waivers by rule id; a waiver with no path covers every finding of its rule.
+
+    A waiver whose justification is blank waives nothing: the file format asks for a
+    justification, and "   " is not one (it hid an error from the exit code).
+    """
 
     def __init__(self, waivers: Sequence[Waiver]) -> None:
         self._by_rule: dict[str, list[Waiver]] = {}
         for waiver in waivers:
-            self._by_rule.setdefault(waiver.rule_id, []).append(waiver)
+            if waiver.justification.strip():
+                self._by_rule.setdefault(waiver.rule_id, []).append(waiver)
 
     def match(self, rule_id: str, path: str) -> WaiverRef | None:
         key = _path_key(path)

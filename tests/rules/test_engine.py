@@ -205,6 +205,15 @@ def test_waivers_match_rule_and_path(kit: Any, write_set: Callable[..., Path]) -
     assert report.has_unwaived_errors
 
 
+def test_a_blank_justification_waives_nothing(kit: Any, write_set: Callable[..., Path]) -> None:
+    """A waiver of "   " hid an error from the exit code."""
+    data = kit.base()
+    data["waivers"] = [{"rule_id": "T-1", "path": None, "justification": " \n\t "}]
+    report = _run(kit, write_set, [kit.rule("T-1", require=["false"])], data)
+    (finding,) = report.findings
+    assert not finding.waived and report.has_unwaived_errors
+
+
 def test_order_is_severity_then_rule_then_element_and_stable(
     kit: Any, write_set: Callable[..., Path]
 ) -> None:
