@@ -13,7 +13,7 @@ from html import escape
 
 from papdesigner.diff.compliance import counts_text
 from papdesigner.diff.describe import ChangeText
-from papdesigner.diff.report import Summary, SummaryRow
+from papdesigner.diff.report import Summary, SummaryRow, extent_text
 
 ADDED = "#E3F4E1"
 REMOVED = "#FBE3E4"
@@ -36,7 +36,7 @@ def summary_to_html(summary: Summary) -> str:
     counts = summary.diff.counts()
     if summary.diff:
         parts.append(
-            f"<p><b>{len(summary.diff)} changes in {len(summary.sections)} sections:</b> "
+            f"<p><b>{extent_text(summary)}:</b> "
             f'<span style="background:{ADDED}">&nbsp;{counts["added"]} added&nbsp;</span> '
             f'<span style="background:{REMOVED}">&nbsp;{counts["removed"]} removed&nbsp;</span> '
             f'<span style="background:{MODIFIED}">&nbsp;{counts["modified"]} changed&nbsp;</span>'

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from papdesigner.diff.report import Summary, SummaryRow
+from papdesigner.diff.report import Summary, SummaryRow, extent_text
 
 if TYPE_CHECKING:
     from reportlab.lib.styles import ParagraphStyle
@@ -143,8 +143,13 @@ def _safe(text: str) -> str:
     return escape(printable(text))
 
 
+_MIN_ROOM_PT = 90
+"""Room the overview line needs below it (itself and the first rows), else a new page."""
+
+
 def _story(summary: Summary, width: float) -> list[Flowable]:
-    from reportlab.platypus import Spacer
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import CondPageBreak, Spacer
 
     from papdesigner.export.styles import stylesheet
 
@@ -160,12 +165,16 @@ def _story(summary: Summary, width: float) -> list[Flowable]:
         story += _record_block(summary, width)
     counts = summary.diff.counts()
     overview = (
-        f"{len(summary.diff)} changes in {len(summary.sections)} sections: "
+        f"{extent_text(summary)}: "
         f"{counts['added']} added, {counts['removed']} removed, {counts['modified']} modified."
         if summary.diff
         else "No changes in protocol content."
     )
-    story.append(_p(overview, styles["lead"]))
+    # The export's "lead" style keeps with what follows; before a changes table longer
+    # than the page that moved the whole table on, leaving page 1 empty under the
+    # versions. Here the line only asks for room for itself and a few rows.
+    story.append(CondPageBreak(_MIN_ROOM_PT))
+    story.append(_p(overview, ParagraphStyle("overview", parent=styles["lead"], keepWithNext=0)))
     story += [_p(note, styles["muted"]) for note in summary.notes]
     if summary.diff:
         story.append(_changes_table(summary, width))

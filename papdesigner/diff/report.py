@@ -205,7 +205,7 @@ def summary_to_text(summary: Summary, width: int = 100) -> str:
         )
     else:
         lines.append(
-            f"{len(summary.diff)} changes in {len(summary.sections)} sections: "
+            f"{extent_text(summary)}: "
             f"{counts['added']} added, {counts['removed']} removed, {counts['modified']} modified"
         )
     for note in summary.notes:
@@ -292,3 +292,12 @@ def _wrap(text: str, width: int, indent: str) -> list[str]:
             break_on_hyphens=False,
         ) or [indent]
     return out
+
+
+def extent_text(summary: Summary) -> str:
+    """ "1 change in 1 section", "4 changes in 2 sections": the size of an amendment."""
+    changes, sections = len(summary.diff), len(summary.sections)
+    return (
+        f"{changes} change{'' if changes == 1 else 's'} in "
+        f"{sections} section{'' if sections == 1 else 's'}"
+    )

@@ -128,3 +128,16 @@ def test_pdf_needs_an_output_file(capsys: pytest.CaptureFixture[str]) -> None:
 def test_identical_versions_pdf(v1: Protocol, tmp_path: Path) -> None:
     out = write_summary_pdf(build_summary(diff_protocols(v1, v1)), tmp_path / "same.pdf")
     assert "No changes in protocol content." in text_of(out)
+
+
+def test_a_long_change_does_not_push_the_changes_off_page_one(v1: Protocol, tmp_path: Path) -> None:
+    """A change longer than a page left page 1 empty under the versions table."""
+    b = v1.model_copy(deep=True)
+    b.sessions[1].description = "a long description " * 400
+    out = tmp_path / "long.pdf"
+    write_summary_pdf(build_summary(diff_protocols(v1, b)), out)
+    reader = PdfReader(out)
+    first = " ".join((reader.pages[0].extract_text() or "").split())
+    assert len(reader.pages) >= 2
+    assert "1 change in 1 section: 0 added, 0 removed, 1 modified" in first
+    assert "long description" in first

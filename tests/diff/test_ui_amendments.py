@@ -90,7 +90,7 @@ def test_library_versions_in_the_compare_dialog(
         text = dialog.view.toPlainText()
         assert "4 changes" in text and "Screening (extended)" in text
         dialog.combo_a.setCurrentIndex(1)
-        assert "1 changes in 1 sections" in dialog.view.toPlainText()
+        assert "1 change in 1 section" in dialog.view.toPlainText()
 
 
 def test_amendment_dialog_builds_a_record(
