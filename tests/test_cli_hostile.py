@@ -202,6 +202,8 @@ def test_an_explicit_library_in_a_missing_folder_is_not_created(
         ["validate"],
         ["diff", "{good}"],
         ["check", "{good}", "--rules-dir", ""],
+        ["library"],
+        ["rulesets"],
     ],
     ids=lambda argv: " ".join(a for a in argv if "{" not in a),
 )

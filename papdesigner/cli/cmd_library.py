@@ -51,7 +51,7 @@ def register(subparsers: Subparsers) -> None:
     _add_export(commands, common)
     _add_verify(commands, common)
     _add_archive(commands, common)
-    parser.set_defaults(handler=_missing_subcommand, library_parser=parser)
+    parser.set_defaults(handler=_missing_subcommand)
 
 
 def _common_options() -> argparse.ArgumentParser:
@@ -95,8 +95,12 @@ def _positive(text: str) -> int:
 
 
 def _missing_subcommand(args: argparse.Namespace) -> int:
-    args.library_parser.print_help(sys.stderr)
-    return EXIT_USAGE
+    names = ", ".join(_SUBCOMMANDS)
+    msg = f"library: choose a subcommand: {names} (see 'papdesigner library --help')"
+    raise CliError(msg)
+
+
+_SUBCOMMANDS = ("list", "search", "history", "show", "import", "export", "verify", "archive")
 
 
 # --- opening --------------------------------------------------------------------------------
