@@ -147,3 +147,13 @@ def test_every_subcommand_says_what_it_does_in_its_help() -> None:
         if not a.option_strings and not isinstance(a, argparse._SubParsersAction) and not a.help
     ]
     assert unexplained == []
+
+
+def test_a_template_is_a_name_never_a_path(tmp_path: Path) -> None:
+    """``-t ../../somewhere/file`` used to read any *.pap.json on the disk as a template."""
+    elsewhere = tmp_path / "mine.pap.json"
+    elsewhere.write_bytes(template_path("psilocybin-trd").read_bytes())
+    relative = Path("..") / ".." / ".." / ".." / ".." / ".." / ".." / ".." / str(tmp_path)
+    result = run_cli("new", "-t", str(relative / "mine"), "-o", str(tmp_path / "out.pap.json"))
+    assert result.returncode == 2 and "unknown template" in result.stderr
+    assert not (tmp_path / "out.pap.json").exists()

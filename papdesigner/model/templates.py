@@ -22,12 +22,11 @@ def template_names() -> list[str]:
 
 def template_path(name: str) -> Path:
     """Return the file of one template; raise KeyError naming the choices if unknown."""
-    path = examples_dir() / f"{name}{FILE_SUFFIX}"
-    if not path.is_file():
-        choices = ", ".join(template_names()) or "none"
-        msg = f"unknown template {name!r} (choose from: {choices})"
+    names = template_names()
+    if name not in names:  # a name, never a path ("../../elsewhere/x")
+        msg = f"unknown template {name!r} (choose from: {', '.join(names) or 'none'})"
         raise KeyError(msg)
-    return path
+    return examples_dir() / f"{name}{FILE_SUFFIX}"
 
 
 def new_from_template(name: str) -> Protocol:
