@@ -390,3 +390,14 @@ def test_text_from_a_file_cannot_drive_the_terminal(
     assert "evil \\x1b]0;pwned\\x07 \\x9b2J title" in shown
     assert "\x1b" not in shown and "\x07" not in shown
     assert sys.stdout is terminal  # the guard is gone after the command
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")
+def test_a_device_is_not_a_library(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--library /dev/null`` made SQLite create /dev/null-journal next to the device."""
+    good = str(template_path("psilocybin-trd"))
+    for argv in (["list"], ["import", good]):
+        code, _, err = _run(capsys, ["library", "--library", "/dev/null", *argv])
+        assert code == 2
+        assert "not a library file" in _assert_one_line_error(err, "/dev/null")
+    assert not Path("/dev/null-journal").exists()

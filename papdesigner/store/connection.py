@@ -92,6 +92,9 @@ def _check_existing_file(path: Path, *, create: bool) -> None:
         if not create:
             raise LibraryError(f"{path}: no library here yet (nothing has been saved)")
         return
+    if not path.is_file():
+        # /dev/null as a library made SQLite create /dev/null-journal beside it.
+        raise LibraryError(f"{path}: not a library file (a device, pipe or socket)")
     try:
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_MAGIC))
