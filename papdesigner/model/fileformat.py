@@ -335,13 +335,20 @@ def write_bytes_atomic(target: Path, data: bytes) -> None:
     """Replace ``target`` with ``data`` atomically (temporary file + fsync + rename).
 
     A new file gets the permissions any program's new file gets (``0o666`` less the
-    umask), an existing one keeps its own. An :class:`OSError` names ``target``, never
-    the temporary file, so a user sees the path they typed.
+    umask), an existing one keeps its own. A symbolic link is followed: the file it
+    points to is replaced and the link stays. A device or pipe (``-o /dev/null``,
+    ``-o /dev/stdout``) is written to, never replaced: renaming over it replaced
+    ``/dev/null`` itself with a regular file. An :class:`OSError` names ``target``,
+    never the temporary file, so a user sees the path they typed.
     """
     try:
         if target.is_dir():
             raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
-        _write_via_temporary(target, data)
+        if target.exists() and not target.is_file():  # stat follows /dev/stdout's links
+            with target.open("wb") as stream:
+                stream.write(data)
+            return
+        _write_via_temporary(Path(os.path.realpath(target)), data)
     except OSError as exc:
         if exc.filename == str(target) and exc.filename2 is None:
             raise

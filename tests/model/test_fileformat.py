@@ -320,3 +320,31 @@ def test_the_largest_integers_that_json_tools_hold_are_accepted(tmp_path: Path) 
     data["sessions"][0]["window_days"] = 2**53  # type: ignore[index]
     with pytest.raises(ProtocolFileError, match=r"\$\.sessions\[0\]\.window_days: the number"):
         load_protocol(_write(tmp_path, json.dumps(data)))
+
+
+def test_saving_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "real.pap.json"
+    link = tmp_path / "link.pap.json"
+    save_protocol(Protocol(metadata={"title": "old"}), real)  # type: ignore[arg-type]
+    link.symlink_to(real)
+    save_protocol(Protocol(metadata={"title": "new"}), link)  # type: ignore[arg-type]
+    assert link.is_symlink()
+    assert load_protocol(real).metadata.title == "new"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
+    """``-o /dev/null`` renamed a regular file over the device; a pipe stands in for it here."""
+    import stat
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    fileformat.write_bytes_atomic(pipe, b"through the pipe")
+    reader.join(timeout=10)
+    assert received == [b"through the pipe"]
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
