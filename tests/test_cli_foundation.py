@@ -157,3 +157,15 @@ def test_a_template_is_a_name_never_a_path(tmp_path: Path) -> None:
     result = run_cli("new", "-t", str(relative / "mine"), "-o", str(tmp_path / "out.pap.json"))
     assert result.returncode == 2 and "unknown template" in result.stderr
     assert not (tmp_path / "out.pap.json").exists()
+
+
+def test_export_never_overwrites_its_input_and_verify_names_a_folder(tmp_path: Path) -> None:
+    protocol = tmp_path / "p.pap.json"
+    protocol.write_bytes(template_path(template_names()[0]).read_bytes())
+    digest = hashlib.sha256(protocol.read_bytes()).hexdigest()
+    result = run_cli("export", str(protocol), "-o", str(protocol))
+    assert result.returncode == 2 and "is also an input" in result.stderr
+    assert hashlib.sha256(protocol.read_bytes()).hexdigest() == digest
+    folder = run_cli("verify", str(tmp_path))
+    assert folder.returncode == 2
+    assert folder.stderr.strip() == f"papdesigner: {tmp_path}: is a folder, not a PDF"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from papdesigner.cli.cmd_check import _selected, add_rules_dir_option, load_catalogue_or_fail
-from papdesigner.cli.common import EXIT_OK, CliError, load_or_fail
+from papdesigner.cli.common import EXIT_OK, CliError, check_output_path, load_or_fail
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -75,12 +75,14 @@ def run(args: argparse.Namespace) -> int:
     from papdesigner.rules import check
 
     protocol = load_or_fail(args.file)
+    out = _output_path(args)
+    inputs = [args.file, *([args.report] if args.report else [])]
+    check_output_path(out, inputs=inputs)
     if args.report:
         report: Any = _saved_report(args.report)
     else:
         catalogue = load_catalogue_or_fail(args.rules_dir)
         report = check(protocol, _selected(catalogue, args.ruleset), catalogue=catalogue)
-    out = _output_path(args)
     try:
         result = export_pdf(protocol, out, report=report, template_dir=args.template_dir)
     except ExportError as exc:

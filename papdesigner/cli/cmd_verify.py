@@ -34,8 +34,14 @@ def run(args: argparse.Namespace) -> int:
         outcome = verify_pdf(args.pdf, protocol)
     except FileNotFoundError:
         raise CliError(f"{args.pdf}: no such file") from None
-    except (UnreadablePdfError, OSError) as exc:
+    except IsADirectoryError:
+        raise CliError(f"{args.pdf}: is a folder, not a PDF") from None
+    except PermissionError:
+        raise CliError(f"{args.pdf}: permission denied") from None
+    except UnreadablePdfError as exc:
         raise CliError(f"{args.pdf}: {exc}") from None
+    except OSError as exc:
+        raise CliError(f"{args.pdf}: cannot read ({exc.strerror or exc})") from None
     if not outcome.ok:
         return report_error(f"{args.pdf}: verification failed: {outcome.reason}", EXIT_FINDINGS)
     print(
