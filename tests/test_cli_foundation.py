@@ -169,3 +169,19 @@ def test_export_never_overwrites_its_input_and_verify_names_a_folder(tmp_path: P
     folder = run_cli("verify", str(tmp_path))
     assert folder.returncode == 2
     assert folder.stderr.strip() == f"papdesigner: {tmp_path}: is a folder, not a PDF"
+
+
+def test_export_with_a_deeply_nested_report_is_bad_input(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    report.write_text("[" * 100000 + "]" * 100000)
+    result = run_cli(
+        "export",
+        str(template_path(template_names()[0])),
+        "--report",
+        str(report),
+        "-o",
+        str(tmp_path / "x.pdf"),
+    )
+    assert result.returncode == 2
+    assert "nested too deeply" in result.stderr and "internal error" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

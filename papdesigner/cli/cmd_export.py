@@ -63,6 +63,9 @@ def _saved_report(path: str) -> dict[str, Any]:
     except (OSError, ValueError) as exc:
         msg = f"--report {path}: cannot read a JSON report ({exc})"
         raise CliError(msg) from None
+    except RecursionError:
+        msg = f"--report {path}: not a 'papdesigner check --format json' report (nested too deeply)"
+        raise CliError(msg) from None
     if not isinstance(data, dict) or "findings" not in data:
         msg = f"--report {path}: not a 'papdesigner check --format json' report"
         raise CliError(msg)
