@@ -95,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
     protocols = [(name, load_or_fail(name)) for name in args.files]
     for problem in catalogue.problems:
         print(f"papdesigner: warning: rule set not loaded: {problem}", file=sys.stderr)
+    _refuse_broken_explicit_sets(catalogue, args.rules_dir)
     reports = [(name, _checked(name, p, only, catalogue)) for name, p in protocols]
     if args.format == "json":
         print(json.dumps(_json(reports), indent=2, ensure_ascii=False))
@@ -103,6 +104,24 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(render_report(r, name, style) for name, r in reports), end="")
     failed = any(report.has_unwaived_errors for _, report in reports)
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _refuse_broken_explicit_sets(catalogue: Catalogue, rules_dirs: list[str]) -> None:
+    """A rule set the user named with ``--rules-dir`` that does not load is bad input.
+
+    A check that silently skipped the institution's own rules would pass a CI gate
+    it should fail; shipped or user-folder sets that break only warn (above).
+    """
+    folders = [Path(d).resolve() for d in rules_dirs]
+    broken = [
+        problem
+        for problem in catalogue.problems
+        if any(Path(problem.file).resolve().is_relative_to(folder) for folder in folders)
+    ]
+    if broken:
+        count = f"{len(broken)} problem{'s' if len(broken) > 1 else ''}"
+        msg = f"--rules-dir: {count} in the rule sets given (first: {broken[0]})"
+        raise CliError(msg)
 
 
 def _checked(name: str, protocol: Any, only: list[str] | None, catalogue: Catalogue) -> Any:

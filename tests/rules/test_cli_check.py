@@ -131,11 +131,25 @@ def test_rules_dir_and_user_sets_load_beside_shipped(
     assert {f["rule_id"] for f in report["findings"]} == {"LOC-1", "MINE-1"}
 
 
-def test_broken_rules_dir_set_is_a_warning_not_a_crash(
+def test_broken_rules_dir_set_is_bad_input(
     write_set: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """A set named with --rules-dir that does not load must fail a CI gate, not pass it."""
     folder = write_set("BROKEN", [], text="id: BROKEN\nrules: [\n")
-    assert main(["check", IND, "--rules-dir", str(folder), *CS]) == 0
+    assert main(["check", IND, "--rules-dir", str(folder), *CS]) == 2
+    captured = capsys.readouterr()
+    assert "warning: rule set not loaded" in captured.err and "broken.yaml" in captured.err
+    assert "--rules-dir: 1 problem in the rule sets given" in captured.err
+    assert captured.out == ""
+
+
+def test_broken_set_in_the_user_folder_only_warns(capsys: pytest.CaptureFixture[str]) -> None:
+    import platformdirs
+
+    user_sets = Path(platformdirs.user_data_dir("papdesigner")) / "rulesets"
+    user_sets.mkdir(parents=True)
+    (user_sets / "broken.yaml").write_text("id: BROKEN\nrules: [\n", encoding="utf-8")
+    assert main(["check", IND, *CS]) == 0
     captured = capsys.readouterr()
     assert "warning: rule set not loaded" in captured.err and "broken.yaml" in captured.err
     assert "not loaded:" in captured.out
