@@ -38,7 +38,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="ID",
         help="check only this rule set (repeatable; still only when it applies)",
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="json: the report of DESIGN.md section 4 for one file; for several files, "
+        "an array of those reports, each with a 'file' key",
+    )
     add_rules_dir_option(parser)
     parser.set_defaults(handler=run)
 
