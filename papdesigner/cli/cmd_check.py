@@ -42,8 +42,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--format",
         choices=("text", "json"),
         default="text",
-        help="json: the report of DESIGN.md section 4 for one file; for several files, "
-        "an array of those reports, each with a 'file' key",
+        help="json: one report object (protocol, rulesets, findings, summary) for one file; "
+        "for several files, an array of them, each with a 'file' key",
     )
     add_rules_dir_option(parser)
     parser.set_defaults(handler=run)
