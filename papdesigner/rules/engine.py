@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from papdesigner.model.jsonpath import PathPart, format_path, parse_path
+from papdesigner.model.jsonpath import PathPart, format_path
 from papdesigner.model.protocol import Protocol, Waiver
 from papdesigner.rules.expr import CelEvalError, activation, compile_cached, on_element
 from papdesigner.rules.loader import Catalogue, CompiledRule, CompiledRuleSet, LoadProblem
@@ -30,6 +30,7 @@ from papdesigner.rules.report import (
     summarise,
 )
 from papdesigner.rules.schema import SEVERITY_RANK
+from papdesigner.rules.stale import path_key, unmatched_waivers
 from papdesigner.rules.view import build_view
 
 Data = dict[str, Any]
@@ -73,6 +74,7 @@ def run_check(
         findings=findings,
         summary=summarise(findings),
         load_problems=[_problem_ref(p) for p in catalogue.problems],
+        unmatched_waivers=unmatched_waivers(protocol.waivers, catalogue, statuses, findings),
     )
 
 
@@ -344,13 +346,6 @@ def _finding(
 # --- waivers --------------------------------------------------------------------------------
 
 
-def _path_key(path: str) -> tuple[PathPart, ...] | str:
-    try:
-        return parse_path(path)
-    except ValueError:
-        return path
-
-
 class _WaiverIndex:
     """Waivers by rule id; a waiver with no path covers every finding of its rule.
 
@@ -365,9 +360,9 @@ class _WaiverIndex:
                 self._by_rule.setdefault(waiver.rule_id, []).append(waiver)
 
     def match(self, rule_id: str, path: str) -> WaiverRef | None:
-        key = _path_key(path)
+        key = path_key(path)
         for waiver in self._by_rule.get(rule_id, ()):
-            if waiver.path is None or _path_key(waiver.path) == key:
+            if waiver.path is None or path_key(waiver.path) == key:
                 return WaiverRef(
                     justification=waiver.justification,
                     author=waiver.author,

@@ -95,6 +95,30 @@ class LoadProblemRef(_Frozen):
     message: str
 
 
+UnmatchedWhy = Literal[
+    "blank_justification",
+    "unknown_rule",
+    "rule_retired",
+    "ruleset_not_checked",
+    "ruleset_inactive",
+    "no_finding",
+    "no_finding_here",
+]
+"""Why a waiver matches no finding (the text shown is in ``rules.stale.REASONS``)."""
+
+
+class UnmatchedWaiver(_Frozen):
+    """A waiver of the protocol that matches no finding of this check, and why."""
+
+    index: int = Field(description="Position in protocol.waivers")
+    rule_id: str
+    path: str | None
+    justification: str
+    ruleset: str | None = Field(description="The rule set of the rule, None if the id is unknown")
+    code: UnmatchedWhy
+    reason: str
+
+
 class Report(_Frozen):
     """The whole result of checking one protocol against the rule sets."""
 
@@ -103,6 +127,7 @@ class Report(_Frozen):
     findings: list[Finding]
     summary: Summary
     load_problems: list[LoadProblemRef] = Field(default_factory=list)
+    unmatched_waivers: list[UnmatchedWaiver] = Field(default_factory=list)
 
     @property
     def has_unwaived_errors(self) -> bool:

@@ -54,6 +54,7 @@ def render_report(report: Report, source: str, style: Style | None = None) -> st
         where = f"{problem.file}:{problem.line}" if problem.line else problem.file
         rule = f" rule {problem.rule_id}:" if problem.rule_id else ""
         lines.append(style.dim(f"not loaded: {where}:{rule} {problem.message}"))
+    lines.extend(_unmatched_section(report))
     lines.append("")
     lines.append(_summary_line(report, style))
     return "\n".join(lines) + "\n"
@@ -92,6 +93,17 @@ def _finding_lines(finding: Finding, style: Style) -> Iterator[str]:
     yield style.dim(f"      source: {finding.citation} [{finding.provenance}]")
     for problem in finding.problems:
         yield f"      rule-set problem: {problem}"
+
+
+def _unmatched_section(report: Report) -> Iterator[str]:
+    """Waivers that match no finding: not an error, but a reader should not trust them."""
+    if not report.unmatched_waivers:
+        return
+    yield ""
+    yield f"Waivers that match no finding ({len(report.unmatched_waivers)}):"
+    for waiver in report.unmatched_waivers:
+        where = waiver.path if waiver.path is not None else "whole protocol"
+        yield f"  waivers[{waiver.index}] {waiver.rule_id} {where}: {waiver.reason}"
 
 
 def _clause_text(clause: Clause) -> str:
