@@ -36,6 +36,16 @@ class WaiverView:
 
 
 @dataclass(frozen=True)
+class UnmatchedWaiverView:
+    """A waiver that matches no finding of the check, and why (it waives nothing)."""
+
+    rule_id: str
+    path: str
+    justification: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class FindingView:
     """A finding as printed: message, where, why (citation, provenance) and any waiver."""
 
@@ -77,6 +87,7 @@ class ComplianceView:
     unwaived_errors: int
     waivers: tuple[WaiverView, ...]
     load_problems: tuple[str, ...] = ()
+    unmatched_waivers: tuple[UnmatchedWaiverView, ...] = ()
 
     @property
     def draft(self) -> bool:
@@ -121,6 +132,20 @@ def _waiver_for(finding: Mapping[str, Any], waivers: list[WaiverView]) -> Waiver
     if exact:
         return exact[0]
     return next((w for w in waivers if w.rule_id == rule_id and w.path == "whole protocol"), None)
+
+
+def _unmatched(report: Mapping[str, Any]) -> tuple[UnmatchedWaiverView, ...]:
+    """The report's waivers that match no finding (absent from reports saved before 2026-11)."""
+    return tuple(
+        UnmatchedWaiverView(
+            rule_id=_text(raw.get("rule_id")),
+            path=_text(raw.get("path")) or "whole protocol",
+            justification=_text(raw.get("justification")),
+            reason=_text(raw.get("reason")),
+        )
+        for raw in report.get("unmatched_waivers") or ()
+        if isinstance(raw, Mapping)
+    )
 
 
 def _source_text(ruleset: Mapping[str, Any]) -> str:
@@ -196,4 +221,5 @@ def compliance_view(protocol: Protocol, report: Mapping[str, Any] | None) -> Com
             for lp in report.get("load_problems") or ()
             if isinstance(lp, Mapping)
         ),
+        unmatched_waivers=_unmatched(report),
     )
