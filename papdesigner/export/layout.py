@@ -42,7 +42,16 @@ from papdesigner.export.markup import (
     Simple,
     TableBlock,
 )
-from papdesigner.export.styles import FRAME_WIDTH, HEADER_FILL, INK, RULE, stylesheet
+from papdesigner.export.styles import (
+    FRAME_WIDTH,
+    HEADER_FILL,
+    INK,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    PAGE_SIZE,
+    RULE,
+    stylesheet,
+)
 
 FigureMaker = Callable[[float], Flowable]
 TOC_LEVELS = 2
@@ -78,19 +87,30 @@ class Layout:
         self.styles = stylesheet()
 
     def story(self) -> list[Flowable]:
-        """Return the flowables of every block, in order; a heading stays with its figure."""
+        """Return the flowables of every block, in order.
+
+        Headings, leads and anchors that open a piece of content form a run. One
+        :class:`StartBreak` before the run moves it to the next page unless the run and
+        the start of its content fit (a table's header and first row, two lines of text, a
+        whole figure): a heading or lead never ends a page, and long tables still split
+        between rows as designed instead of moving whole and leaving a page half empty.
+        """
         out: list[Flowable] = []
-        held: list[Flowable] = []
-        blocks = self.doc.blocks
-        for block, after in zip(blocks, [*blocks[1:], None], strict=True):
+        run: list[Flowable] = []
+        floor = 0.0
+        for block in self.doc.blocks:
             parts = self.block(block)
-            if isinstance(block, Heading) and isinstance(after, Figure):
-                out.append(parts[0])  # the conditional page break
-                held = parts[1:]
+            if isinstance(block, Heading | Anchor) or _is_lead(block):
+                run.extend(parts)
+                if isinstance(block, Heading):
+                    floor = max(floor, heading_room(block.level))
                 continue
-            if held:
-                parts, held = [KeepTogether([*held, *parts])], []
+            if run:
+                out.extend(_open(run, parts[0] if parts else None, floor))
+                run, floor = [], 0.0
             out.extend(parts)
+        if run:
+            out.extend(_open(run, None, floor))
         return out
 
     def block(self, block: Block) -> list[Flowable]:  # noqa: PLR0911 - one return per block kind
@@ -128,8 +148,7 @@ class Layout:
             outline=text,
             level=h.level - 1,
         )
-        # Room for the heading and a few lines below it, so a heading never ends a page.
-        return [CondPageBreak((5 if h.level == 1 else 3) * cm), para]
+        return [para]
 
     def figure(self, block: Figure) -> list[Flowable]:
         maker = self.figures.get(block.name)
@@ -201,6 +220,73 @@ class Layout:
         )
         table.setStyle(TableStyle(_table_style(block) + commands))
         return table
+
+
+def heading_room(level: int) -> float:
+    """Least room below which a heading of ``level`` starts on the next page."""
+    # A chapter does not start in the last few lines of a page even when its start is short.
+    return (5 if level == 1 else 3) * cm
+
+
+def _is_lead(block: Block) -> bool:
+    return isinstance(block, Para) and block.style == "lead"
+
+
+def _open(run: list[Flowable], content: Flowable | None, floor: float) -> list[Flowable]:
+    """``run`` (headings, leads, anchors), preceded by its break unless it is only anchors."""
+    if all(isinstance(f, Mark) for f in run):
+        return run
+    return [StartBreak(run, content, floor), *run]
+
+
+START_LINES = 2
+"""Lines of a paragraph that must fit below a heading or lead (orphans are not allowed)."""
+MAX_START = 0.8 * (PAGE_SIZE[1] - MARGIN_TOP - MARGIN_BOTTOM)
+"""Never ask for more room than a fresh page has: the break would repeat on every page."""
+
+
+class StartBreak(CondPageBreak):  # type: ignore[misc]
+    """A conditional page break sized when laid out: room for a run and its content's start.
+
+    Measuring at layout time uses the real width and row heights (a header row of vertical
+    labels is much taller than one of text), which a fixed height could only guess.
+    """
+
+    def __init__(self, run: list[Flowable], content: Flowable | None, floor: float) -> None:
+        super().__init__(floor)
+        self.run = run
+        self.content = content
+        self.floor = floor
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        canv = self.canv
+        need = sum(_height(f, canv, avail_width, avail_height) for f in self.run)
+        need += content_start(self.content, canv, avail_width, avail_height)
+        self.height = min(max(self.floor, need), MAX_START)
+        size: tuple[float, float] = super().wrap(avail_width, avail_height)
+        return size
+
+
+def _height(flowable: Flowable, canv: Any, width: float, height: float) -> float:
+    """Height of ``flowable`` with the space around it."""
+    _, h = flowable.wrapOn(canv, width, height)
+    return float(h + flowable.getSpaceBefore() + flowable.getSpaceAfter())
+
+
+def content_start(content: Flowable | None, canv: Any, width: float, height: float) -> float:
+    """Height of the least part of ``content`` that may stand at a page's foot."""
+    if content is None or getattr(content, "locChanger", 0):
+        return 0.0  # nothing, or a page break: nothing to keep
+    if isinstance(content, Table):
+        content.wrapOn(canv, width, height)
+        rows = content._rowHeights[: content.repeatRows + 1]  # the rows it measured
+        return float(sum(rows)) + content.getSpaceBefore()
+    total = _height(content, canv, width, height)
+    if isinstance(content, Paragraph) and getattr(content, "blPara", None) is not None:
+        lines = len(content.blPara.lines)
+        if lines > START_LINES:
+            return total * START_LINES / lines
+    return total
 
 
 CELL_PADDING = 3

@@ -59,7 +59,9 @@ def stylesheet() -> dict[str, ParagraphStyle]:
         spaceBefore=2,
         spaceAfter=10,
     )
-    styles["lead"] = derive("lead", fontName=SANS_BOLD, spaceBefore=4, spaceAfter=2, keepWithNext=1)
+    # No keepWithNext: it moved a lead and a whole long table to the next page together.
+    # The layout keeps a lead with the start of what follows (layout.StartBreak).
+    styles["lead"] = derive("lead", fontName=SANS_BOLD, spaceBefore=4, spaceAfter=2)
     styles["title"] = derive(
         "title", fontName=SANS_BOLD, fontSize=20, leading=25, textColor=ACCENT, spaceAfter=10
     )
