@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from papdesigner.model.commands import RemoveItem, add_waiver
+from papdesigner.model.jsonpath import parse_path
 from papdesigner.ui.compliance import RuleSetChoice
 from papdesigner.ui.dialogs.waive import WaiveDialog
 from papdesigner.ui.document import ProtocolDocument
@@ -39,6 +40,8 @@ from papdesigner.ui.problems import severity_colour
 from papdesigner.ui.settings import AppSettings
 
 _FINDING_ROLE = Qt.ItemDataRole.UserRole
+_STALE_ROLE = Qt.ItemDataRole.UserRole + 2
+_STALE_TITLE = "Waivers that match no finding"
 _SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Notes", "waived": "Waived"}
 _PROVENANCE = {
     "verified": "verified against the source document",
@@ -172,6 +175,26 @@ class ComplianceDock(QDockWidget):
                 if bucket in buckets:
                     self._add_bucket(top, bucket, buckets[bucket])
             top.setExpanded(True)
+        self._add_stale(needle)
+
+    def _add_stale(self, needle: str) -> None:
+        """Waivers that match no finding: a small group apart, each with the reason."""
+        stale = [
+            w
+            for w in getattr(self.report, "unmatched_waivers", ())
+            if not needle or needle in _stale_haystack(w)
+        ]
+        if not stale:
+            return
+        top = QTreeWidgetItem(self.tree, [f"{_STALE_TITLE} ({len(stale)})"])
+        top.setToolTip(0, "These waivers acknowledge nothing: check or remove them")
+        top.setIcon(0, icon("waived"))
+        for waiver in stale:
+            where = waiver.path if waiver.path is not None else "whole protocol"
+            item = QTreeWidgetItem(top, [f"{waiver.rule_id} · {where} — {waiver.reason}"])
+            item.setData(0, _STALE_ROLE, waiver)
+            item.setToolTip(0, f"Justification: {waiver.justification}\n{waiver.reason}")
+        top.setExpanded(True)
 
     def _add_bucket(self, parent: QTreeWidgetItem, bucket: str, findings: list[Any]) -> None:
         group = QTreeWidgetItem(parent, [f"{_SEVERITY_TITLES[bucket]} ({len(findings)})"])
@@ -272,26 +295,42 @@ class ComplianceDock(QDockWidget):
         self.tree.setCurrentItem(items[(index + direction) % len(items)])
         self.jump_to_current()
 
+    def current_stale_waiver(self) -> Any:
+        """The waiver of the selected "match no finding" row, or None."""
+        item = self.tree.currentItem()
+        return item.data(0, _STALE_ROLE) if item is not None else None
+
     def jump_to_current(self) -> None:
-        """Ask the window to show the field of the selected finding."""
+        """Ask the window to show the field of the selected finding or stale waiver."""
         finding = self.current_finding()
         if finding is not None:
             self.sig_jump_requested.emit(finding.path)
+            return
+        waiver = self.current_stale_waiver()
+        if waiver is not None and path_resolves(self.document.protocol, waiver.path):
+            self.sig_jump_requested.emit(waiver.path)
 
     def _on_tree_item_activated(self, item: QTreeWidgetItem, _column: int) -> None:
-        if item.data(0, _FINDING_ROLE) is not None:
+        if item.data(0, _FINDING_ROLE) is not None or item.data(0, _STALE_ROLE) is not None:
             self.jump_to_current()
 
     def _on_tree_current_item_changed(
         self, current: QTreeWidgetItem | None, _previous: object
     ) -> None:
         finding = current.data(0, _FINDING_ROLE) if current is not None else None
-        self.jump_button.setEnabled(finding is not None)
+        stale = current.data(0, _STALE_ROLE) if current is not None else None
+        self.jump_button.setEnabled(
+            finding is not None
+            or (stale is not None and path_resolves(self.document.protocol, stale.path))
+        )
         self.waive_button.setEnabled(finding is not None)
         self.waive_button.setText(
             "Remove waiver" if finding is not None and finding.waived else "Waive…"
         )
-        self.details.setHtml(finding_html(finding) if finding is not None else _HINT)
+        if stale is not None:
+            self.details.setHtml(stale_waiver_html(stale))
+        else:
+            self.details.setHtml(finding_html(finding) if finding is not None else _HINT)
 
     # ---- waivers --------------------------------------------------------------------------------
 
@@ -342,6 +381,42 @@ _HINT = "<p>Select a finding to see its rule, citation and why it fired.</p>"
 
 def _haystack(finding: Any) -> str:
     return f"{finding.rule_id} {finding.message} {finding.citation} {finding.title}".lower()
+
+
+def _stale_haystack(waiver: Any) -> str:
+    return f"{waiver.rule_id} {waiver.path} {waiver.justification} {waiver.reason}".lower()
+
+
+def path_resolves(protocol: Any, path: str | None) -> bool:
+    """True when ``path`` parses and names an element that exists in the protocol."""
+    if path is None:
+        return False
+    try:
+        parts = parse_path(path)
+    except ValueError:
+        return False
+    node: Any = protocol.model_dump(mode="json")
+    for part in parts:
+        in_list = isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node)
+        in_dict = isinstance(part, str) and isinstance(node, dict) and part in node
+        if not (in_list or in_dict):
+            return False
+        node = node[part]
+    return True
+
+
+def stale_waiver_html(waiver: Any) -> str:
+    """The details pane for a waiver that matches no finding."""
+    where = waiver.path if waiver.path is not None else "the whole protocol"
+    return (
+        f"<h3>Waiver that matches no finding</h3>"
+        f"<p><b>{escape(waiver.rule_id)}</b> at <code>{escape(where)}</code> "
+        f"(waiver {waiver.index + 1} of the protocol)</p>"
+        f"<p><b>Why it matches nothing:</b> {escape(waiver.reason)}</p>"
+        f"<p><b>Justification:</b> {escape(waiver.justification)}</p>"
+        "<p>It waives nothing. If the element moved, the finding at its new place is not "
+        "waived: waive that finding again and remove this waiver.</p>"
+    )
 
 
 def _bold(target: QTreeWidgetItem | QAction) -> None:
