@@ -225,7 +225,7 @@ class Layout:
 def heading_room(level: int) -> float:
     """Least room below which a heading of ``level`` starts on the next page."""
     # A chapter does not start in the last few lines of a page even when its start is short.
-    return (5 if level == 1 else 3) * cm
+    return float((5 if level == 1 else 3) * cm)
 
 
 def _is_lead(block: Block) -> bool:
@@ -275,12 +275,12 @@ def _height(flowable: Flowable, canv: Any, width: float, height: float) -> float
 
 def content_start(content: Flowable | None, canv: Any, width: float, height: float) -> float:
     """Height of the least part of ``content`` that may stand at a page's foot."""
-    if content is None or getattr(content, "locChanger", 0):
+    if content is None or getattr(content, "locChanger", False):
         return 0.0  # nothing, or a page break: nothing to keep
     if isinstance(content, Table):
         content.wrapOn(canv, width, height)
         rows = content._rowHeights[: content.repeatRows + 1]  # the rows it measured
-        return float(sum(rows)) + content.getSpaceBefore()
+        return float(sum(rows)) + float(content.getSpaceBefore())
     total = _height(content, canv, width, height)
     if isinstance(content, Paragraph) and getattr(content, "blPara", None) is not None:
         lines = len(content.blPara.lines)
