@@ -148,7 +148,6 @@ _MIN_ROOM_PT = 90
 
 
 def _story(summary: Summary, width: float) -> list[Flowable]:
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import CondPageBreak, Spacer
 
     from papdesigner.export.styles import stylesheet
@@ -170,11 +169,11 @@ def _story(summary: Summary, width: float) -> list[Flowable]:
         if summary.diff
         else "No changes in protocol content."
     )
-    # The export's "lead" style keeps with what follows; before a changes table longer
-    # than the page that moved the whole table on, leaving page 1 empty under the
-    # versions. Here the line only asks for room for itself and a few rows.
+    # The overview line must not drag a changes table longer than a page onto page 2
+    # (that left page 1 empty under the versions): it only asks for room for itself
+    # and a few rows, and the table splits with its header repeated.
     story.append(CondPageBreak(_MIN_ROOM_PT))
-    story.append(_p(overview, ParagraphStyle("overview", parent=styles["lead"], keepWithNext=0)))
+    story.append(_p(overview, styles["lead"]))
     story += [_p(note, styles["muted"]) for note in summary.notes]
     if summary.diff:
         story.append(_changes_table(summary, width))
