@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from papdesigner.model.history import Change
 from papdesigner.model.protocol import Protocol
 from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.gc_guard import install_gc_guard
 
 DEBOUNCE_MS = 250
 
@@ -101,6 +102,7 @@ class ComplianceRunner(QObject):
 
     def __init__(self, document: ProtocolDocument, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        install_gc_guard()  # the check runs in a worker: garbage must be collected here
         self.document = document
         self.choice = RuleSetChoice()
         """Which rule sets the user turned off or on for this protocol."""

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from papdesigner import __version__
+from papdesigner.ui.gc_guard import install_gc_guard
 from papdesigner.ui.highlight import flash
 from papdesigner.ui.icons import icon
 from papdesigner.ui.navigator import StepNavigator
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         deferred: bool = False,
     ) -> None:
         super().__init__()
+        install_gc_guard()  # before any worker thread starts: collect in this thread only
         self.settings = settings or AppSettings()
         self.editors: dict[str, StepEditor] = {}
         self.problems: list[FieldProblem] = []
