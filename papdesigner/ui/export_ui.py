@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 from papdesigner.model.protocol import Protocol
 from papdesigner.ui.document import ProtocolDocument
 from papdesigner.ui.errors import show_error
+from papdesigner.ui.gc_guard import install_gc_guard
 from papdesigner.ui.settings import AppSettings
 
 
@@ -59,6 +60,7 @@ class ExportController(QObject):
 
     def __init__(self, document: ProtocolDocument, settings: AppSettings, window: QWidget) -> None:
         super().__init__(window)
+        install_gc_guard()  # the export runs in a QThread: garbage must be collected here
         self.document = document
         self.settings = settings
         self.window = window
