@@ -15,15 +15,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, get_args
 
-import yaml
-
+from papdesigner.model.catalogues import expand_jurisdictions
 from papdesigner.model.jsonpath import PathPart, format_path
 from papdesigner.model.protocol import Protocol
 from papdesigner.model.vocab import DEGREE_RANK, SESSION_KINDS, RoleKind
-from papdesigner.paths import resource
 
 Data = dict[str, Any]
 
@@ -85,30 +82,13 @@ def build_view(protocol: Protocol) -> Data:
 # --- jurisdictions --------------------------------------------------------------------------
 
 
-@cache
-def _jurisdiction_groups() -> dict[str, tuple[str, ...]]:
-    """Map a country or region code to its groups ("EU", "EEA") from the shipped catalogue."""
-    try:
-        with resource("catalogues", "jurisdictions.yaml").open(encoding="utf-8") as handle:
-            data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError):
-        return {}
-    entries = data.get("entries", []) if isinstance(data, dict) else []
-    return {
-        str(e["code"]): tuple(str(g) for g in e.get("groups") or ())
-        for e in entries
-        if isinstance(e, dict) and "code" in e
-    }
-
-
 def _add_jurisdictions(p: Data) -> None:
-    groups = _jurisdiction_groups()
     countries = sorted({s["country"] for s in p["sites"]})
     regions = sorted({s["region"] for s in p["sites"] if s["region"]})
-    extra = {g for code in (*countries, *regions) for g in groups.get(code, ())}
     p["countries"] = countries
     p["regions"] = regions
-    p["jurisdictions"] = sorted({*countries, *regions, *extra})
+    # The catalogue adds each code's parent country and groups ("EU", "EEA").
+    p["jurisdictions"] = expand_jurisdictions([*countries, *regions])
 
 
 # --- paths ----------------------------------------------------------------------------------
