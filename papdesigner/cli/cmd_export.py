@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from papdesigner.cli import interop_export
 from papdesigner.cli.cmd_check import _selected, add_rules_dir_option, load_catalogue_or_fail
 from papdesigner.cli.common import EXIT_OK, CliError, check_output_path, load_or_fail
 
@@ -46,6 +47,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="check only this rule set (repeatable)",
     )
     add_rules_dir_option(parser)
+    interop_export.add_options(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     parser.set_defaults(handler=run)
 
@@ -74,6 +76,8 @@ def _saved_report(path: str) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Check (or read the report), export, and say where the PDF went."""
+    if args.format != "pdf":
+        return interop_export.run(args)
     from papdesigner.export import ExportError, export_pdf
     from papdesigner.rules import check
 

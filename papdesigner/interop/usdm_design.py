@@ -65,7 +65,7 @@ def study_design(
         "activities": activities,
         "arms": arms,
         "studyCells": cells,
-        "rationale": protocol.narrative.get("design_rationale", ""),
+        "rationale": protocol.narrative.get("trial_design_rationale", ""),
         "epochs": epochs,
         "elements": elements,
         "estimands": [],

@@ -24,6 +24,11 @@ ROLE_CODES = {
 
 DESIGN_ID_KEY = "design"
 
+THERAPIST_KINDS = {"lead_therapist", "co_therapist", "assistant_monitor", "facilitator"}
+"""Staff kinds ``blinding.therapists`` covers (``rater`` is covered by outcome assessors)."""
+
+MASKED_TEXT = "Blinded to the allocated arm"
+
 
 def organisations_and_roles(
     ctx: ExportContext, version_id: str
@@ -60,6 +65,20 @@ def organisations_and_roles(
     roles = [sponsor_role, *_investigator(b, protocol, version_id)]
     ctx.ids[DESIGN_ID_KEY] = b.new_id("InterventionalStudyDesign")
     roles += [_staff_role(ctx, role) for role in protocol.roles]
+    if protocol.blinding.participants:
+        roles.append(
+            b.make(
+                "StudyRole",
+                name="participants",
+                label="Participants",
+                code=b.code(ddf("StudyRole.code", "Study Subject")),
+                appliesToIds=[ctx.ids[DESIGN_ID_KEY]],
+                assignedPersons=[],
+                organizationIds=[],
+                masking=b.make("Masking", text=MASKED_TEXT, isMasked=True),
+                notes=[],
+            )
+        )
     return organisations, roles, identifiers
 
 
@@ -85,6 +104,7 @@ def _sponsor(b: Builder, protocol: Protocol) -> Instance:
     return b.make(
         "Organization",
         name=sponsor.name,
+        label=sponsor.name or None,
         type=b.code(sdtm("organization_sponsor", "sponsor")),
         identifierScheme="",
         identifier="",
@@ -147,8 +167,16 @@ def _investigator(b: Builder, protocol: Protocol, version_id: str) -> list[Insta
     ]
 
 
+def _masked(protocol: Protocol, role: Role) -> bool:
+    blinding = protocol.blinding
+    if role.kind == "rater":
+        return blinding.outcome_assessors
+    return role.kind in THERAPIST_KINDS and blinding.therapists
+
+
 def _staff_role(ctx: ExportContext, role: Role) -> Instance:
     b = ctx.builder
+    masked = _masked(ctx.protocol, role)
     instance = b.make(
         "StudyRole",
         name=role.id,
@@ -158,6 +186,7 @@ def _staff_role(ctx: ExportContext, role: Role) -> Instance:
         appliesToIds=[ctx.ids[DESIGN_ID_KEY]],
         assignedPersons=[],
         organizationIds=[],
+        masking=b.make("Masking", text=MASKED_TEXT, isMasked=True) if masked else None,
         notes=[],
     )
     instance["extensionAttributes"].append(b.extension("role", role.model_dump(mode="json")))

@@ -1,0 +1,146 @@
+"""State of one USDM import: the id index, the report of what was not mapped, extensions."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from papdesigner.interop.extensions import URL_PREFIX
+from papdesigner.interop.usdm_read import Node, UsdmInputError, walk_instances
+from papdesigner.model.jsonpath import format_path
+
+_ID_CHARS = re.compile(r"[^A-Za-z0-9_.\-]+")
+_TAG = re.compile(r"<usdm:tag\s+name=\"([^\"]*)\"\s*/?>")
+_MARKUP = re.compile(r"<[^>]{0,2000}>")
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class ImportContext:
+    """What every part of an import shares."""
+
+    source: str
+    by_id: dict[str, Node] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    """Report lines: what could not be mapped or was mapped approximately."""
+    used_ids: dict[str, set[str]] = field(default_factory=dict)
+    foreign_extensions: int = 0
+
+    def index(self, study: Node) -> None:
+        """Index every instance of the study by id; an id used twice is an error."""
+        for node in walk_instances(study):
+            key = node.id
+            if not key:
+                continue
+            if key in self.by_id:
+                first = format_path(self.by_id[key].path)
+                raise node.fail(f"id {key!r} is used twice (first at {first})", "id")
+            self.by_id[key] = node
+
+    def resolve(self, node: Node, key: str) -> Node | None:
+        """The instance named by ``node[key]`` (an id); an id that names nothing is an error."""
+        ref = node.text(key)
+        if not ref:
+            return None
+        target = self.by_id.get(ref)
+        if target is None:
+            raise node.fail(f"id {ref!r} names no instance of the file", key)
+        return target
+
+    def resolve_all(self, node: Node, key: str) -> list[Node]:
+        """The instances named by the id list ``node[key]``; each must name one."""
+        found = []
+        for index, ref in enumerate(node.strings(key)):
+            target = self.by_id.get(ref)
+            if target is None:
+                message = f"id {ref!r} names no instance of the file"
+                raise UsdmInputError(node.source, message, (*node.path, key, index))
+            found.append(target)
+        return found
+
+    def note(self, line: str) -> None:
+        """Add a report line (once)."""
+        if line not in self.notes:
+            self.notes.append(line)
+
+    def identifier(self, kind: str, *candidates: str) -> str:
+        """A protocol id made from the first usable candidate, unique among ``kind``."""
+        used = self.used_ids.setdefault(kind, set())
+        base = ""
+        for candidate in candidates:
+            base = _ID_CHARS.sub("_", candidate).strip("_.-")[:56]
+            if base:
+                break
+        base = base or kind
+        result, number = base, 2
+        while result in used:
+            result = f"{base}_{number}"
+            number += 1
+        used.add(result)
+        return result
+
+    def reserve(self, kind: str, identifier: str) -> str:
+        """Claim an id that came from a papdesigner extension (kept as it is)."""
+        self.used_ids.setdefault(kind, set()).add(identifier)
+        return identifier
+
+
+def extension(node: Node, kind: str, ctx: ImportContext) -> tuple[Any, Node] | None:
+    """The papdesigner extension ``kind`` of an instance as JSON data, with its node."""
+    for ext in node.children("extensionAttributes"):
+        url = ext.text("url")
+        if not url.startswith(URL_PREFIX):
+            ctx.foreign_extensions += 1
+            continue
+        if url != URL_PREFIX + kind:
+            continue
+        text = ext.text("valueString")
+        try:
+            return json.loads(text), ext
+        except (ValueError, RecursionError):
+            raise ext.fail(f"the papdesigner {kind} extension is not JSON", "valueString") from None
+    return None
+
+
+def extension_object(node: Node, kind: str, ctx: ImportContext) -> tuple[dict[str, Any], Node]:
+    """The papdesigner extension ``kind`` as a JSON object ({} and ``node`` when absent)."""
+    found = extension(node, kind, ctx)
+    if found is None:
+        return {}, node
+    data, ext = found
+    if not isinstance(data, dict):
+        raise ext.fail(f"the papdesigner {kind} extension is not a JSON object", "valueString")
+    return data, ext
+
+
+def extension_model(node: Node, kind: str, model: type[M], ctx: ImportContext) -> M | None:
+    """The papdesigner extension ``kind`` validated as ``model`` (errors name the place)."""
+    found = extension(node, kind, ctx)
+    if found is None:
+        return None
+    data, ext = found
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        inner = format_path(p for p in first["loc"] if isinstance(p, str | int))
+        where = "" if inner == "$" else f" {inner.removeprefix('$.')}"
+        raise ext.fail(f"papdesigner {kind}{where}: {first['msg']}", "valueString") from None
+
+
+def plain_text(text: str) -> str:
+    """USDM text (HTML with syntax-template tags) as plain text; tags become ``[name]``."""
+    text = _TAG.sub(lambda m: f"[{m.group(1)}]", text)
+    text = _MARKUP.sub(" ", text)
+    return " ".join(html.unescape(text).split())
+
+
+def has_template_tags(text: str) -> bool:
+    """True when the text uses USDM syntax-template parameters."""
+    return bool(_TAG.search(text))
