@@ -15,15 +15,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-REFERENCE = Path("/work/shared/reference/usdm")
-"""The CDISC reference folder (schema, rules, terminology, examples)."""
+REFERENCE = Path(__file__).resolve().parent / "reference"
+"""Copies of the CDISC reference files (schema, rules, terminology, examples; MIT, see LICENSE)."""
 
 SCHEMA_FILE = REFERENCE / "USDM_API.json"
-
-
-def reference_available() -> bool:
-    """True when the CDISC reference files are on this machine."""
-    return SCHEMA_FILE.is_file()
 
 
 @cache
