@@ -31,6 +31,8 @@ class ImportContext:
     """Report lines: what could not be mapped or was mapped approximately."""
     used_ids: dict[str, set[str]] = field(default_factory=dict)
     foreign_extensions: int = 0
+    own: bool = False
+    """True for papdesigner's own export: names are protocol ids and texts are taken as written."""
 
     def index(self, study: Node) -> None:
         """Index every instance of the study by id; an id used twice is an error."""
@@ -84,6 +86,22 @@ class ImportContext:
             number += 1
         used.add(result)
         return result
+
+    def keep_id(self, kind: str, node: Node, *fallbacks: str) -> str:
+        """The protocol id of an instance: its name as written in our own export, else made."""
+        if self.own and node.text("name"):
+            return self.reserve(kind, node.text("name"))
+        return self.identifier(kind, node.text("name"), *fallbacks, node.id)
+
+    def label(self, node: Node) -> str:
+        """The instance's label as written in our own export, else its label or name."""
+        if self.own:
+            return node.text("label")
+        return node.text("label") or node.text("name")
+
+    def prose(self, text: str) -> str:
+        """Text as written in our own export, else as plain text (no HTML, no template tags)."""
+        return text if self.own else plain_text(text)
 
     def reserve(self, kind: str, identifier: str) -> str:
         """Claim an id that came from a papdesigner extension (kept as it is)."""

@@ -43,7 +43,7 @@ def arms(design: Node, ctx: ImportContext) -> list[Arm]:
     for node in design.children("arms"):
         arm = extension_model(node, "arm", Arm, ctx)
         overrides = {
-            "label": node.text("label") or node.text("name"),
+            "label": ctx.label(node),
             "description": node.text("description"),
         }
         if arm is not None:
@@ -61,7 +61,7 @@ def roles(version: Node, ctx: ImportContext) -> list[Role]:
     result = []
     for node in version.children("roles"):
         role = extension_model(node, "role", Role, ctx)
-        title = node.text("label") or node.text("name")
+        title = ctx.label(node)
         if role is not None:
             ctx.reserve("role", role.id)
             result.append(
@@ -100,7 +100,7 @@ def products(version: Node, ctx: ImportContext) -> list[Product]:
             else:
                 ctx.reserve("product", product.id)
             overrides = {
-                "name": node.text("label") or node.text("name"),
+                "name": ctx.label(node),
                 "description": node.text("description"),
             }
             result.append(product.model_copy(update=overrides))
@@ -135,9 +135,7 @@ def sites(version: Node, ctx: ImportContext) -> list[Site]:
             site = extension_model(node, "site", Site, ctx)
             if site is not None:
                 ctx.reserve("site", site.id)
-                result.append(
-                    site.model_copy(update={"name": node.text("label") or node.text("name")})
-                )
+                result.append(site.model_copy(update={"name": ctx.label(node)}))
                 continue
             country = node.code("country")
             name = node.text("label") or node.text("name")
@@ -186,9 +184,9 @@ def objectives(design: Node, ctx: ImportContext) -> list[Objective]:
         endpoints = [_endpoint(e, ctx) for e in node.children("endpoints")]
         result.append(
             Objective(
-                id=ctx.identifier("objective", node.text("name"), node.id),
+                id=ctx.keep_id("objective", node),
                 level=level,
-                text=plain_text(node.text("text")),
+                text=ctx.prose(node.text("text")),
                 endpoints=endpoints,
             )
         )
@@ -198,8 +196,8 @@ def objectives(design: Node, ctx: ImportContext) -> list[Objective]:
 def _endpoint(node: Node, ctx: ImportContext) -> Endpoint:
     data, where = extension_object(node, "endpoint", ctx)
     endpoint = Endpoint(
-        id=ctx.identifier("endpoint", node.text("name"), node.id),
-        text=plain_text(node.text("text")),
+        id=ctx.keep_id("endpoint", node),
+        text=ctx.prose(node.text("text")),
     )
     if data:
         try:
@@ -220,8 +218,8 @@ def criteria(design: Node, ctx: ImportContext) -> tuple[list[Criterion], list[Cr
         data, where = extension_object(node, "criterion", ctx)
         try:
             criterion = Criterion(
-                id=ctx.identifier("criterion", node.text("name"), node.text("identifier"), node.id),
-                text=plain_text(raw) or node.text("label") or node.text("name"),
+                id=ctx.keep_id("criterion", node, node.text("identifier")),
+                text=raw if ctx.own else plain_text(raw) or ctx.label(node),
                 code=data.get("code"),
                 justification=data.get("justification", ""),
             )

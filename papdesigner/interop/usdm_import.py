@@ -87,7 +87,7 @@ def import_usdm(data: Any, source: str = "<usdm>") -> ImportResult:
     _note_extra(ctx, len(versions) - 1, "study versions")
     _note_extra(ctx, len(designs) - 1, "study designs")
     base, ext = extension_object(study, "protocol", ctx)
-    own = ext is not study
+    own = ctx.own = ext is not study
     protocol = _assemble(base, (study, version, design), ctx, ext if own else None)
     _report_unmapped(study, design, ctx)
     return ImportResult(protocol, ctx.notes, own_export=own)
