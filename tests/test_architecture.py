@@ -72,12 +72,20 @@ def test_no_source_outside_ui_mentions_pyside6_imports() -> None:
 
 
 def test_lower_layers_do_not_import_upper_layers() -> None:
-    """model imports nothing above it; rules only model; export/store never ui."""
+    """model imports nothing above it; rules only model; export/store/interop never ui."""
     forbidden = {
         "model": ("papdesigner.rules", "papdesigner.export", "papdesigner.store", "papdesigner.ui"),
         "rules": ("papdesigner.export", "papdesigner.store", "papdesigner.ui", "papdesigner.cli"),
         "export": ("papdesigner.ui", "papdesigner.cli", "papdesigner.store"),
         "store": ("papdesigner.ui", "papdesigner.cli", "papdesigner.export"),
+        # interop (USDM, registration) reads the model and the diff's amendment records only
+        "interop": (
+            "papdesigner.ui",
+            "papdesigner.cli",
+            "papdesigner.store",
+            "papdesigner.export",
+            "papdesigner.rules",
+        ),
     }
     offenders = []
     for layer, banned in forbidden.items():

@@ -1,4 +1,4 @@
-"""Every official CDISC USDM example imports to a valid protocol with the same arms and objectives."""
+"""Every official USDM example imports to a valid protocol with the same arms and objectives."""
 
 from __future__ import annotations
 
