@@ -31,6 +31,7 @@ from papdesigner import __version__
 from papdesigner.ui.gc_guard import install_gc_guard
 from papdesigner.ui.highlight import flash
 from papdesigner.ui.icons import icon
+from papdesigner.ui.interop_actions import install_interop_actions
 from papdesigner.ui.navigator import StepNavigator
 from papdesigner.ui.settings import AppSettings
 from papdesigner.ui.status import StatusBar
@@ -222,6 +223,7 @@ class MainWindow(QMainWindow):
         a.show_compliance.setCheckable(True)
         a.show_compliance.setChecked(True)
         build_menus(self, a)
+        self.interop_actions = install_interop_actions(self)  # File: USDM and registration
         self.toolbar = build_toolbar(self, a)
         for action in a.themes.actions():
             action.setChecked(action.data() == self.settings.theme())
