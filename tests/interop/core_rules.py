@@ -8,6 +8,7 @@ here and why the others are out of scope.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -273,11 +274,19 @@ def _endpoint_level(doc: dict[str, Any]) -> list[str]:
     return codelist_violations(doc, "Endpoint", "level", ddf_codes("Endpoint.level"))
 
 
+@rule("DDF00147")
 def _objective_level(doc: dict[str, Any]) -> list[str]:
     return codelist_violations(doc, "Objective", "level", ddf_codes("Objective.level"))
 
 
-RULES["objective-level"] = _objective_level
+@rule("DDF00084")
+def _one_primary_objective(doc: dict[str, Any]) -> list[str]:
+    found = []
+    for index, design in enumerate(designs(doc)):
+        primary = [o for o in design["objectives"] if o["level"]["code"] == "C85826"]
+        if len(primary) != 1:
+            found.append(f"design {index}: {len(primary)} primary objectives")
+    return found
 
 
 # --- schedule timeline ----------------------------------------------------------------------
@@ -676,11 +685,25 @@ def _interventional_class(doc: dict[str, Any]) -> list[str]:
     ]
 
 
+@rule("DDF00229")
 def _phase(doc: dict[str, Any]) -> list[str]:
     return codelist_violations(doc, "InterventionalStudyDesign", "studyPhase", sdtm_codes("C66737"))
 
 
-RULES["study-phase"] = _phase
+@rule("DDF00230")
+def _study_type(doc: dict[str, Any]) -> list[str]:
+    return codelist_violations(doc, "InterventionalStudyDesign", "studyType", sdtm_codes("C99077"))
+
+
+@rule("DDF00213", warning=True)
+def _interventions_and_model(doc: dict[str, Any]) -> list[str]:
+    found = []
+    for index, design in enumerate(designs(doc)):
+        count = len(design.get("studyInterventionIds", []))
+        single = design["model"]["code"] == "C82640"
+        if (single and count != 1) or (not single and count < 2):
+            found.append(f"design {index}: {design['model']['decode']} with {count} interventions")
+    return found
 
 
 # --- eligibility and population -------------------------------------------------------------
@@ -1102,3 +1125,217 @@ def _code_decode_one_to_one(doc: dict[str, Any]) -> list[str]:
     for _, code in of(doc, "Code"):
         decodes[(code["codeSystem"], code["codeSystemVersion"], code["code"])].add(code["decode"])
     return [f"{k}: decodes {sorted(v)}" for k, v in decodes.items() if len(v) > 1]
+
+
+# --- more single-file rules -----------------------------------------------------------------
+
+
+def codelist_conflicts(doc: Any, cls: str, attribute: str, allowed: dict[str, str]) -> list[str]:
+    """For an extensible list: a term that reuses a list code or decode must be the list's entry."""
+    by_decode = {v: k for k, v in allowed.items()}
+    found = []
+    for path, instance in of(doc, cls):
+        code = code_of(instance.get(attribute))
+        if code is None:
+            continue
+        clash = code["code"] in allowed and allowed[code["code"]] != code["decode"]
+        clash |= code["decode"] in by_decode and by_decode[code["decode"]] != code["code"]
+        if clash:
+            found.append(f"{path}.{attribute}: {code['code']} {code['decode']!r} conflicts")
+    return found
+
+
+@rule("DDF00200")
+def _organisation_type(doc: dict[str, Any]) -> list[str]:
+    return codelist_conflicts(doc, "Organization", "type", ddf_codes("Organization.type"))
+
+
+@rule("DDF00233")
+def _quantity_unit(doc: dict[str, Any]) -> list[str]:
+    return codelist_violations(doc, "Quantity", "unit", sdtm_codes("C71620"))
+
+
+@rule("DDF00141")
+def _planned_sex(doc: dict[str, Any]) -> list[str]:
+    return codelist_violations(doc, "StudyDesignPopulation", "plannedSex", sdtm_codes("C66732"))
+
+
+@rule("DDF00241")
+def _range_order(doc: dict[str, Any]) -> list[str]:
+    return [p for p, r in of(doc, "Range") if not r["minValue"]["value"] < r["maxValue"]["value"]]
+
+
+@rule("DDF00242")
+def _range_units(doc: dict[str, Any]) -> list[str]:
+    return [
+        p
+        for p, r in of(doc, "Range")
+        if bool(r["minValue"].get("unit")) != bool(r["maxValue"].get("unit"))
+    ]
+
+
+@rule("DDF00042", warning=True)
+def _age_not_approximate(doc: dict[str, Any]) -> list[str]:
+    return [
+        p
+        for p, pop in of(doc, "StudyDesignPopulation")
+        if (pop.get("plannedAge") or {}).get("isApproximate")
+    ]
+
+
+@rule("DDF00030")
+def _person_name(doc: dict[str, Any]) -> list[str]:
+    return [p for p, n in of(doc, "PersonName") if not n.get("text") and not n.get("familyName")]
+
+
+@rule("DDF00235")
+def _completion_without_unit(doc: dict[str, Any]) -> list[str]:
+    return [
+        p
+        for p, pop in of(doc, "StudyDesignPopulation")
+        if (pop.get("plannedCompletionNumber") or {}).get("unit")
+    ]
+
+
+@rule("DDF00158")
+def _criterion_used(doc: dict[str, Any]) -> list[str]:
+    found = []
+    for index, design in enumerate(designs(doc)):
+        population = design["population"]
+        used = set(population.get("criterionIds", []))
+        used |= {
+            c for cohort in population.get("cohorts", []) for c in cohort.get("criterionIds", [])
+        }
+        found += [
+            f"design {index}: {c['id']} unused"
+            for c in design["eligibilityCriteria"]
+            if c["id"] not in used
+        ]
+    return found
+
+
+@rule("DDF00106")
+def _instance_encounter_in_design(doc: dict[str, Any]) -> list[str]:
+    found = []
+    for index, design in enumerate(designs(doc)):
+        own = {e["id"] for e in design.get("encounters", [])}
+        for timeline in design.get("scheduleTimelines", []):
+            for instance in timeline.get("instances", []):
+                if instance.get("encounterId") and instance["encounterId"] not in own:
+                    found.append(f"design {index}: {instance['id']}.encounterId")
+    return found
+
+
+@rule("DDF00080", warning=True)
+def _instance_has_epoch(doc: dict[str, Any]) -> list[str]:
+    return [p for p, i in of(doc, "ScheduledActivityInstance") if not i.get("epochId")]
+
+
+@rule("DDF00099", warning=True)
+def _epoch_used(doc: dict[str, Any]) -> list[str]:
+    found = []
+    for index, design in enumerate(designs(doc)):
+        used = {
+            i.get("epochId")
+            for t in design.get("scheduleTimelines", [])
+            for i in t.get("instances", [])
+        }
+        found += [
+            f"design {index}: {e['id']} unused" for e in design["epochs"] if e["id"] not in used
+        ]
+    return found
+
+
+@rule("DDF00026")
+def _not_own_timeline(doc: dict[str, Any]) -> list[str]:
+    return [
+        i["id"]
+        for _, t in _timelines(doc)
+        for i in t.get("instances", [])
+        if i.get("timelineId") == t["id"]
+    ]
+
+
+@rule("DDF00087", warning=True)
+def _encounter_order_follows_schedule(doc: dict[str, Any]) -> list[str]:
+    found = []
+    for index, design in enumerate(designs(doc)):
+        encounters = {e["id"]: e for e in design.get("encounters", [])}
+        main = next((t for t in design.get("scheduleTimelines", []) if t["mainTimeline"]), None)
+        if main is None:
+            continue
+        by_id = {i["id"]: i for i in main.get("instances", [])}
+        order, current = [], by_id.get(main["entryId"])
+        while current is not None and current["id"] not in {o["id"] for o in order}:
+            order.append(current)
+            current = by_id.get(current.get("defaultConditionId") or "")
+        visits = [i["encounterId"] for i in order if i.get("encounterId")]
+        for before, after in itertools.pairwise(visits):
+            if encounters[before].get("nextId") != after:
+                found.append(f"design {index}: {before} is not followed by {after}")
+    return found
+
+
+@rule("DDF00018")
+def _not_own_child(doc: dict[str, Any]) -> list[str]:
+    return [p for p, i in instances(doc) if i.get("id") in i.get("childIds", [])]
+
+
+@rule("DDF00254")
+def _child_activities_in_design(doc: dict[str, Any]) -> list[str]:
+    found = []
+    for index, design in enumerate(designs(doc)):
+        own = {a["id"] for a in design.get("activities", [])}
+        for activity in design.get("activities", []):
+            found += [
+                f"design {index}: {activity['id']} -> {c}"
+                for c in activity["childIds"]
+                if c not in own
+            ]
+    return found
+
+
+@rule("DDF00198", warning=True)
+def _document_version_referenced(doc: dict[str, Any]) -> list[str]:
+    referenced = set(version(doc).get("documentVersionIds", []))
+    referenced |= {i for d in designs(doc) for i in d.get("documentVersionIds", [])}
+    return [p for p, v in of(doc, "StudyDefinitionDocumentVersion") if v["id"] not in referenced]
+
+
+@rule("DDF00094", warning=True)
+def _global_date_alone(doc: dict[str, Any]) -> list[str]:
+    dates = version(doc).get("dateValues", [])
+    global_types = {
+        d["type"]["code"]
+        for d in dates
+        if any(s["type"]["code"] == "C68846" for s in d["geographicScopes"])
+    }
+    counts = Counter(d["type"]["code"] for d in dates)
+    return [f"date type {t} also given for other scopes" for t in global_types if counts[t] > 1]
+
+
+@rule("DDF00193", warning=True)
+def _blinded_masking(doc: dict[str, Any]) -> list[str]:
+    found = []
+    for design in designs(doc):
+        code = (code_of(design.get("blindingSchema")) or {}).get("code")
+        if code not in (None, "C49659", "C15228") and not any(
+            r.get("masking") for r in version(doc)["roles"]
+        ):
+            found.append("blinded design without a masked role")
+    return found
+
+
+def _distinct_rule(cls: str, key: str) -> Rule:
+    return lambda doc: _distinct_codes(doc, cls, key)
+
+
+for _core_id, _cls, _key in (
+    ("DDF00032", "StudyVersion", "businessTherapeuticAreas"),
+    ("DDF00058", "Indication", "codes"),
+    ("DDF00059", "StudyIntervention", "codes"),
+    ("DDF00220", "InterventionalStudyDesign", "subTypes"),
+    ("DDF00221", "InterventionalStudyDesign", "therapeuticAreas"),
+    ("DDF00222", "InterventionalStudyDesign", "intentTypes"),
+):
+    RULES[_core_id] = _distinct_rule(_cls, _key)
