@@ -36,6 +36,17 @@ ROLE_KINDS = {"C215672": "physician", "C207599": "rater", "C17445": "other", "C2
 
 INCLUSION, EXCLUSION = "C25532", "C25370"
 
+ALPHA3 = {
+    "AUT": "AT", "AUS": "AU", "BEL": "BE", "BGR": "BG", "CAN": "CA", "CHE": "CH", "CYP": "CY",
+    "CZE": "CZ", "DEU": "DE", "DNK": "DK", "EST": "EE", "ESP": "ES", "FIN": "FI", "FRA": "FR",
+    "GBR": "GB", "GRC": "GR", "HRV": "HR", "HUN": "HU", "IRL": "IE", "ISR": "IL", "ISL": "IS",
+    "ITA": "IT", "LIE": "LI", "LTU": "LT", "LUX": "LU", "LVA": "LV", "MLT": "MT", "NLD": "NL",
+    "NOR": "NO", "NZL": "NZ", "POL": "PL", "PRT": "PT", "ROU": "RO", "SWE": "SE", "SVN": "SI",
+    "SVK": "SK", "USA": "US",
+}  # fmt: skip
+"""ISO 3166-1 alpha-3 -> alpha-2 for the countries of resources/catalogues/jurisdictions.yaml
+(the official USDM examples code countries in alpha-3)."""
+
 
 def arms(design: Node, ctx: ImportContext) -> list[Arm]:
     """The study design's arms."""
@@ -138,6 +149,7 @@ def sites(version: Node, ctx: ImportContext) -> list[Site]:
                 result.append(site.model_copy(update={"name": ctx.label(node)}))
                 continue
             country = node.code("country")
+            country = ALPHA3.get(country, country)
             name = node.text("label") or node.text("name")
             if len(country) == 2 and country.isalpha() and country.isupper():
                 result.append(
@@ -151,8 +163,8 @@ def sites(version: Node, ctx: ImportContext) -> list[Site]:
                 skipped.append(f"{name} ({country})")
     if skipped:
         ctx.note(
-            f"{len(skipped)} study sites were not imported: their country is not an ISO 3166 "
-            f"alpha-2 code: {', '.join(skipped[:5])}"
+            f"{len(skipped)} study sites were not imported: their country code is not one "
+            f"papdesigner knows: {', '.join(skipped[:5])}"
         )
     return result
 

@@ -76,3 +76,13 @@ def test_cli_import_writes_a_protocol_that_validates(path: Path, tmp_path: Path)
     )
     assert validated.returncode == 0, validated.stderr
     assert load_protocol(out).arms
+
+
+@pytest.mark.parametrize("path", OFFICIAL, ids=IDS)
+def test_sites_with_alpha3_countries_are_imported(path: Path) -> None:
+    version = json.loads(path.read_text(encoding="utf-8"))["study"]["versions"][0]
+    sites = [s for o in version["organizations"] for s in o["managedSites"]]
+    imported = read_usdm(path).protocol.sites
+    assert [s.name for s in imported] == [s["label"] or s["name"] for s in sites]
+    alpha3 = {"GBR": "GB", "FRA": "FR", "DNK": "DK", "USA": "US"}
+    assert [s.country for s in imported] == [alpha3[s["country"]["code"]] for s in sites]
