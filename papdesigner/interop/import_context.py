@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from papdesigner.interop.extensions import URL_PREFIX
-from papdesigner.interop.usdm_read import Node, UsdmInputError, walk_instances
+from papdesigner.interop.usdm_read import Node, UsdmInputError, loads_strict, walk_instances
 from papdesigner.model.jsonpath import format_path
 
 _ID_CHARS = re.compile(r"[^A-Za-z0-9_.\-]+")
@@ -120,9 +120,15 @@ def extension(node: Node, kind: str, ctx: ImportContext) -> tuple[Any, Node] | N
             continue
         text = ext.text("valueString")
         try:
-            return json.loads(text), ext
-        except (ValueError, RecursionError):
+            return loads_strict(text), ext
+        except json.JSONDecodeError:
             raise ext.fail(f"the papdesigner {kind} extension is not JSON", "valueString") from None
+        except RecursionError:
+            message = f"the papdesigner {kind} extension is nested too deeply"
+            raise ext.fail(message, "valueString") from None
+        except ValueError as exc:
+            message = f"the papdesigner {kind} extension is not valid JSON: {exc}"
+            raise ext.fail(message, "valueString") from None
     return None
 
 

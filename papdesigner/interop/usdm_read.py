@@ -79,6 +79,20 @@ def _int(text: str) -> int:
     return int(text)
 
 
+def loads_strict(text: str) -> Any:
+    """``json.loads`` refusing duplicate keys, NaN/Infinity and numbers no other tool can hold.
+
+    Raises ``ValueError`` (``json.JSONDecodeError`` for syntax) or ``RecursionError``.
+    """
+    return json.loads(
+        text,
+        object_pairs_hook=_unique,
+        parse_constant=_no_constant,
+        parse_float=_float,
+        parse_int=_int,
+    )
+
+
 def parse_json(data: bytes | str, source: str) -> Any:
     """Parse JSON text (UTF-8 bytes or str) with duplicate keys and NaN refused."""
     if isinstance(data, bytes):
@@ -93,13 +107,7 @@ def parse_json(data: bytes | str, source: str) -> Any:
     if not data.strip():
         raise UsdmInputError(source, "file is empty")
     try:
-        return json.loads(
-            data,
-            object_pairs_hook=_unique,
-            parse_constant=_no_constant,
-            parse_float=_float,
-            parse_int=_int,
-        )
+        return loads_strict(data)
     except json.JSONDecodeError as exc:
         msg = f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         raise UsdmInputError(source, msg) from None

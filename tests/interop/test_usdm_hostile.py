@@ -63,6 +63,10 @@ CASES = {
         "encounters[0].extensionAttributes[0].valueString: "
         "the papdesigner session extension is not JSON",
     ),
+    "infinite dose in extension": (
+        lambda: _mutated(lambda d: _session_ext(d).update(valueString='{"day": Infinity}')),
+        "valueString: the papdesigner session extension is not valid JSON: Infinity",
+    ),
     "session day not a number": (
         lambda: _mutated(
             lambda d: _design(d)["encounters"].__setitem__(
