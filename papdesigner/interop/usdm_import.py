@@ -68,6 +68,8 @@ def read_usdm(path: str | Path) -> ImportResult:
 def import_usdm(data: Any, source: str = "<usdm>") -> ImportResult:
     """Import USDM JSON data (a ``Wrapper``); raise :class:`UsdmInputError` on bad input."""
     root = Node.root(data, source)
+    if root.value.get("usdmVersion") is None:
+        raise root.fail("not a USDM file: the wrapper has no 'usdmVersion'")
     version_text = root.required_text("usdmVersion")
     if not version_text.startswith("4."):
         raise root.fail(

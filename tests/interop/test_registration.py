@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, example
+from conftest import EXAMPLES, OFFICIAL, example
 
 from papdesigner.interop.ctgov import FILLED, NOT_MAPPED, ctgov_record
 from papdesigner.interop.registration import (
@@ -93,3 +93,17 @@ def test_cli_writes_markdown_and_json(tmp_path: Path) -> None:
     assert (tmp_path / "reg.md").read_text(encoding="utf-8") == registration_markdown(
         example(source)
     )
+
+
+@pytest.mark.parametrize("path", OFFICIAL, ids=[p.stem for p in OFFICIAL])
+def test_registration_of_an_imported_official_study(path: Path) -> None:
+    from papdesigner.interop.usdm_import import read_usdm
+
+    protocol = read_usdm(path).protocol
+    items = {i.label: i for i in who_items(protocol)}
+    assert items["Scientific Title"].value.startswith(protocol.metadata.title)
+    assert not items["Intervention(s)"].missing
+    for arm in protocol.arms:
+        assert arm.label in items["Intervention(s)"].value
+    text = registration_markdown(protocol)
+    assert text.count("**missing**") == sum(1 for i in items.values() if i.missing)

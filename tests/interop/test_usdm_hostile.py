@@ -34,7 +34,10 @@ def _session_ext(d: dict[str, Any]) -> dict[str, Any]:
 
 CASES = {
     "array root": (lambda: [], "at $: expected a JSON object, found a list"),
-    "no version": (lambda: {"study": {}}, "at $: required attribute 'usdmVersion' is missing"),
+    "no version": (
+        lambda: {"study": {}},
+        "at $: not a USDM file: the wrapper has no 'usdmVersion'",
+    ),
     "version 3": (
         lambda: {"usdmVersion": "3.0.0", "study": {}},
         "at $.usdmVersion: USDM version '3.0.0' is not supported",
