@@ -8,7 +8,6 @@ new unsaved document and shows what could not be mapped.
 
 from __future__ import annotations
 
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -205,8 +204,7 @@ def import_usdm(window: MainWindow, source: Path | None = None) -> bool:
         show_error(window, "Cannot import the USDM file", str(exc))
         return False
     window.files.new_protocol(result.protocol)
-    with suppress(AttributeError):  # the overview step exists in every layout so far
-        window.show_step("overview")
+    window.show_step("overview")
     protocol = result.protocol
     summary = (
         f"Imported {source.name}: {len(protocol.arms)} arms, {len(protocol.sessions)} sessions, "
