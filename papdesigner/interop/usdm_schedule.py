@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 DOSING_ACTIVITY = "Administration of study intervention"
 
+CLINICS = {"clinical_research_unit", "outpatient_clinic"}
+"""Setting location types that are a "Clinic" (C127262); other rooms get no coded setting."""
+
 
 def epoch_key(kind: str) -> str:
     """The epoch a session kind falls into."""
@@ -79,15 +82,15 @@ def _activities(ctx: ExportContext) -> list[Instance]:
 def _encounter(ctx: ExportContext, session: Session) -> Instance:
     b = ctx.builder
     in_person = not session.remote
+    setting = ctx.protocol.setting(session.setting_id)
+    clinic = in_person and setting is not None and setting.location_type in CLINICS
     instance = b.make(
         "Encounter",
         name=session.id,
         label=session.title or None,
         description=session.description or None,
         type=b.code(ddf("Encounter.type", "Visit")),
-        environmentalSettings=[b.code(sdtm("environmental_setting", "clinic"))]
-        if in_person
-        else [],
+        environmentalSettings=[b.code(sdtm("environmental_setting", "clinic"))] if clinic else [],
         contactModes=[b.code(sdtm("contact_mode", "in_person"))] if in_person else [],
         notes=[],
     )
