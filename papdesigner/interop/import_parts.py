@@ -133,7 +133,7 @@ def products(version: Node, ctx: ImportContext) -> list[Product]:
             "encounter or arm a dose is given; add them to the dosing sessions"
         )
     if found:
-        ctx.note("products were imported with substance 'Other': USDM does not code the substance")
+        ctx.note("products were imported with substance 'Other': set the substance of each product")
     return found
 
 
