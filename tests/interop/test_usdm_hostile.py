@@ -170,13 +170,13 @@ SCALARS = (
     | st.floats(allow_nan=False)
     | st.text(max_size=20)
 )
-JSON_VALUES = st.recursive(
-    SCALARS,
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
-    ),
-    max_leaves=8,
-)
+
+
+def _containers(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+
+
+JSON_VALUES = st.recursive(SCALARS, _containers, max_leaves=8)
 
 
 def _slots(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
