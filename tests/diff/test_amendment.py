@@ -17,7 +17,8 @@ from papdesigner.diff import (
 )
 from papdesigner.model.protocol import Protocol
 
-USDM_API = Path(__file__).resolve().parents[3] / "shared" / "reference" / "usdm" / "USDM_API.json"
+USDM_API = Path(__file__).resolve().parents[1] / "interop" / "reference" / "USDM_API.json"
+"""The CDISC USDM 4.0.0 API (a copy of the shared reference, beside the interop tests)."""
 
 
 def record(**extra: Any) -> AmendmentRecord:
