@@ -209,3 +209,47 @@ def test_any_mutated_export_imports_or_fails_with_one_line(
         message = str(exc)
         assert message.startswith("study.json")
         assert "\n" not in message
+
+
+RAW_FILES = st.one_of(
+    st.binary(max_size=200),
+    JSON_VALUES.map(lambda v: json.dumps(v).encode()),
+    st.sampled_from(SLOTS).flatmap(
+        lambda slot: JSON_VALUES.map(lambda value: _replaced(slot, value))
+    ),
+)
+
+
+def _replaced(slot: tuple[Any, ...], value: Any) -> bytes:
+    document = copy.deepcopy(exported(EXAMPLES[2]))
+    parent: Any = document
+    for part in slot[:-1]:
+        parent = parent[part]
+    parent[slot[-1]] = value
+    return json.dumps(document).encode()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(RAW_FILES)
+def test_cli_import_of_any_file_is_a_protocol_or_one_line(raw: bytes) -> None:
+    import contextlib
+    import io
+    import tempfile
+
+    from papdesigner.cli import main
+
+    with tempfile.TemporaryDirectory() as folder:
+        source, out = Path(folder) / "study.json", Path(folder) / "out.pap.json"
+        source.write_bytes(raw)
+        stderr, stdout = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(stdout):
+            code = main(["import", str(source), "-o", str(out), "-q"])
+        if code == 0:
+            assert out.is_file()
+            return
+        assert code == 2
+        lines = stderr.getvalue().strip().splitlines()
+        assert len(lines) == 1
+        assert "internal error" not in lines[0]
+        assert lines[0].startswith(f"papdesigner: {source}")
+        assert not out.exists()
