@@ -30,7 +30,6 @@ class ImportContext:
     notes: list[str] = field(default_factory=list)
     """Report lines: what could not be mapped or was mapped approximately."""
     used_ids: dict[str, set[str]] = field(default_factory=dict)
-    foreign_extensions: int = 0
     own: bool = False
     """True for papdesigner's own export: names are protocol ids and texts are taken as written."""
 
@@ -109,32 +108,39 @@ class ImportContext:
         return identifier
 
 
-def extension(node: Node, kind: str, ctx: ImportContext) -> tuple[Any, Node] | None:
-    """The papdesigner extension ``kind`` of an instance as JSON data, with its node."""
-    for ext in node.children("extensionAttributes"):
-        url = ext.text("url")
-        if not url.startswith(URL_PREFIX):
-            ctx.foreign_extensions += 1
-            continue
-        if url != URL_PREFIX + kind:
-            continue
-        text = ext.text("valueString")
-        try:
-            return loads_strict(text), ext
-        except json.JSONDecodeError:
-            raise ext.fail(f"the papdesigner {kind} extension is not JSON", "valueString") from None
-        except RecursionError:
-            message = f"the papdesigner {kind} extension is nested too deeply"
-            raise ext.fail(message, "valueString") from None
-        except ValueError as exc:
-            message = f"the papdesigner {kind} extension is not valid JSON: {exc}"
-            raise ext.fail(message, "valueString") from None
-    return None
+def _parsed(ext: Node, kind: str) -> Any:
+    """The JSON data in an extension attribute's ``valueString``, read as strictly as a file."""
+    try:
+        return loads_strict(ext.text("valueString"))
+    except json.JSONDecodeError:
+        raise ext.fail(f"the papdesigner {kind} extension is not JSON", "valueString") from None
+    except RecursionError:
+        message = f"the papdesigner {kind} extension is nested too deeply"
+        raise ext.fail(message, "valueString") from None
+    except ValueError as exc:
+        message = f"the papdesigner {kind} extension is not valid JSON: {exc}"
+        raise ext.fail(message, "valueString") from None
 
 
-def extension_object(node: Node, kind: str, ctx: ImportContext) -> tuple[dict[str, Any], Node]:
+def extensions(node: Node, kind: str) -> list[tuple[Any, Node]]:
+    """Every papdesigner extension ``kind`` of an instance: (JSON data, its node)."""
+    url = URL_PREFIX + kind
+    return [
+        (_parsed(ext, kind), ext)
+        for ext in node.children("extensionAttributes")
+        if ext.text("url") == url
+    ]
+
+
+def extension(node: Node, kind: str) -> tuple[Any, Node] | None:
+    """The first papdesigner extension ``kind`` of an instance, with its node (None if absent)."""
+    found = extensions(node, kind)
+    return found[0] if found else None
+
+
+def extension_object(node: Node, kind: str) -> tuple[dict[str, Any], Node]:
     """The papdesigner extension ``kind`` as a JSON object ({} and ``node`` when absent)."""
-    found = extension(node, kind, ctx)
+    found = extension(node, kind)
     if found is None:
         return {}, node
     data, ext = found
@@ -143,12 +149,8 @@ def extension_object(node: Node, kind: str, ctx: ImportContext) -> tuple[dict[st
     return data, ext
 
 
-def extension_model(node: Node, kind: str, model: type[M], ctx: ImportContext) -> M | None:
-    """The papdesigner extension ``kind`` validated as ``model`` (errors name the place)."""
-    found = extension(node, kind, ctx)
-    if found is None:
-        return None
-    data, ext = found
+def validated(data: Any, ext: Node, kind: str, model: type[M]) -> M:
+    """Extension data validated as ``model``; an error names the extension and the field."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -156,6 +158,12 @@ def extension_model(node: Node, kind: str, model: type[M], ctx: ImportContext) -
         inner = format_path(p for p in first["loc"] if isinstance(p, str | int))
         where = "" if inner == "$" else f" {inner.removeprefix('$.')}"
         raise ext.fail(f"papdesigner {kind}{where}: {first['msg']}", "valueString") from None
+
+
+def extension_model(node: Node, kind: str, model: type[M]) -> M | None:
+    """The papdesigner extension ``kind`` validated as ``model`` (None when absent)."""
+    found = extension(node, kind)
+    return None if found is None else validated(found[0], found[1], kind, model)
 
 
 def plain_text(text: str) -> str:

@@ -12,8 +12,10 @@ from papdesigner.interop.import_context import (
     extension,
     extension_model,
     extension_object,
+    extensions,
     has_template_tags,
     plain_text,
+    validated,
 )
 from papdesigner.interop.usdm_read import Node
 from papdesigner.model.protocol import (
@@ -52,7 +54,7 @@ def arms(design: Node, ctx: ImportContext) -> list[Arm]:
     """The study design's arms."""
     result = []
     for node in design.children("arms"):
-        arm = extension_model(node, "arm", Arm, ctx)
+        arm = extension_model(node, "arm", Arm)
         overrides = {
             "label": ctx.label(node),
             "description": node.text("description"),
@@ -71,7 +73,7 @@ def roles(version: Node, ctx: ImportContext) -> list[Role]:
     """Staff roles: study roles with papdesigner's extension, or with a staff role code."""
     result = []
     for node in version.children("roles"):
-        role = extension_model(node, "role", Role, ctx)
+        role = extension_model(node, "role", Role)
         title = ctx.label(node)
         if role is not None:
             ctx.reserve("role", role.id)
@@ -98,10 +100,10 @@ def roles(version: Node, ctx: ImportContext) -> list[Role]:
 def products(version: Node, ctx: ImportContext) -> list[Product]:
     """Products: administrable products with papdesigner's extension, else study interventions."""
     administrable = version.children("administrableProducts")
-    if any(extension(n, "product", ctx) is not None for n in administrable):
+    if any(extension(n, "product") is not None for n in administrable):
         result = []
         for node in administrable:
-            product = extension_model(node, "product", Product, ctx)
+            product = extension_model(node, "product", Product)
             if product is None:
                 product = Product(
                     id=ctx.identifier("product", node.text("name"), node.id),
@@ -143,7 +145,7 @@ def sites(version: Node, ctx: ImportContext) -> list[Site]:
     skipped = []
     for organisation in version.children("organizations"):
         for node in organisation.children("managedSites"):
-            site = extension_model(node, "site", Site, ctx)
+            site = extension_model(node, "site", Site)
             if site is not None:
                 ctx.reserve("site", site.id)
                 result.append(site.model_copy(update={"name": ctx.label(node)}))
@@ -169,17 +171,9 @@ def sites(version: Node, ctx: ImportContext) -> list[Site]:
     return result
 
 
-def settings(design: Node, ctx: ImportContext) -> list[Setting]:
+def settings(design: Node) -> list[Setting]:
     """Rooms from papdesigner's setting extensions on the study design."""
-    result = []
-    for index, ext in enumerate(design.children("extensionAttributes")):
-        if ext.text("url").endswith(":setting"):
-            wrapper = Node({"extensionAttributes": [ext.value]}, design.path, design.source)
-            wrapper.path = (*design.path, "extensionAttributes", index)
-            setting = extension_model(wrapper, "setting", Setting, ctx)
-            if setting is not None:
-                result.append(setting)
-    return result
+    return [validated(data, ext, "setting", Setting) for data, ext in extensions(design, "setting")]
 
 
 def objectives(design: Node, ctx: ImportContext) -> list[Objective]:
@@ -206,7 +200,7 @@ def objectives(design: Node, ctx: ImportContext) -> list[Objective]:
 
 
 def _endpoint(node: Node, ctx: ImportContext) -> Endpoint:
-    data, where = extension_object(node, "endpoint", ctx)
+    data, where = extension_object(node, "endpoint")
     endpoint = Endpoint(
         id=ctx.keep_id("endpoint", node),
         text=ctx.prose(node.text("text")),
@@ -227,7 +221,7 @@ def criteria(design: Node, ctx: ImportContext) -> tuple[list[Criterion], list[Cr
         item = ctx.resolve(node, "criterionItemId")
         raw = item.text("text") if item is not None else ""
         templated += has_template_tags(raw)
-        data, where = extension_object(node, "criterion", ctx)
+        data, where = extension_object(node, "criterion")
         try:
             criterion = Criterion(
                 id=ctx.keep_id("criterion", node, node.text("identifier")),

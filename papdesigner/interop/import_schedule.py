@@ -115,7 +115,7 @@ def sessions(design: Node, ctx: ImportContext) -> list[Session]:
     result = []
     unscheduled = []
     for encounter in design.children("encounters"):
-        session = extension_model(encounter, "session", Session, ctx)
+        session = extension_model(encounter, "session", Session)
         if session is not None:
             ctx.reserve("session", session.id)
             result.append(session.model_copy(update=_standard(encounter)))

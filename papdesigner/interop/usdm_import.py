@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from papdesigner.interop import import_parts as parts
+from papdesigner.interop.extensions import URL_PREFIX
 from papdesigner.interop.import_context import ImportContext, extension_object
 from papdesigner.interop.import_schedule import sessions
 from papdesigner.interop.usdm_read import Node, read_json_file, walk_instances
@@ -88,7 +89,7 @@ def import_usdm(data: Any, source: str = "<usdm>") -> ImportResult:
     design = designs[0]
     _note_extra(ctx, len(versions) - 1, "study versions")
     _note_extra(ctx, len(designs) - 1, "study designs")
-    base, ext = extension_object(study, "protocol", ctx)
+    base, ext = extension_object(study, "protocol")
     own = ctx.own = ext is not study
     protocol = _assemble(base, (study, version, design), ctx, ext if own else None)
     _report_unmapped(study, design, ctx)
@@ -127,7 +128,7 @@ def _assemble(
         "products": parts.products(version, ctx),
         "arms": parts.arms(design, ctx),
         "roles": parts.roles(version, ctx),
-        "settings": parts.settings(design, ctx),
+        "settings": parts.settings(design),
         "sessions": sessions(design, ctx),
         "objectives": parts.objectives(design, ctx),
     }
@@ -243,7 +244,10 @@ def _report_unmapped(study: Node, design: Node, ctx: ImportContext) -> None:
     others = [t.text("name") for t in timelines if not t.flag("mainTimeline")]
     if others:
         ctx.note(f"only the main timeline was read; not imported: {', '.join(others)}")
-    if ctx.foreign_extensions:
-        ctx.note(
-            f"{ctx.foreign_extensions} extension attributes of other systems were not imported"
-        )
+    foreign = sum(
+        1
+        for n in walk_instances(study)
+        if n.instance_type == "ExtensionAttribute" and not n.text("url").startswith(URL_PREFIX)
+    )
+    if foreign:
+        ctx.note(f"{foreign} extension attributes of other systems were not imported")
