@@ -30,6 +30,7 @@ class ImportContext:
     notes: list[str] = field(default_factory=list)
     """Report lines: what could not be mapped or was mapped approximately."""
     used_ids: dict[str, set[str]] = field(default_factory=dict)
+    suffixes: dict[str, int] = field(default_factory=dict)
     own: bool = False
     """True for papdesigner's own export: names are protocol ids and texts are taken as written."""
 
@@ -79,10 +80,10 @@ class ImportContext:
             if base:
                 break
         base = base or kind
-        result, number = base, 2
-        while result in used:
-            result = f"{base}_{number}"
-            number += 1
+        result = base
+        while result in used:  # the counter per base keeps many equal names linear
+            self.suffixes[base] = self.suffixes.get(base, 1) + 1
+            result = f"{base}_{self.suffixes[base]}"
         used.add(result)
         return result
 

@@ -77,14 +77,17 @@ def _timing_offsets(timeline: Node, ctx: ImportContext) -> dict[str, float]:
             offsets.setdefault(source, 0.0)
         else:
             links.append((source, target, -value if "before" in kind else value))
-    for _ in range(len(links) + 1):
-        changed = False
-        for source, target, delta in links:
-            if source not in offsets and target in offsets:
+    # place every instance reachable from an anchor, each link followed once (linear time)
+    by_target: dict[str, list[tuple[str, float]]] = {}
+    for source, target, delta in links:
+        by_target.setdefault(target, []).append((source, delta))
+    queue = list(offsets)
+    while queue:
+        target = queue.pop()
+        for source, delta in by_target.pop(target, []):
+            if source not in offsets:
                 offsets[source] = offsets[target] + delta
-                changed = True
-        if not changed:
-            break
+                queue.append(source)
     return offsets
 
 
@@ -92,11 +95,13 @@ def _ordered_instances(timeline: Node) -> list[Node]:
     """The timeline's activity instances in order: from the entry along default conditions."""
     instances = {n.id: n for n in timeline.children("instances")}
     order: list[Node] = []
+    seen: set[str] = set()
     current = instances.get(timeline.text("entryId"))
-    while current is not None and current not in order:
+    while current is not None and current.id not in seen:
         order.append(current)
+        seen.add(current.id)
         current = instances.get(current.text("defaultConditionId"))
-    order += [n for n in instances.values() if n not in order]
+    order += [n for key, n in instances.items() if key not in seen]
     return order
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,9 +40,14 @@ def read_json_file(path: str | Path, source: str | None = None) -> Any:
     try:
         if file.is_dir():
             raise UsdmInputError(source, "is a folder, not a USDM file")
-        if file.stat().st_size > MAX_USDM_BYTES:
+        info = file.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # a FIFO or device would block or never end
+            raise UsdmInputError(source, "not a regular file")
+        if info.st_size > MAX_USDM_BYTES:
             raise UsdmInputError(source, f"larger than {MAX_USDM_BYTES // 2**20} MB")
-        data = file.read_bytes()
+        with file.open("rb") as handle:
+            data = handle.read(MAX_USDM_BYTES + 1)
     except FileNotFoundError:
         raise UsdmInputError(source, "no such file") from None
     except OSError as exc:

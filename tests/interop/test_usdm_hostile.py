@@ -253,3 +253,27 @@ def test_cli_import_of_any_file_is_a_protocol_or_one_line(raw: bytes) -> None:
         assert "internal error" not in lines[0]
         assert lines[0].startswith(f"papdesigner: {source}")
         assert not out.exists()
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "study.json"
+    os.mkfifo(fifo)
+    result = _run_import(fifo, tmp_path / "out.pap.json")
+    assert result.returncode == 2
+    assert "not a regular file" in result.stderr
+
+
+def test_many_encounters_with_one_name_get_distinct_session_ids() -> None:
+    """Foreign names become ids: equal names get numbered suffixes, never a clash."""
+    document = copy.deepcopy(exported(EXAMPLES[1]))
+    design = _design(document)
+    for encounter in design["encounters"]:
+        encounter["name"] = "Visit"
+        encounter["extensionAttributes"] = []
+    document["study"]["extensionAttributes"] = []
+    sessions = import_usdm(document).protocol.sessions
+    ids = [s.id for s in sessions]
+    assert ids[:3] == ["Visit", "Visit_2", "Visit_3"]
+    assert len(set(ids)) == len(ids) == len(design["encounters"])
