@@ -24,6 +24,7 @@ from papdesigner.interop.import_schedule import sessions
 from papdesigner.interop.usdm_read import Node, read_json_file, walk_instances
 from papdesigner.model.integrity import check_integrity
 from papdesigner.model.jsonpath import format_path
+from papdesigner.model.migrations import MigrationError, migrate
 from papdesigner.model.protocol import Protocol
 
 PHASES = {
@@ -91,9 +92,19 @@ def import_usdm(data: Any, source: str = "<usdm>") -> ImportResult:
     _note_extra(ctx, len(designs) - 1, "study designs")
     base, ext = extension_object(study, "protocol")
     own = ctx.own = ext is not study
+    if own:
+        base = _upgraded(base, ext)
     protocol = _assemble(base, (study, version, design), ctx, ext if own else None)
     _report_unmapped(study, design, ctx)
     return ImportResult(protocol, ctx.notes, own_export=own)
+
+
+def _upgraded(base: dict[str, Any], ext: Node) -> dict[str, Any]:
+    """The protocol extension of an export by an older papdesigner, upgraded to this schema."""
+    try:
+        return migrate(base)
+    except MigrationError as exc:
+        raise ext.fail(f"papdesigner protocol: {exc}", "valueString") from None
 
 
 def _note_extra(ctx: ImportContext, count: int, what: str) -> None:

@@ -70,6 +70,20 @@ CASES = {
         lambda: _mutated(lambda d: _session_ext(d).update(valueString='{"day": Infinity}')),
         "valueString: the papdesigner session extension is not valid JSON: Infinity",
     ),
+    "export from a newer papdesigner": (
+        lambda: _mutated(
+            lambda d: d["study"]["extensionAttributes"][0].update(
+                valueString=json.dumps(
+                    {
+                        **json.loads(d["study"]["extensionAttributes"][0]["valueString"]),
+                        "schema_version": 99,
+                    }
+                )
+            )
+        ),
+        "$.study.extensionAttributes[0].valueString: "
+        "papdesigner protocol: schema_version 99 is newer",
+    ),
     "session day not a number": (
         lambda: _mutated(
             lambda d: _design(d)["encounters"].__setitem__(
