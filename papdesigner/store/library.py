@@ -261,6 +261,21 @@ class Library:
         """Return the newest saved state of a protocol."""
         return self.load_version(self.protocol(protocol_id).head_version_id)
 
+    def version_with_content(self, protocol: Protocol) -> VersionInfo | None:
+        """Return the newest version of ``protocol``'s id holding exactly this content, if any.
+
+        The window uses it to know which saved version a file it opens corresponds to.
+        """
+        from papdesigner.model.fileformat import fingerprint
+
+        with self._reading() as conn:
+            row = conn.execute(
+                "SELECT id FROM versions WHERE protocol_id = ? AND fingerprint = ? "
+                "ORDER BY number DESC LIMIT 1",
+                [str(protocol.id), fingerprint(protocol)],
+            ).fetchone()
+            return get_version(conn, int(row[0])) if row else None
+
     def export_version(self, version_id: int, target: str | os.PathLike[str]) -> Path:
         """Write a version to a file atomically; the bytes equal what was saved."""
         data = self.document(version_id)

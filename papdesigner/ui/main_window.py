@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
             "open_library": self._deferred("files", "open_from_library"),
             "save": self._deferred("files", "save"),
             "save_as": self._deferred("files", "save_as"),
+            "save_copy": self._deferred("files", "save_copy"),
             "history": self._deferred("files", "show_history"),
             "export_pdf": self.export_pdf,
             "quit": self.close,
@@ -396,9 +397,9 @@ class MainWindow(QMainWindow):
             if history.can_redo()
             else "Nothing to redo"
         )
-        self.setWindowTitle(f"{d.title()}[*] — papdesigner")
+        where = self.files.location_text()
+        self.setWindowTitle(f"{d.title()}[*] — {where} — papdesigner")
         self.setWindowModified(d.is_modified())
-        where = d.file_path.name if d.file_path else ("library" if d.library_id else "new protocol")
         self.status.show_saved(modified=d.is_modified(), where=where)
 
     def _on_document_refused(self, message: str, _path: object) -> None:
