@@ -12,6 +12,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from papdesigner.ui.main_window import MainWindow
 
 FIRST_EXAMPLE = "psilocybin-trd"
 LIBRARY_DELAY_MS = 200
@@ -42,6 +46,17 @@ def _last_library_protocol() -> str | None:
     return recent[0].ref if recent and recent[0].kind == "library" else None
 
 
+def open_initial(window: MainWindow, file: str | None) -> None:
+    """Attach the window to ``file``, or to what was last worked on at its latest saved state."""
+    library_id = _last_library_protocol() if file is None else None
+    target = file if file is not None else _initial_file()
+    window.attach(file=str(Path(target)) if target is not None and not library_id else None)
+    if library_id is not None and not window.files.open_library_protocol(library_id):
+        fallback = _initial_file()
+        if fallback is not None:
+            window.files.open_file(fallback)
+
+
 def run_app(file: str | None, *, quit_after_ms: int | None = None) -> int:
     """Create the QApplication and the main window, open ``file`` (or the last one); run.
 
@@ -68,13 +83,7 @@ def run_app(file: str | None, *, quit_after_ms: int | None = None) -> int:
 
     def finish_start() -> None:
         # After the first paint: the model, the document, then the library (recovery).
-        library_id = _last_library_protocol() if file is None else None
-        target = file if file is not None else _initial_file()
-        window.attach(file=str(Path(target)) if target is not None and not library_id else None)
-        if library_id is not None and not window.files.open_library_protocol(library_id):
-            fallback = _initial_file()
-            if fallback is not None:
-                window.files.open_file(fallback)
+        open_initial(window, file)
         # The library opens later still, once the protocol is on screen.
         QTimer.singleShot(LIBRARY_DELAY_MS, window.files.offer_recovery)
         QTimer.singleShot(LIBRARY_DELAY_MS, window.files.start_autosave)

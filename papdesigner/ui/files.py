@@ -680,8 +680,8 @@ class FileController(QObject):
                 results, error = [], str(exc)
             else:
                 error = results[0].error if results and results[0].error else ""
-            if results and results[0].info is not None:
-                return f"theirs is kept as library version {results[0].info.number}"
+            if results and results[0].version is not None:
+                return f"theirs is kept as library version {results[0].version.number}"
         else:
             error = conflict.theirs_error or self.library_error
         backup = copy_path_for(target, target.parent, target.stem, "theirs")
