@@ -155,3 +155,11 @@ def copy_path_for(path: Path | None, folder: Path, stem: str, label: str) -> Pat
 def as_new_protocol(protocol: Protocol) -> Protocol:
     """A copy of ``protocol`` with a new identity (its own history in the library)."""
     return protocol.model_copy(update={"id": uuid.uuid4()}, deep=True)
+
+
+def file_stem(protocol: Protocol) -> str:
+    """A file name stem for a protocol: its acronym or number, safe on every system."""
+    meta = protocol.metadata
+    stem = meta.acronym or meta.protocol_number or meta.short_title or "protocol"
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem).strip("-")
+    return safe or "protocol"

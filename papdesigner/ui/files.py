@@ -15,7 +15,6 @@ library is opened lazily, so starting the app never waits for it.
 
 from __future__ import annotations
 
-import shutil
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,6 @@ from papdesigner.model.fileformat import (
 from papdesigner.model.protocol import Protocol
 from papdesigner.model.templates import examples_dir
 from papdesigner.ui.dialogs.author import AuthorDialog
-from papdesigner.ui.dialogs.conflict import ConflictDialog
 from papdesigner.ui.dialogs.library_dialogs import (
     LibraryBrowserDialog,
     RecoveryDialog,
@@ -42,13 +40,8 @@ from papdesigner.ui.dialogs.open_elsewhere import OpenElsewhereDialog
 from papdesigner.ui.disk_state import DiskState
 from papdesigner.ui.document import ProtocolDocument
 from papdesigner.ui.errors import show_error
-from papdesigner.ui.file_conflicts import (
-    Conflict,
-    as_new_protocol,
-    conflict_text,
-    copy_path_for,
-    find_conflict,
-)
+from papdesigner.ui.file_conflicts import as_new_protocol, file_stem, find_conflict
+from papdesigner.ui.file_resolve import ConflictResolver
 from papdesigner.ui.settings import AppSettings, RecentEntry
 
 AUTOSAVE_FLUSH_MS = 1000
@@ -100,6 +93,7 @@ class FileController(QObject):
         self._disk_timer.setSingleShot(True)
         self._disk_timer.setInterval(DISK_SETTLE_MS)
         self._disk_timer.timeout.connect(self.check_disk)
+        self.resolver = ConflictResolver(self)
         self._flush = QTimer(self)
         self._flush.setInterval(AUTOSAVE_FLUSH_MS)
         self._flush.timeout.connect(self._on_flush_timeout)
@@ -207,10 +201,10 @@ class FileController(QObject):
             self.base_protocol, self.disk, self.origin = None, None, "new"
         self.document.replace(protocol, path, draft.protocol_id)
         self.base_version_id = draft.base_version_id
-        self._watch(path)
-        self._mark_modified()
+        self.watch(path)
+        self.mark_modified()
 
-    def _mark_modified(self) -> None:
+    def mark_modified(self) -> None:
         # A recovered or older state is not what the library holds as head: not clean.
         self.document.history.mark_dirty()
         self.document.sig_state_changed.emit()
@@ -240,11 +234,11 @@ class FileController(QObject):
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         if answer == QMessageBox.StandardButton.Discard:
-            self._discard_draft()
+            self.discard_draft()
             return True
         return False
 
-    def _discard_draft(self) -> None:
+    def discard_draft(self) -> None:
         from papdesigner.store import LibraryError
 
         if self._library is not None:
@@ -289,12 +283,12 @@ class FileController(QObject):
         self.origin = "template" if template else "copy" if mode == "copy" else "file"
         self.document.replace(protocol, bound, None)
         self.read_only = mode == "read_only"
-        self._opened(protocol, bound, match_library=True)
+        self.opened(protocol, bound, match_library=True)
         if mode == "copy":
-            self._mark_modified()
+            self.mark_modified()
         self.settings.set_folder("open", file_path.parent)
         if bound is not None:
-            self._remember(RecentEntry("file", str(file_path), self.document.title()))
+            self.remember(RecentEntry("file", str(file_path), self.document.title()))
         self.sig_status.emit(self._opened_message(file_path, template=template, mode=mode))
         return True
 
@@ -337,11 +331,11 @@ class FileController(QObject):
         self.origin = "copy" if mode == "copy" else "library"
         self.document.replace(protocol, None, str(protocol.id))
         self.read_only = mode == "read_only"
-        self._opened(protocol, None, match_library=False)
+        self.opened(protocol, None, match_library=False)
         self.base_version_id = head.id if mode != "copy" else None
         if mode == "copy":
-            self._mark_modified()
-        self._remember(RecentEntry("library", str(protocol.id), self.document.title()))
+            self.mark_modified()
+        self.remember(RecentEntry("library", str(protocol.id), self.document.title()))
         self.sig_status.emit(f"Opened version {head.number} from the library")
         return True
 
@@ -370,16 +364,16 @@ class FileController(QObject):
         self.origin = "new"
         self.document.replace(protocol, None, None)
         self.read_only = False
-        self._opened(protocol, None, match_library=False)
-        self._mark_modified()
+        self.opened(protocol, None, match_library=False)
+        self.mark_modified()
         self.sig_status.emit("New protocol — Save asks where to keep its file")
 
-    def _opened(self, protocol: Protocol, path: Path | None, *, match_library: bool) -> None:
+    def opened(self, protocol: Protocol, path: Path | None, *, match_library: bool) -> None:
         """Remember what was opened: the file's content and the library version it matches."""
         self.base_protocol = protocol.model_copy(deep=True)
         self.disk = DiskState.of(path) if path is not None else None
         self.base_version_id = self._matching_version(protocol) if match_library else None
-        self._watch(path)
+        self.watch(path)
         self.document.sig_state_changed.emit()
 
     def _matching_version(self, protocol: Protocol) -> int | None:
@@ -434,7 +428,7 @@ class FileController(QObject):
     def release(self) -> None:
         """Let go of the open protocol (its lock) and stop watching its file."""
         self._hold(None, None)
-        self._watch(None)
+        self.watch(None)
 
     # ---- saving ------------------------------------------------------------------------------
 
@@ -491,7 +485,7 @@ class FileController(QObject):
             return None
         return Path(chosen if chosen.endswith(".json") else chosen + FILE_SUFFIX)
 
-    def _author(self, given: str | None) -> str | None:
+    def author_for(self, given: str | None) -> str | None:
         """The author of the next version: given, remembered, or asked for once."""
         name = " ".join((given or self.settings.author()).split())
         if not name:
@@ -504,7 +498,7 @@ class FileController(QObject):
         return name
 
     def _save_to(self, target: Path, message: str | None, author: str | None) -> bool:
-        name = self._author(author)
+        name = self.author_for(author)
         if name is None:
             return False
         library = self.library(quiet=True)
@@ -517,10 +511,10 @@ class FileController(QObject):
             self.base_version_id,
         )
         if conflict is not None:
-            return self._resolve(conflict, target, message, name)
-        return self._write(target, self.document.protocol, message, name)
+            return self.resolver.resolve(conflict, target, message, name)
+        return self.write(target, self.document.protocol, message, name)
 
-    def _write(
+    def write(
         self,
         target: Path,
         protocol: Protocol,
@@ -570,14 +564,14 @@ class FileController(QObject):
         if info is not None:
             self.base_version_id = info.id
         if self._locked_id != str(protocol.id):
-            self._claim_quietly(protocol)
+            self.claim_quietly(protocol)
         self.origin = "file"
         self.document.mark_saved(file_path=target, library_id=str(protocol.id) if info else None)
-        self._watch(target)
+        self.watch(target)
         self.settings.set_folder("export", target.parent)
-        self._remember(RecentEntry("file", str(target), self.document.title()))
+        self.remember(RecentEntry("file", str(target), self.document.title()))
 
-    def _claim_quietly(self, protocol: Protocol) -> None:
+    def claim_quietly(self, protocol: Protocol) -> None:
         from papdesigner.store.location import resolve_library_path
         from papdesigner.store.openlocks import ProtocolOpenLock
 
@@ -587,114 +581,9 @@ class FileController(QObject):
             lock = None
         self._hold(lock, str(protocol.id) if lock is not None else None)
 
-    # ---- conflicts -----------------------------------------------------------------------------
-
-    def _resolve(self, conflict: Conflict, target: Path, message: str | None, author: str) -> bool:
-        """Ask how to go on after someone else changed the file or the library."""
-        yours = self.document.protocol
-        copy_path = copy_path_for(
-            target, Path(self.settings.folder("export")), _file_stem(self.document), "yours"
-        )
-        text = conflict_text(
-            conflict, self.document.title(), self.base_protocol, yours, copy_path, has_edits=True
-        )
-        dialog = ConflictDialog(text, self.window, can_reload=conflict.theirs is not None)
-        code = dialog.exec()
-        if code == ConflictDialog.KEEP_BOTH:
-            return self._keep_both(yours, copy_path, message, author)
-        if code == ConflictDialog.RELOAD_THEIRS:
-            return self._reload_theirs(conflict, target, copy_path, author)
-        if code == ConflictDialog.OVERWRITE:
-            return self._overwrite(conflict, target, message, author)
-        self.sig_status.emit("Not saved: the protocol changed elsewhere; your edits are still here")
-        return False
-
-    def _keep_both(
-        self, yours: Protocol, copy_path: Path, message: str | None, author: str
-    ) -> bool:
-        mine = as_new_protocol(yours)
-        if not self._write(copy_path, mine, message, author, bind=False):
-            return False
-        self._discard_draft()
-        self.origin = "file"
-        self.document.replace(mine, copy_path, None)
-        self.read_only = False
-        self._opened(mine, copy_path, match_library=True)
-        self._claim_quietly(mine)
-        self._remember(RecentEntry("file", str(copy_path), self.document.title()))
-        self.sig_status.emit(f"Kept both: yours is saved to {copy_path}; theirs is unchanged")
-        return True
-
-    def _reload_theirs(
-        self, conflict: Conflict, target: Path, copy_path: Path, author: str
-    ) -> bool:
-        theirs = conflict.theirs
-        if theirs is None:
-            return False
-        if self.document.is_modified():
-            if not self._write(
-                copy_path, as_new_protocol(self.document.protocol), None, author, bind=False
-            ):
-                return False
-            kept = f"; your edits are saved to {copy_path}"
-        else:
-            kept = ""
-        self._discard_draft()
-        self._show_theirs(conflict, target)
-        self.sig_status.emit(f"Reloaded theirs{kept}")
-        return False  # the window's own edits were not saved over theirs
-
-    def _show_theirs(self, conflict: Conflict, target: Path) -> None:
-        theirs = conflict.theirs
-        assert theirs is not None
-        path = self.document.file_path
-        self.document.replace(theirs, path, self.document.library_id)
-        self._opened(theirs, path, match_library=True)
-        if conflict.source == "library" and path is not None:
-            self._mark_modified()  # the file does not hold the library's version yet
-
-    def _overwrite(
-        self, conflict: Conflict, target: Path, message: str | None, author: str
-    ) -> bool:
-        kept = self._keep_theirs(conflict, target, author)
-        if kept is None:
-            return False
-        if not self._write(target, self.document.protocol, message, author):
-            return False
-        self.sig_status.emit(f"Overwrote theirs in {target}; {kept}")
-        return True
-
-    def _keep_theirs(self, conflict: Conflict, target: Path, author: str) -> str | None:
-        """Make sure their version survives an overwrite; say where it is."""
-        from papdesigner.store import LibraryError
-
-        if not conflict.file_changed:
-            return f"theirs stays in the library as version {conflict.head.number}"
-        library = self.library(quiet=True)
-        if conflict.theirs is not None and library is not None:
-            try:
-                results = list(
-                    library.import_paths([target], author, "Kept before being overwritten")
-                )
-            except LibraryError as exc:
-                results, error = [], str(exc)
-            else:
-                error = results[0].error if results and results[0].error else ""
-            if results and results[0].version is not None:
-                return f"theirs is kept as library version {results[0].version.number}"
-        else:
-            error = conflict.theirs_error or self.library_error
-        backup = copy_path_for(target, target.parent, target.stem, "theirs")
-        try:
-            shutil.copy2(target, backup)
-        except OSError as exc:
-            show_error(self.window, "Cannot keep their version", f"{backup}: {exc.strerror or exc}")
-            return None
-        return f"theirs is kept in {backup}" + (f" ({error})" if error else "")
-
     # ---- the file watcher ------------------------------------------------------------------------
 
-    def _watch(self, path: Path | None) -> None:
+    def watch(self, path: Path | None) -> None:
         files = self._watcher.files()
         if files:
             self._watcher.removePaths(files)
@@ -713,44 +602,16 @@ class FileController(QObject):
         path = self.document.file_path
         if path is None or self.disk is None or self._asking:
             return False
-        self._watch(path)  # an atomic replace dropped the watch
+        self.watch(path)  # an atomic replace dropped the watch
         now = DiskState.of(path)
         if now is None or self.disk.same_content(now):
             return False
         self._asking = True
         try:
-            self._offer_reload(path)
+            self.resolver.offer_reload(path)
         finally:
             self._asking = False
         return True
-
-    def _offer_reload(self, path: Path) -> None:
-        conflict = find_conflict(path, self.disk, None, str(self.document.protocol.id), None)
-        if conflict is None:
-            return
-        edited = self.document.is_modified()
-        copy_path = copy_path_for(path, path.parent, path.stem, "yours")
-        text = conflict_text(
-            conflict,
-            self.document.title(),
-            self.base_protocol,
-            self.document.protocol,
-            copy_path,
-            has_edits=edited,
-        )
-        dialog = ConflictDialog(text, self.window, can_reload=conflict.theirs is not None)
-        code = dialog.exec()
-        author = self.settings.author()
-        if code == ConflictDialog.RELOAD_THEIRS and (not edited or self._author(author)):
-            self._reload_theirs(conflict, path, copy_path, self.settings.author())
-        elif code == ConflictDialog.KEEP_BOTH and self._author(author):
-            self._keep_both(self.document.protocol, copy_path, None, self.settings.author())
-        elif code == ConflictDialog.OVERWRITE and self._author(author):
-            self._overwrite(conflict, path, None, self.settings.author())
-        else:
-            self.sig_status.emit(
-                f"{path.name} changed on disk; saving here will show what changed and ask"
-            )
 
     # ---- history -----------------------------------------------------------------------------
 
@@ -822,7 +683,7 @@ class FileController(QObject):
         self.document.replace(protocol, self.document.file_path, info.protocol_id)
         self.base_version_id = head.id
         if head.id != info.id:
-            self._mark_modified()
+            self.mark_modified()
         self.sig_status.emit(f"Opened version {info.number}")
 
     def _export_version(self, info: Any) -> None:
@@ -830,7 +691,7 @@ class FileController(QObject):
 
         suggested = str(
             Path(self.settings.folder("export"))
-            / f"{_file_stem(self.document)}-v{info.number}{FILE_SUFFIX}"
+            / f"{file_stem(self.document.protocol)}-v{info.number}{FILE_SUFFIX}"
         )
         path, _ = QFileDialog.getSaveFileName(self.window, "Export version", suggested, FILE_FILTER)
         if not path:
@@ -844,7 +705,7 @@ class FileController(QObject):
 
     # ---- recent ------------------------------------------------------------------------------
 
-    def _remember(self, entry: RecentEntry) -> None:
+    def remember(self, entry: RecentEntry) -> None:
         self.settings.add_recent(entry)
         self.sig_recent_changed.emit()
 
@@ -863,12 +724,5 @@ def _saved_message(target: Path, info: Any, library_problem: str) -> str:
     return f"Saved to {target} and as library version {info.number} ({info.short_hash})"
 
 
-def _file_stem(document: ProtocolDocument) -> str:
-    meta = document.protocol.metadata
-    stem = meta.acronym or meta.protocol_number or meta.short_title or "protocol"
-    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem).strip("-")
-    return safe or "protocol"
-
-
 def _file_name(document: ProtocolDocument) -> str:
-    return f"{_file_stem(document)}{FILE_SUFFIX}"
+    return f"{file_stem(document.protocol)}{FILE_SUFFIX}"

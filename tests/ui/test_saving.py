@@ -157,7 +157,7 @@ def test_a_file_changed_behind_the_windows_back_loses_nothing(
     button: str,
 ) -> None:
     window = _open(make_window, protocol_file)
-    window.files._watch(None)  # this test drives the save; the watcher has its own test
+    window.files.watch(None)  # this test drives the save; the watcher has its own test
     window.document.push(SetValue(("metadata", "acronym"), "OURS"))
     _edit_behind_the_back(protocol_file, "Theirs")
     seen: list[ConflictDialog] = []
