@@ -119,7 +119,9 @@ def conflict_text(
         )
     if conflict.theirs_error:
         happened += f"\n\nTheir version cannot be read: {conflict.theirs_error}"
-    theirs_label = "the file" if conflict.source == "file" else "the library's newest version"
+    theirs_label = (
+        "their version (the file)" if conflict.source == "file" else "the library's newest version"
+    )
     return ConflictText(
         title=f"“{title}” changed since you opened it",
         what_happened=happened,

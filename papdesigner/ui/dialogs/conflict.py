@@ -9,13 +9,13 @@ Escape and Cancel do nothing, so the edits stay unsaved in the window.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
-    QGroupBox,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 
 MAX_LINES = 40
 """Changes listed per side; the rest are counted."""
+VISIBLE_ROWS = 8
+"""Rows a list shows before it scrolls."""
 
 
 @dataclass(frozen=True)
@@ -55,13 +57,16 @@ class ConflictDialog(QDialog):
         self.setWindowTitle(text.title)
         self.setMinimumWidth(640)
         layout = QVBoxLayout(self)
+        heading = QLabel(f"<b>{html.escape(text.title)}</b>")
+        layout.addWidget(heading)
         intro = QLabel(text.what_happened)
         intro.setWordWrap(True)
         intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(intro)
-        layout.addWidget(_changes_box("Their changes", text.theirs))
+        _add_changes(layout, "Their changes", text.theirs)
         if text.yours:
-            layout.addWidget(_changes_box("Your unsaved changes", text.yours))
+            _add_changes(layout, "Your unsaved changes", text.yours)
+        layout.addWidget(QLabel("<b>What should happen to your edits?</b>"))
         grid = QGridLayout()
         self.keep_both = self._option(grid, 0, "Keep &both", text.keep_both, self.KEEP_BOTH)
         self.reload_theirs = self._option(
@@ -98,16 +103,17 @@ class ConflictDialog(QDialog):
         return button
 
 
-def _changes_box(title: str, lines: tuple[str, ...]) -> QGroupBox:
-    box = QGroupBox(f"{title} ({len(lines)})" if lines else title)
-    layout = QVBoxLayout(box)
+def _add_changes(layout: QVBoxLayout, title: str, lines: tuple[str, ...]) -> None:
+    label = QLabel(f"{title} ({len(lines)}):" if lines else f"{title}:")
+    layout.addWidget(label)
     view = QPlainTextEdit()
     view.setReadOnly(True)
     shown = [f"• {line}" for line in lines[:MAX_LINES]]
     if len(lines) > MAX_LINES:
         shown.append(f"… and {len(lines) - MAX_LINES} more")
     view.setPlainText("\n".join(shown) or "No differences in the protocol's content.")
-    view.setMaximumHeight(150)
+    rows = min(max(len(shown), 1), VISIBLE_ROWS) + 1
+    view.setFixedHeight(view.fontMetrics().lineSpacing() * rows + 12)
     view.setAccessibleName(title)
+    label.setBuddy(view)
     layout.addWidget(view)
-    return box
