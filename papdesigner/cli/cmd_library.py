@@ -408,6 +408,14 @@ def _add_verify(commands: Subparsers, common: argparse.ArgumentParser) -> None:
         help="a library head recorded elsewhere (e.g. in a submission); it must still be "
         "in the library with that hash (repeatable)",
     )
+    parser.add_argument(
+        "--pdf",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an exported PDF: the library head it records must still be in the library "
+        "(repeatable)",
+    )
     parser.set_defaults(handler=_run_verify)
 
 
@@ -421,8 +429,25 @@ def _recorded_heads(values: list[str]) -> list[tuple[str, int, str]]:
     return heads
 
 
+def _heads_in_pdfs(paths: list[str]) -> list[tuple[str, int, str]]:
+    from papdesigner.export.integrity import UnreadablePdfError
+    from papdesigner.export.library_head import recorded_head
+
+    heads = []
+    for path in paths:
+        try:
+            head = recorded_head(path)
+        except (UnreadablePdfError, OSError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise CliError(f"{path}: cannot read the PDF ({reason})") from None
+        if head is None:
+            raise CliError(f"{path}: the PDF records no library head (exported outside the app)")
+        heads.append((f"the PDF {Path(path).name}", head[0], head[1]))
+    return heads
+
+
 def _run_verify(args: argparse.Namespace) -> int:
-    recorded = _recorded_heads(args.head)
+    recorded = _recorded_heads(args.head) + _heads_in_pdfs(args.pdf)
     with _library(args) as lib:
         report = lib.verify(full=not args.quick, recorded_heads=recorded)
         head = lib.library_head()

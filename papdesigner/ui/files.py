@@ -117,6 +117,19 @@ class FileController(QObject):
         self._flush.start()
         return self._library
 
+    def library_head(self) -> tuple[int, str] | None:
+        """The library's newest version ``(id, hash)``, or None (no library, nothing saved)."""
+        from papdesigner.store import LibraryError
+
+        library = self.library(quiet=True)
+        if library is None:
+            return None
+        try:
+            head: tuple[int, str] | None = library.library_head()
+        except LibraryError:
+            return None
+        return head
+
     def close_library(self) -> None:
         """Flush autosaves and close the library cleanly (drafts are discarded)."""
         self._flush.stop()

@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         self.runner: ComplianceRunner = ComplianceRunner(self.document, self)
         self.files: FileController = FileController(self.document, self.settings, self)
         self.exporter: ExportController = ExportController(self.document, self.settings, self)
+        self.exporter.library_head = self.files.library_head  # recorded in exported PDFs
         self._connect()
         self._undo_keys = _UndoKeysToWindow(self)
         app = QApplication.instance()

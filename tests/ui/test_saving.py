@@ -354,3 +354,45 @@ def test_the_close_prompt_offers_saving_to_the_file(
     assert window.close()
     assert "to mdma-ptsd.pap.json" in asked[0]
     assert _short_title(protocol_file) == "Saved on close"
+
+
+def test_an_exported_pdf_records_the_library_head_and_library_verify_checks_it(
+    make_window: MakeWindow,
+    protocol_file: Path,
+    qtbot: Any,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import sqlite3
+
+    from papdesigner.cli import main
+    from papdesigner.export import verify_pdf
+    from papdesigner.export.library_head import recorded_head
+    from papdesigner.store import resolve_library_path
+    from papdesigner.store.witness import witness_path
+
+    window = _open(make_window, protocol_file)
+    window.document.push(SetValue(("metadata", "short_title"), "Exported"))
+    _ctrl_s(qtbot, window)
+    head = window.files.library_head()
+    assert head is not None
+    pdf = tmp_path / "exported.pdf"
+    result = window.exporter.export(pdf, report=window.report, offer_open=False)
+    assert result is not None
+    assert recorded_head(pdf) == head
+    assert verify_pdf(pdf, window.document.protocol).ok  # the entry does not upset verify
+    library = str(resolve_library_path(None))
+    assert main(["library", "verify", "--library", library, "--pdf", str(pdf)]) == 0
+    window.close()
+
+    # Someone deletes the newest version and the witness beside the library.
+    conn = sqlite3.connect(library)
+    conn.execute("DROP TRIGGER IF EXISTS versions_are_kept")
+    conn.execute("DELETE FROM versions WHERE id = ?", [head[0]])
+    conn.execute("DELETE FROM protocols")
+    conn.commit()
+    conn.close()
+    witness_path(Path(library)).unlink()
+    capsys.readouterr()
+    assert main(["library", "verify", "--library", library, "--pdf", str(pdf)]) == 1
+    assert "the PDF exported.pdf records library version" in capsys.readouterr().out
