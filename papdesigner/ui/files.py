@@ -34,6 +34,7 @@ from papdesigner.ui.dialogs.author import AuthorDialog
 from papdesigner.ui.dialogs.library_dialogs import (
     LibraryBrowserDialog,
     RecoveryDialog,
+    SaveVersionDialog,
     VersionHistoryDialog,
 )
 from papdesigner.ui.dialogs.open_elsewhere import OpenElsewhereDialog
@@ -457,6 +458,17 @@ class FileController(QObject):
         if path is None or self.read_only:
             return self.save_as(message=message, author=author)
         return self._save_to(path, message, author)
+
+    def save_with_note(self) -> bool:
+        """Save after asking for a note on what changed (and the author, changeable here)."""
+        dialog = SaveVersionDialog(self.document.title(), self.settings.author(), self.window)
+        if dialog.exec() != SaveVersionDialog.DialogCode.Accepted:
+            return False
+        message, author = dialog.values()
+        if not author:
+            self.sig_status.emit("Not saved: a version needs an author")
+            return False
+        return self.save(message, author)
 
     def save_as(
         self,

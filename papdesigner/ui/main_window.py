@@ -206,6 +206,7 @@ class MainWindow(QMainWindow):
             "save": self._deferred("files", "save"),
             "save_as": self._deferred("files", "save_as"),
             "save_copy": self._deferred("files", "save_copy"),
+            "save_note": self._deferred("files", "save_with_note"),
             "history": self._deferred("files", "show_history"),
             "export_pdf": self.export_pdf,
             "quit": self.close,

@@ -23,6 +23,7 @@ class WindowActions:
     save: QAction
     save_as: QAction
     save_copy: QAction
+    save_note: QAction
     history: QAction
     export_pdf: QAction
     quit: QAction
@@ -114,6 +115,12 @@ def build_actions(window: QMainWindow, slots: dict[str, Callable[[], object]]) -
             s["save_copy"],
             tip="Write a copy to another file; this window keeps editing its own file",
         ),
+        save_note=_action(
+            window,
+            "Save with a &note…",
+            s["save_note"],
+            tip="Save, recording a note on what changed (e.g. “Sent to IRB”) and the author",
+        ),
         history=_action(
             window,
             "Version &history…",
@@ -177,6 +184,7 @@ def build_menus(window: QMainWindow, a: WindowActions) -> None:
         None,
         a.save,
         a.save_as,
+        a.save_note,
         a.save_copy,
         a.history,
         None,

@@ -396,3 +396,65 @@ def test_an_exported_pdf_records_the_library_head_and_library_verify_checks_it(
     capsys.readouterr()
     assert main(["library", "verify", "--library", library, "--pdf", str(pdf)]) == 1
     assert "the PDF exported.pdf records library version" in capsys.readouterr().out
+
+
+def test_save_with_a_note_records_the_note_and_a_changed_author(
+    make_window: MakeWindow, protocol_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papdesigner.ui.dialogs.library_dialogs import SaveVersionDialog
+
+    window = _open(make_window, protocol_file)
+    window.document.push(SetValue(("metadata", "short_title"), "Sent"))
+
+    def fill(dialog: SaveVersionDialog) -> int:
+        dialog.message.setPlainText("Sent to the IRB")
+        dialog.author.setText("Dr C. Investigator")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(SaveVersionDialog, "exec", fill)
+    window.action_set.save_note.trigger()
+    newest = _history(window)[-1]
+    assert (newest.message, newest.author) == ("Sent to the IRB", "Dr C. Investigator")
+    assert _short_title(protocol_file) == "Sent"
+    assert window.settings.author() == "Dr C. Investigator"
+
+
+_CRASH_ON = """
+import sys
+from papdesigner.model import load_protocol
+from papdesigner.store import Library
+library = Library.open()
+protocol = load_protocol(sys.argv[1])
+protocol.metadata.short_title = "Unsaved before the crash"
+library.autosave(str(protocol.id), protocol)
+library.flush_autosave(force=True)
+import os
+os._exit(1)
+"""
+
+
+def test_recovered_edits_are_offered_never_merged_and_save_to_their_file(
+    make_window: MakeWindow, protocol_file: Path, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from papdesigner.ui.dialogs.library_dialogs import RecoveryDialog
+
+    crashed = subprocess.run(
+        [sys.executable, "-c", _CRASH_ON, str(protocol_file)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert crashed.returncode == 1, crashed.stderr
+    window = _open(make_window, protocol_file)
+    before = protocol_file.read_bytes()
+    assert window.document.protocol.metadata.short_title != "Unsaved before the crash"
+    monkeypatch.setattr(RecoveryDialog, "exec", lambda _d: RecoveryDialog.RECOVER)
+    assert window.files.offer_recovery()
+    assert window.document.protocol.metadata.short_title == "Unsaved before the crash"
+    assert window.document.is_modified()
+    assert protocol_file.read_bytes() == before  # offered, not written anywhere
+    assert window.document.file_path == protocol_file.resolve()
+    _ctrl_s(qtbot, window)
+    assert _short_title(protocol_file) == "Unsaved before the crash"
