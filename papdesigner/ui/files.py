@@ -549,7 +549,7 @@ class FileController(QObject):
         bind: bool = True,
     ) -> bool:
         """Record a library version, then write the file; bind the window to it."""
-        from papdesigner.store import LibraryError
+        from papdesigner.store import LibraryError, StaleHeadError
         from papdesigner.ui.amendment_flow import save_version_with_amendment
 
         library = self.library(quiet=True)
@@ -564,6 +564,14 @@ class FileController(QObject):
                     message or f"Saved to {target.name}",
                     draft_key=str(protocol.id) if bind else None,
                 )
+            except StaleHeadError:
+                # Another window saved between the check and this save: ask again, never
+                # write the file over theirs.
+                self.sig_status.emit(
+                    "Not saved: another window saved this protocol a moment ago; "
+                    "save again to see what changed"
+                )
+                return False
             except LibraryError as exc:
                 library_problem = str(exc)
             else:

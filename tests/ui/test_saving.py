@@ -458,3 +458,17 @@ def test_recovered_edits_are_offered_never_merged_and_save_to_their_file(
     assert window.document.file_path == protocol_file.resolve()
     _ctrl_s(qtbot, window)
     assert _short_title(protocol_file) == "Unsaved before the crash"
+
+
+def test_save_a_copy_writes_another_file_and_keeps_editing_the_original(
+    make_window: MakeWindow, protocol_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = _open(make_window, protocol_file)
+    window.document.push(SetValue(("metadata", "short_title"), "In the copy"))
+    copy = protocol_file.parent / "for-the-sponsor"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(copy), ""))
+    window.action_set.save_copy.trigger()
+    assert _short_title(protocol_file.parent / "for-the-sponsor.pap.json") == "In the copy"
+    assert window.document.file_path == protocol_file.resolve()
+    assert window.document.is_modified()  # the window's own file is not saved yet
+    assert "for-the-sponsor.pap.json" in window.statusBar().currentMessage()
