@@ -481,9 +481,8 @@ class FileController(QObject):
         target = Path(path) if path is not None else self._ask_path("Save protocol as")
         if target is None:
             return False
-        if target.resolve() != self.document.file_path:
-            self.disk = None  # a file of the user's choosing: the file dialog asked already
-        self.read_only = False
+        # Another file of the user's choosing: the file dialog asked about replacing it.
+        # Read-only ends only when the save succeeds (in _bind_saved).
         return self._save_to(target.resolve(), message, author)
 
     def save_copy(self, path: str | Path | None = None) -> bool:
@@ -599,6 +598,7 @@ class FileController(QObject):
         if self._locked_id != str(protocol.id):
             self.claim_quietly(protocol)
         self.origin = "file"
+        self.read_only = False
         self.document.mark_saved(file_path=target, library_id=str(protocol.id) if info else None)
         self.watch(target)
         self.settings.set_folder("export", target.parent)

@@ -299,11 +299,16 @@ def test_a_read_only_window_never_writes_the_other_windows_file(
     assert not first.files.read_only
     second.document.push(SetValue(("metadata", "acronym"), "READER"))
     before = protocol_file.read_bytes()
+    _ctrl_s(qtbot, second)  # the careful default answer cancels the file dialog
+    assert second.files.read_only and protocol_file.read_bytes() == before
+    _ctrl_s(qtbot, second)  # still read-only after a cancelled Save As
+    assert protocol_file.read_bytes() == before
     elsewhere = protocol_file.parent / "reader"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(elsewhere), ""))
     _ctrl_s(qtbot, second)
     assert protocol_file.read_bytes() == before
     assert load_protocol(protocol_file.parent / "reader.pap.json").metadata.acronym == "READER"
+    assert not second.files.read_only  # it now edits its own file
 
 
 def test_restart_reopens_the_latest_saved_state(
