@@ -400,12 +400,56 @@ def _add_verify(commands: Subparsers, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--quick", action="store_true", help="skip re-deriving each version's fingerprint"
     )
+    parser.add_argument(
+        "--head",
+        action="append",
+        default=[],
+        metavar="ID:HASH",
+        help="a library head recorded elsewhere (e.g. in a submission); it must still be "
+        "in the library with that hash (repeatable)",
+    )
+    parser.add_argument(
+        "--pdf",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an exported PDF: the library head it records must still be in the library "
+        "(repeatable)",
+    )
     parser.set_defaults(handler=_run_verify)
 
 
+def _recorded_heads(values: list[str]) -> list[tuple[str, int, str]]:
+    heads = []
+    for value in values:
+        version_id, _, digest = value.partition(":")
+        if not version_id.isdigit() or len(digest) != 64 or digest.strip("0123456789abcdef"):
+            raise CliError(f"--head {value!r}: expected ID:HASH (a version id and its hash)")
+        heads.append((f"the recorded head {value[:24]}…", int(version_id), digest))
+    return heads
+
+
+def _heads_in_pdfs(paths: list[str]) -> list[tuple[str, int, str]]:
+    from papdesigner.export.integrity import UnreadablePdfError
+    from papdesigner.export.library_head import recorded_head
+
+    heads = []
+    for path in paths:
+        try:
+            head = recorded_head(path)
+        except (UnreadablePdfError, OSError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise CliError(f"{path}: cannot read the PDF ({reason})") from None
+        if head is None:
+            raise CliError(f"{path}: the PDF records no library head (exported outside the app)")
+        heads.append((f"the PDF {Path(path).name}", head[0], head[1]))
+    return heads
+
+
 def _run_verify(args: argparse.Namespace) -> int:
+    recorded = _recorded_heads(args.head) + _heads_in_pdfs(args.pdf)
     with _library(args) as lib:
-        report = lib.verify(full=not args.quick)
+        report = lib.verify(full=not args.quick, recorded_heads=recorded)
         head = lib.library_head()
     if args.format == "json":
         payload = _to_json(report)
@@ -420,6 +464,8 @@ def _run_verify(args: argparse.Namespace) -> int:
         print(f"FAILED: {len(report.problems)} problems in {checked}")
         return EXIT_FINDINGS
     print(f"OK: {checked} verified")
+    if report.witnessed:
+        print(f"head witness: {report.witnessed} committed versions all present and unchanged")
     if head is not None:
         print(f"library head: version {head[0]}, hash {head[1]}")
     return EXIT_OK

@@ -95,6 +95,7 @@ def render_pdf(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     template_dir: str | os.PathLike[str] | None = None,
+    library_head: tuple[int, str] | None = None,
 ) -> RenderedPdf:
     """Build the PDF in memory; see :func:`export_pdf` for the arguments."""
     from papdesigner.export import pipeline
@@ -107,7 +108,10 @@ def render_pdf(
         blocks = pipeline.make_blocks(protocol, view, template_dir)
     except TemplateError as exc:
         raise ExportError(str(exc)) from None
-    return pipeline.make_pdf(protocol, view, blocks, steps)
+    from papdesigner.export.library_head import KEY_LIBRARY_HEAD, format_head
+
+    extra = ((KEY_LIBRARY_HEAD, format_head(library_head)),) if library_head else ()
+    return pipeline.make_pdf(protocol, view, blocks, steps, extra)
 
 
 def export_pdf(
@@ -118,12 +122,15 @@ def export_pdf(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     template_dir: str | os.PathLike[str] | None = None,
+    library_head: tuple[int, str] | None = None,
 ) -> ExportResult:
     """Export ``protocol`` as a PDF protocol at ``out_path`` (written atomically).
 
     ``report`` is a :class:`papdesigner.rules.Report` or its JSON data; None runs
     the rule engine. ``template_dir`` holds user templates that override the
-    built-in ones by name (e.g. ``pdf/s02_introduction.xml.j2``).
+    built-in ones by name (e.g. ``pdf/s02_introduction.xml.j2``). ``library_head``
+    (``(version id, hash)``) is recorded in the PDF so that ``library verify --pdf``
+    can later check the library against it (:mod:`.library_head`).
     Raises :class:`ExportError` (template problem, unwritable target) or
     :class:`ExportCancelled`.
     """
@@ -135,7 +142,12 @@ def export_pdf(
         msg = f"template folder {template_dir} does not exist"
         raise ExportError(msg)
     rendered = render_pdf(
-        protocol, report=report, progress=progress, cancel=cancel, template_dir=template_dir
+        protocol,
+        report=report,
+        progress=progress,
+        cancel=cancel,
+        template_dir=template_dir,
+        library_head=library_head,
     )
     try:
         write_bytes_atomic(target, rendered.data)

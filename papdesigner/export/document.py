@@ -53,6 +53,8 @@ class PageFacts:
     subject: str
     keywords: str
     creator: str
+    extra_info: tuple[tuple[str, str], ...] = ()
+    """More document-information entries (e.g. the library head the export came from)."""
 
 
 class Placeholders:
@@ -115,6 +117,7 @@ def _make_canvas(book: PageBook, facts: PageFacts, marks: Placeholders) -> Calla
                     KEY_FINGERPRINT: facts.fingerprint,
                     KEY_DIGEST: marks.digest,
                     KEY_PAGES: marks.for_pages(pages),
+                    **dict(facts.extra_info),
                 }
             )
             self._doc.info = info

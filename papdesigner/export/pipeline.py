@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 from collections.abc import Mapping
@@ -71,9 +72,13 @@ def page_facts(protocol: Protocol, view: ProtocolView) -> PageFacts:
 
 
 def make_pdf(
-    protocol: Protocol, view: ProtocolView, blocks: DocumentBlocks, steps: _Steps
+    protocol: Protocol,
+    view: ProtocolView,
+    blocks: DocumentBlocks,
+    steps: _Steps,
+    extra_info: tuple[tuple[str, str], ...] = (),
 ) -> RenderedPdf:
-    """Lay out the blocks, save the PDF and record its digests in it."""
+    """Lay out the blocks, save the PDF and record its digests (and ``extra_info``) in it."""
     from papdesigner.export.api import RenderedPdf
     from papdesigner.export.document import Placeholders, build_pdf
     from papdesigner.export.figures import schema_drawing, timeline_drawing
@@ -89,7 +94,7 @@ def make_pdf(
     story = layout.story()
     steps.total = max(len(story), 1)
     steps.step(0.15, "laying out pages")
-    facts = page_facts(protocol, view)
+    facts = dataclasses.replace(page_facts(protocol, view), extra_info=extra_info)
     marks = Placeholders()
     buffer = io.BytesIO()
     pages = build_pdf(buffer, story, facts, layout.book, marks=marks, on_flowable=steps.flowable)

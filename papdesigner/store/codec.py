@@ -92,11 +92,14 @@ def document_fingerprint(data: bytes) -> str:
     """
     try:
         value = json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
+        text = json.dumps(
+            value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
     except (UnicodeDecodeError, ValueError) as exc:
         raise DocumentError(f"stored document is not valid JSON ({exc})") from None
-    text = json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
+    except RecursionError:
+        # A tampered document nested thousands deep must be reported, not crash verify.
+        raise DocumentError("stored document is nested too deeply to read") from None
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

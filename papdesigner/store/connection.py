@@ -215,6 +215,25 @@ def write_transaction(
             raise
 
 
+@contextmanager
+def read_snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Run the block's reads inside one read transaction: one consistent snapshot.
+
+    Without it every statement sees the newest commit, so a walk that reads the
+    versions and then the heads can see a writer's commit between the two and
+    report a mismatch that never existed. In WAL mode the snapshot starts at the
+    first read and never blocks writers.
+    """
+    if conn.in_transaction:  # already inside a transaction: that is the snapshot
+        yield conn
+        return
+    conn.execute("BEGIN DEFERRED")
+    try:
+        yield conn
+    finally:
+        _rollback(conn)
+
+
 def _rollback(conn: sqlite3.Connection) -> None:
     # Some errors (SQLITE_FULL, an I/O error) already rolled the transaction back.
     if conn.in_transaction:

@@ -37,13 +37,14 @@ from sqlite_utils import Database
 
 from papdesigner.model.fileformat import ProtocolFileError, loads_protocol, write_bytes_atomic
 from papdesigner.model.protocol import Protocol
-from papdesigner.store import refs, transfer
+from papdesigner.store import refs, transfer, witness
 from papdesigner.store.autosave import Autosaver
 from papdesigner.store.codec import canonical_amendment, encode_document
 from papdesigner.store.connection import (
     DEFAULT_BUSY_TIMEOUT_S,
     OpenedDatabase,
     open_database,
+    read_snapshot,
     write_transaction,
 )
 from papdesigner.store.errors import (
@@ -219,6 +220,7 @@ class Library:
             info = append_version(db, new, _now())
             if draft_key is not None:
                 self._autosaver.saved(db, draft_key)
+        witness.record_commit(self.path, info.id, info.hash)
         if draft_key is not None:
             self._autosaver.forget(draft_key)
         return info
@@ -258,6 +260,21 @@ class Library:
     def load_head(self, protocol_id: str | uuid.UUID) -> Protocol:
         """Return the newest saved state of a protocol."""
         return self.load_version(self.protocol(protocol_id).head_version_id)
+
+    def version_with_content(self, protocol: Protocol) -> VersionInfo | None:
+        """Return the newest version of ``protocol``'s id holding exactly this content, if any.
+
+        The window uses it to know which saved version a file it opens corresponds to.
+        """
+        from papdesigner.model.fileformat import fingerprint
+
+        with self._reading() as conn:
+            row = conn.execute(
+                "SELECT id FROM versions WHERE protocol_id = ? AND fingerprint = ? "
+                "ORDER BY number DESC LIMIT 1",
+                [str(protocol.id), fingerprint(protocol)],
+            ).fetchone()
+            return get_version(conn, int(row[0])) if row else None
 
     def export_version(self, version_id: int, target: str | os.PathLike[str]) -> Path:
         """Write a version to a file atomically; the bytes equal what was saved."""
@@ -368,19 +385,42 @@ class Library:
         with self._writing() as db:
             existing = find_by_content(db.conn, protocol_id, read.encoded.content_sha256)
             info = existing or append_version(db, new, _now())
+        if existing is None:
+            witness.record_commit(self.path, info.id, info.hash)
         status = "unchanged" if existing else "imported"
         return ImportResult(str(read.path), status, info, None, read.canonical, read.warnings)
 
     # --- integrity ------------------------------------------------------------------------
 
-    def verify(self, *, full: bool = True) -> VerifyReport:
-        """Walk every hash chain and report versions whose content or links changed."""
-        with self._reading() as conn:
-            return verify_library(conn, full=full)
+    def verify(
+        self, *, full: bool = True, recorded_heads: Iterable[tuple[str, int, str]] = ()
+    ) -> VerifyReport:
+        """Walk every hash chain and report versions whose content or links changed.
+
+        Everything is read inside one snapshot, so a concurrent save or import never
+        shows up as a problem. The head witness beside the library (see
+        :mod:`.witness`) is read first, and ``recorded_heads`` (``(where, id, hash)``
+        read from exported PDFs) are checked too: both catch deleted newest
+        versions and rewritten chains.
+        """
+        witnessed, witness_problems = witness.read_witness(self.path)
+        with self._reading() as conn, read_snapshot(conn):
+            report = verify_library(conn, full=full)
+            extra = [
+                *witness_problems,
+                *witness.check_witnessed(conn, witnessed),
+                *witness.check_recorded_heads(conn, recorded_heads),
+            ]
+        return VerifyReport(
+            report.versions_checked,
+            report.protocols_checked,
+            (*report.problems, *extra),
+            witnessed=len(witnessed),
+        )
 
     def library_head(self) -> tuple[int, str] | None:
         """Return ``(id, hash)`` of the newest version saved in the library, or None."""
-        with self._reading() as conn:
+        with self._reading() as conn, read_snapshot(conn):
             return library_head(conn)
 
     # --- autosave and recovery ------------------------------------------------------------

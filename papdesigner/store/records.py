@@ -151,6 +151,8 @@ class VerifyReport:
     versions_checked: int
     protocols_checked: int
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    witnessed: int = 0
+    """How many committed versions the head witness recorded (and verify checked)."""
 
     @property
     def ok(self) -> bool:

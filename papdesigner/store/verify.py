@@ -7,10 +7,11 @@ the hash of its record, decompresses its document and checks the document's
 SHA-256 and canonical fingerprint, and checks both links. Editing a stored byte,
 deleting or reordering versions, or rewriting a head all show up as problems.
 
-What a hash chain cannot show on its own is a rewrite of the newest versions
-followed by recomputing every hash after them: compare the library head hash
-(printed by ``papdesigner library verify``) with one recorded elsewhere, e.g. in
-a submission to an ethics board, to rule that out.
+What a hash chain cannot show on its own is the loss of the newest versions, or
+a rewrite followed by recomputing every hash after it: the head witness beside
+the library (:mod:`.witness`) and library heads recorded elsewhere (``library
+verify --head``, e.g. from a submission to an ethics board) rule that out.
+:meth:`Library.verify` reads everything inside one snapshot.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def _check_record(record: dict[str, Any], *, full: bool) -> list[Problem]:
         try:
             fingerprint = codec.document_fingerprint(data)
         except codec.DocumentError as exc:
-            fingerprint = str(exc)
+            return [*problems, _problem("content", record, str(exc))]
         if fingerprint != record["fingerprint"]:
             problems.append(
                 _problem("content", record, "its content does not give its recorded fingerprint")

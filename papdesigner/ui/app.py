@@ -1,7 +1,8 @@
 """Start the desktop application.
 
 ``run_app(file)`` is what ``papdesigner open [FILE]`` calls. With no file it
-reopens the most recent protocol, or the psilocybin example the first time.
+reopens what was last worked on at its latest saved state (its file, or its
+newest library version), or the psilocybin example the first time.
 Only Qt and the model are imported before the window is painted; the rule
 engine, the library and reportlab load afterwards, when first needed.
 """
@@ -11,6 +12,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from papdesigner.ui.main_window import MainWindow
 
 FIRST_EXAMPLE = "psilocybin-trd"
 LIBRARY_DELAY_MS = 200
@@ -31,6 +36,25 @@ def _initial_file() -> str | None:
         return str(template_path(FIRST_EXAMPLE))
     except KeyError:
         return None
+
+
+def _last_library_protocol() -> str | None:
+    """The protocol id when the most recent entry is a protocol from the library."""
+    from papdesigner.ui.settings import AppSettings
+
+    recent = [e for e in AppSettings().recent() if e.exists()]
+    return recent[0].ref if recent and recent[0].kind == "library" else None
+
+
+def open_initial(window: MainWindow, file: str | None) -> None:
+    """Attach the window to ``file``, or to what was last worked on at its latest saved state."""
+    library_id = _last_library_protocol() if file is None else None
+    target = file if file is not None else _initial_file()
+    window.attach(file=str(Path(target)) if target is not None and not library_id else None)
+    if library_id is not None and not window.files.open_library_protocol(library_id):
+        fallback = _initial_file()
+        if fallback is not None:
+            window.files.open_file(fallback)
 
 
 def run_app(file: str | None, *, quit_after_ms: int | None = None) -> int:
@@ -59,8 +83,7 @@ def run_app(file: str | None, *, quit_after_ms: int | None = None) -> int:
 
     def finish_start() -> None:
         # After the first paint: the model, the document, then the library (recovery).
-        target = file if file is not None else _initial_file()
-        window.attach(file=str(Path(target)) if target is not None else None)
+        open_initial(window, file)
         # The library opens later still, once the protocol is on screen.
         QTimer.singleShot(LIBRARY_DELAY_MS, window.files.offer_recovery)
         QTimer.singleShot(LIBRARY_DELAY_MS, window.files.start_autosave)

@@ -8,6 +8,7 @@ two steps (no file is written then).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,12 @@ class _ExportWorker(QObject):
     sig_progress = Signal(float, str)
     sig_finished = Signal(object, str)  # result or None, error message ("cancelled" if so)
 
-    def __init__(self, protocol: Protocol, target: Path, report: Any) -> None:
+    def __init__(
+        self, protocol: Protocol, target: Path, report: Any, library_head: Any = None
+    ) -> None:
         super().__init__()
         self.protocol, self.target, self.report = protocol, target, report
+        self.library_head = library_head
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -41,6 +45,7 @@ class _ExportWorker(QObject):
                 report=self.report,
                 progress=self.sig_progress.emit,
                 cancel=self.stop.is_set,
+                library_head=self.library_head,
             )
         except ExportCancelled:
             self.sig_finished.emit(None, "cancelled")
@@ -68,6 +73,8 @@ class ExportController(QObject):
         self.last_error = ""
         self.progress_dialog: QProgressDialog | None = None
         self._outcome: dict[str, Any] = {}
+        self.library_head: Callable[[], tuple[int, str] | None] = lambda: None
+        """Gives the library head to record in the PDF (the window sets it)."""
 
     def choose_target(self) -> Path | None:
         """Ask where to write the PDF."""
@@ -90,7 +97,9 @@ class ExportController(QObject):
         if target is None:
             return None
         self.settings.set_folder("pdf", target.resolve().parent)
-        worker = _ExportWorker(self.document.protocol.model_copy(deep=True), target, report)
+        worker = _ExportWorker(
+            self.document.protocol.model_copy(deep=True), target, report, self.library_head()
+        )
         dialog = self._progress_dialog(target)
         thread = QThread(self)
         worker.moveToThread(thread)

@@ -1,10 +1,16 @@
 """Files and the library from the window's point of view.
 
-New from template, Open (a file or a protocol in the library), Save (a new
-version in the library, with a message), Save As / Export to ``*.pap.json``,
-version history, recent protocols, autosave with recovery after a crash, and the
-unsaved-changes prompt. The library is opened lazily, the first time it is
-needed, so starting the app never waits for it.
+One model: a protocol opened from a file saves to that file (atomically), and
+every save also records an immutable version in the library. A protocol from
+the library, a template or a copy asks for a file on its first save. Save As
+moves the window to another file; Save a copy writes one and stays. Nothing is
+overwritten silently: the window remembers the file's content and the library
+version it started from, and a save that would overwrite someone else's work
+shows what changed and asks (:mod:`papdesigner.ui.file_conflicts`). A file
+watcher notices changes on disk. A protocol open in another window is opened
+read-only, as a copy or for editing by choice. Also: version history, recent
+protocols, autosave with recovery after a crash, the unsaved-changes prompt. The
+library is opened lazily, so starting the app never waits for it.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from papdesigner.model.fileformat import (
@@ -23,17 +29,30 @@ from papdesigner.model.fileformat import (
     save_protocol,
 )
 from papdesigner.model.protocol import Protocol
+from papdesigner.model.templates import examples_dir
+from papdesigner.ui.dialogs.author import AuthorDialog
 from papdesigner.ui.dialogs.library_dialogs import (
     LibraryBrowserDialog,
     RecoveryDialog,
     SaveVersionDialog,
     VersionHistoryDialog,
 )
+from papdesigner.ui.dialogs.open_elsewhere import OpenElsewhereDialog
+from papdesigner.ui.disk_state import DiskState
 from papdesigner.ui.document import ProtocolDocument
 from papdesigner.ui.errors import show_error
+from papdesigner.ui.file_conflicts import as_new_protocol, file_stem, find_conflict
+from papdesigner.ui.file_resolve import ConflictResolver
 from papdesigner.ui.settings import AppSettings, RecentEntry
 
 AUTOSAVE_FLUSH_MS = 1000
+_OPEN_MODES = {
+    OpenElsewhereDialog.EDIT: "edit",
+    OpenElsewhereDialog.READ_ONLY: "read_only",
+    OpenElsewhereDialog.COPY: "copy",
+}
+DISK_SETTLE_MS = 250
+"""How long after a file-change notice the file is read (an atomic replace fires twice)."""
 FILE_FILTER = f"papdesigner protocols (*{FILE_SUFFIX});;JSON files (*.json)"
 
 
@@ -57,6 +76,25 @@ class FileController(QObject):
         self._library: Any = None
         self.library_error = ""
         self.base_version_id: int | None = None
+        """The library version the window's edits started from (None: none matched)."""
+        self.base_protocol: Protocol | None = None
+        """The protocol as opened or last saved: what "your changes" are measured from."""
+        self.disk: DiskState | None = None
+        """The file's content when the window last read or wrote it."""
+        self.read_only = False
+        """True when the protocol is open in another window and Save must not write its file."""
+        self.origin = "new"
+        """Where the protocol came from: "file", "template", "library", "copy" or "new"."""
+        self._open_lock: Any = None
+        self._locked_id: str | None = None
+        self._asking = False
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.fileChanged.connect(self._on_file_changed)
+        self._disk_timer = QTimer(self)
+        self._disk_timer.setSingleShot(True)
+        self._disk_timer.setInterval(DISK_SETTLE_MS)
+        self._disk_timer.timeout.connect(self.check_disk)
+        self.resolver = ConflictResolver(self)
         self._flush = QTimer(self)
         self._flush.setInterval(AUTOSAVE_FLUSH_MS)
         self._flush.timeout.connect(self._on_flush_timeout)
@@ -80,9 +118,23 @@ class FileController(QObject):
         self._flush.start()
         return self._library
 
+    def library_head(self) -> tuple[int, str] | None:
+        """The library's newest version ``(id, hash)``, or None (no library, nothing saved)."""
+        from papdesigner.store import LibraryError
+
+        library = self.library(quiet=True)
+        if library is None:
+            return None
+        try:
+            head: tuple[int, str] | None = library.library_head()
+        except LibraryError:
+            return None
+        return head
+
     def close_library(self) -> None:
         """Flush autosaves and close the library cleanly (drafts are discarded)."""
         self._flush.stop()
+        self.release()
         if self._library is not None:
             from papdesigner.store import LibraryError
 
@@ -145,9 +197,9 @@ class FileController(QObject):
         try:
             if result == RecoveryDialog.RECOVER and draft is not None:
                 protocol = library.recover_draft(draft)
-                self.document.replace(protocol, None, draft.protocol_id)
-                self._mark_modified()
-                self.sig_status.emit("Recovered unsaved edits; save them to keep them")
+                self._show_recovered(protocol, draft)
+                where = self.location_text()
+                self.sig_status.emit(f"Recovered unsaved edits ({where}); save them to keep them")
                 return True
             if result == RecoveryDialog.DISCARD and draft is not None:
                 library.discard_draft(draft)
@@ -155,7 +207,18 @@ class FileController(QObject):
             show_error(self.window, "Recovery failed", str(exc))
         return False
 
-    def _mark_modified(self) -> None:
+    def _show_recovered(self, protocol: Protocol, draft: Any) -> None:
+        """Show recovered edits; they stay unsaved, bound to the open file if it is theirs."""
+        same = str(self.document.protocol.id) == str(protocol.id) and not self.read_only
+        path = self.document.file_path if same else None
+        if not same:
+            self.base_protocol, self.disk, self.origin = None, None, "new"
+        self.document.replace(protocol, path, draft.protocol_id)
+        self.base_version_id = draft.base_version_id
+        self.watch(path)
+        self.mark_modified()
+
+    def mark_modified(self) -> None:
         # A recovered or older state is not what the library holds as head: not clean.
         self.document.history.mark_dirty()
         self.document.sig_state_changed.emit()
@@ -166,10 +229,17 @@ class FileController(QObject):
         """Ask what to do with unsaved edits; True if the caller may go on."""
         if not self.document.is_modified():
             return True
+        path = self.document.file_path
+        where = (
+            f"to {path.name}"
+            if path is not None and not self.read_only
+            else "to a file (you choose where)"
+        )
         answer = QMessageBox.question(
             self.window,
             "Unsaved changes",
-            f"Save the changes to “{self.document.title()}” in the library before closing it?",
+            f"Save the changes to “{self.document.title()}” {where} before closing it? "
+            "Saving also records a version in the library.",
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel,
@@ -178,33 +248,72 @@ class FileController(QObject):
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         if answer == QMessageBox.StandardButton.Discard:
-            self._discard_draft()
+            self.discard_draft()
             return True
         return False
 
-    def _discard_draft(self) -> None:
+    def discard_draft(self) -> None:
         from papdesigner.store import LibraryError
 
         if self._library is not None:
             with suppress(LibraryError):  # nothing to discard
                 self._library.discard_draft(str(self.document.protocol.id))
 
+    def location_text(self) -> str:
+        """Where Save writes, for the window title ("mdma.pap.json", "not saved to a file")."""
+        path = self.document.file_path
+        if self.read_only:
+            return f"{path.name if path else 'copy'} (read-only: open in another window)"
+        if path is not None:
+            return path.name
+        if self.origin == "template":
+            return "example: Save asks for a file"
+        if self.document.library_id:
+            return "from the library: Save asks for a file"
+        return "not saved to a file yet"
+
     # ---- opening -----------------------------------------------------------------------------
 
     def open_file(self, path: str | Path) -> bool:
-        """Open a ``*.pap.json`` file; a bad file gets a one-line error dialog."""
+        """Open a ``*.pap.json`` file; a bad file gets a one-line error dialog.
+
+        A shipped example opens as a template: its first save asks for a file of
+        your own. A protocol open in another window asks first (read-only, a copy,
+        or edit here too).
+        """
         try:
             protocol = load_protocol(path)
         except ProtocolFileError as exc:
             show_error(self.window, "Cannot open protocol", str(exc))
             return False
         file_path = Path(path).resolve()
-        self.document.replace(protocol, file_path, None)
-        self.base_version_id = None
+        template = is_template(file_path)
+        mode = "edit" if template else self._claim(protocol)
+        if mode is None:
+            return False
+        if mode == "copy":
+            protocol = as_new_protocol(protocol)
+        bound = None if template or mode == "copy" else file_path
+        self.origin = "template" if template else "copy" if mode == "copy" else "file"
+        self.document.replace(protocol, bound, None)
+        self.read_only = mode == "read_only"
+        self.opened(protocol, bound, match_library=True)
+        if mode == "copy":
+            self.mark_modified()
         self.settings.set_folder("open", file_path.parent)
-        self._remember(RecentEntry("file", str(file_path), self.document.title()))
-        self.sig_status.emit(f"Opened {file_path.name}")
+        if bound is not None:
+            self.remember(RecentEntry("file", str(file_path), self.document.title()))
+        self.sig_status.emit(self._opened_message(file_path, template=template, mode=mode))
         return True
+
+    def _opened_message(self, path: Path, *, template: bool, mode: str) -> str:
+        if template:
+            return f"Opened the example {path.name} — Save asks for a file of your own"
+        if mode == "copy":
+            return f"Opened a copy of {path.name} — Save asks for a file"
+        if mode == "read_only":
+            return f"Opened {path} read-only: it is open in another window"
+        return f"Opened {path}"
 
     def open_dialog(self) -> bool:
         """Ask for a file and open it."""
@@ -216,7 +325,7 @@ class FileController(QObject):
         return bool(path) and self.open_file(path)
 
     def open_library_protocol(self, protocol_id: str) -> bool:
-        """Open the newest version of a protocol in the library."""
+        """Open the newest version of a protocol in the library (Save then asks for a file)."""
         from papdesigner.store import LibraryError
 
         library = self.library()
@@ -228,9 +337,19 @@ class FileController(QObject):
         except LibraryError as exc:
             show_error(self.window, "Cannot open protocol", str(exc))
             return False
+        mode = self._claim(protocol)
+        if mode is None:
+            return False
+        if mode == "copy":
+            protocol = as_new_protocol(protocol)
+        self.origin = "copy" if mode == "copy" else "library"
         self.document.replace(protocol, None, str(protocol.id))
-        self.base_version_id = head.id
-        self._remember(RecentEntry("library", str(protocol.id), self.document.title()))
+        self.read_only = mode == "read_only"
+        self.opened(protocol, None, match_library=False)
+        self.base_version_id = head.id if mode != "copy" else None
+        if mode == "copy":
+            self.mark_modified()
+        self.remember(RecentEntry("library", str(protocol.id), self.document.title()))
         self.sig_status.emit(f"Opened version {head.number} from the library")
         return True
 
@@ -256,68 +375,275 @@ class FileController(QObject):
 
     def new_protocol(self, protocol: Protocol) -> None:
         """Start editing a new protocol (from the template wizard); it is unsaved."""
+        self.origin = "new"
         self.document.replace(protocol, None, None)
-        self.base_version_id = None
-        self._mark_modified()
-        self.sig_status.emit("New protocol — save it to the library to keep it")
+        self.read_only = False
+        self.opened(protocol, None, match_library=False)
+        self.mark_modified()
+        self.sig_status.emit("New protocol — Save asks where to keep its file")
+
+    def opened(self, protocol: Protocol, path: Path | None, *, match_library: bool) -> None:
+        """Remember what was opened: the file's content and the library version it matches."""
+        self.base_protocol = protocol.model_copy(deep=True)
+        self.disk = DiskState.of(path) if path is not None else None
+        self.base_version_id = self._matching_version(protocol) if match_library else None
+        self.watch(path)
+        self.document.sig_state_changed.emit()
+
+    def _matching_version(self, protocol: Protocol) -> int | None:
+        from papdesigner.store import LibraryError
+
+        library = self.library(quiet=True)
+        if library is None:
+            return None
+        try:
+            info = library.version_with_content(protocol)
+        except LibraryError:
+            return None
+        return info.id if info is not None else None
+
+    def _claim(self, protocol: Protocol) -> str | None:
+        """Lock the protocol for this window; ask when another holds it.
+
+        Return "edit", "read_only", "copy", or None when the user cancelled.
+        """
+        from papdesigner.store.location import resolve_library_path
+        from papdesigner.store.openlocks import ProtocolOpenLock, holder
+
+        key = str(protocol.id)
+        if self._open_lock is not None and self._locked_id == key:
+            return "edit"
+        try:
+            library_path = resolve_library_path(None)
+            lock = ProtocolOpenLock.try_acquire(library_path, key)
+        except (OSError, ValueError):
+            return "edit"  # cannot tell: nothing to warn about
+        if lock is not None:
+            self._hold(lock, key)
+            return "edit"
+        dialog = OpenElsewhereDialog(
+            self._title_of(protocol), holder(library_path, key), self.window
+        )
+        mode = _OPEN_MODES.get(dialog.exec())
+        if mode is not None:
+            self._hold(None, None)  # the other window keeps the lock
+        return mode
+
+    @staticmethod
+    def _title_of(protocol: Protocol) -> str:
+        meta = protocol.metadata
+        return meta.short_title or meta.acronym or meta.title or "Untitled protocol"
+
+    def _hold(self, lock: Any, key: str | None) -> None:
+        if self._open_lock is not None:
+            self._open_lock.release()
+        self._open_lock, self._locked_id = lock, key
+
+    def release(self) -> None:
+        """Let go of the open protocol (its lock) and stop watching its file."""
+        self._hold(None, None)
+        self.watch(None)
 
     # ---- saving ------------------------------------------------------------------------------
 
     def save(self, message: str | None = None, author: str | None = None) -> bool:
-        """Save a new version to the library (asking for a message unless given)."""
-        from papdesigner.store import LibraryError
+        """Save to the protocol's file (atomically) and record a library version.
 
-        library = self.library()
-        if library is None:
-            return False
-        if message is None or author is None:
-            dialog = SaveVersionDialog(self.document.title(), self.settings.author(), self.window)
-            if dialog.exec() != SaveVersionDialog.DialogCode.Accepted:
-                return False
-            message, author = dialog.values()
-        author = author or _default_author()
-        self.settings.set_author(author)
-        protocol = self.document.protocol
-        from papdesigner.ui.amendment_flow import save_version_with_amendment
+        A protocol with no file of its own (from the library, a template, a copy, or
+        opened read-only) asks for one first. Nothing is ever overwritten silently:
+        when the file or the library changed since it was opened, a dialog says what
+        changed and asks.
+        """
+        path = self.document.file_path
+        if path is None or self.read_only:
+            return self.save_as(message=message, author=author)
+        return self._save_to(path, message, author)
 
-        try:
-            # An approved protocol's next version is an amendment: the flow asks for its record.
-            info = save_version_with_amendment(
-                self.window, library, protocol, author, message, draft_key=str(protocol.id)
-            )
-        except LibraryError as exc:
-            show_error(self.window, "Save failed", str(exc))
+    def save_with_note(self) -> bool:
+        """Save after asking for a note on what changed (and the author, changeable here)."""
+        dialog = SaveVersionDialog(self.document.title(), self.settings.author(), self.window)
+        if dialog.exec() != SaveVersionDialog.DialogCode.Accepted:
             return False
-        if info is None:
-            self.sig_status.emit("Not saved: the amendment record was cancelled")
+        message, author = dialog.values()
+        if not author:
+            self.sig_status.emit("Not saved: a version needs an author")
             return False
-        self.base_version_id = info.id
-        self.document.mark_saved(library_id=str(protocol.id))
-        self._remember(RecentEntry("library", str(protocol.id), self.document.title()))
-        self.sig_status.emit(f"Saved version {info.number} ({info.short_hash})")
-        return True
+        return self.save(message, author)
 
-    def save_as(self, path: str | Path | None = None) -> bool:
-        """Write the protocol to a ``*.pap.json`` file (asking where unless given)."""
-        if path is None:
-            suggested = str(Path(self.settings.folder("export")) / _file_name(self.document))
-            chosen, _ = QFileDialog.getSaveFileName(
-                self.window, "Save protocol file", suggested, FILE_FILTER
-            )
-            if not chosen:
-                return False
-            path = chosen if chosen.endswith(".json") else chosen + FILE_SUFFIX
-        target = Path(path)
+    def save_as(
+        self,
+        path: str | Path | None = None,
+        *,
+        message: str | None = None,
+        author: str | None = None,
+    ) -> bool:
+        """Save to a new file (asking where unless given); the window then edits that file."""
+        target = Path(path) if path is not None else self._ask_path("Save protocol as")
+        if target is None:
+            return False
+        # Another file of the user's choosing: the file dialog asked about replacing it.
+        # Read-only ends only when the save succeeds (in _bind_saved).
+        return self._save_to(target.resolve(), message, author)
+
+    def save_copy(self, path: str | Path | None = None) -> bool:
+        """Write the protocol to another file; the window keeps editing its own file."""
+        target = Path(path) if path is not None else self._ask_path("Save a copy")
+        if target is None:
+            return False
         try:
             save_protocol(self.document.protocol, target)
         except OSError as exc:
             show_error(self.window, "Cannot write the file", f"{target}: {exc.strerror or exc}")
             return False
-        self.document.file_path = target.resolve()
-        self.settings.set_folder("export", target.resolve().parent)
-        self._remember(RecentEntry("file", str(target.resolve()), self.document.title()))
-        self.document.sig_state_changed.emit()
-        self.sig_status.emit(f"Wrote {target.name}")
+        self.sig_status.emit(
+            f"Saved a copy to {target.resolve()} (this window still edits {self.location_text()})"
+        )
+        return True
+
+    def _ask_path(self, caption: str) -> Path | None:
+        current = self.document.file_path
+        folder = current.parent if current else Path(self.settings.folder("export"))
+        suggested = str(folder / _file_name(self.document))
+        chosen, _ = QFileDialog.getSaveFileName(self.window, caption, suggested, FILE_FILTER)
+        if not chosen:
+            return None
+        return Path(chosen if chosen.endswith(".json") else chosen + FILE_SUFFIX)
+
+    def author_for(self, given: str | None) -> str | None:
+        """The author of the next version: given, remembered, or asked for once."""
+        name = " ".join((given or self.settings.author()).split())
+        if not name:
+            dialog = AuthorDialog(self.window)
+            if dialog.exec() != AuthorDialog.DialogCode.Accepted or not dialog.author():
+                self.sig_status.emit("Not saved: a version needs an author")
+                return None
+            name = dialog.author()
+        self.settings.set_author(name)
+        return name
+
+    def _save_to(self, target: Path, message: str | None, author: str | None) -> bool:
+        name = self.author_for(author)
+        if name is None:
+            return False
+        library = self.library(quiet=True)
+        same_file = target == self.document.file_path
+        conflict = find_conflict(
+            target if same_file else None,
+            self.disk if same_file else None,
+            library,
+            str(self.document.protocol.id),
+            self.base_version_id,
+        )
+        if conflict is not None:
+            return self.resolver.resolve(conflict, target, message, name)
+        return self.write(target, self.document.protocol, message, name)
+
+    def write(
+        self,
+        target: Path,
+        protocol: Protocol,
+        message: str | None,
+        author: str,
+        *,
+        bind: bool = True,
+    ) -> bool:
+        """Record a library version, then write the file; bind the window to it."""
+        from papdesigner.store import LibraryError, StaleHeadError
+        from papdesigner.ui.amendment_flow import save_version_with_amendment
+
+        library = self.library(quiet=True)
+        info, library_problem = None, self.library_error if library is None else ""
+        if library is not None:
+            try:
+                info = save_version_with_amendment(
+                    self.window,
+                    library,
+                    protocol,
+                    author,
+                    message or f"Saved to {target.name}",
+                    draft_key=str(protocol.id) if bind else None,
+                )
+            except StaleHeadError:
+                # Another window saved between the check and this save: ask again, never
+                # write the file over theirs.
+                self.sig_status.emit(
+                    "Not saved: another window saved this protocol a moment ago; "
+                    "save again to see what changed"
+                )
+                return False
+            except LibraryError as exc:
+                library_problem = str(exc)
+            else:
+                if info is None:
+                    self.sig_status.emit("Not saved: the amendment record was cancelled")
+                    return False
+        try:
+            save_protocol(protocol, target)
+        except OSError as exc:
+            recorded = f" (library version {info.number} was recorded)" if info else ""
+            show_error(
+                self.window, "Cannot write the file", f"{target}: {exc.strerror or exc}{recorded}"
+            )
+            return False
+        if bind:
+            self._bind_saved(target, protocol, info)
+        self.sig_status.emit(_saved_message(target, info, library_problem))
+        return True
+
+    def _bind_saved(self, target: Path, protocol: Protocol, info: Any) -> None:
+        self.disk = DiskState.of(target)
+        self.base_protocol = protocol.model_copy(deep=True)
+        if info is not None:
+            self.base_version_id = info.id
+        if self._locked_id != str(protocol.id):
+            self.claim_quietly(protocol)
+        self.origin = "file"
+        self.read_only = False
+        self.document.mark_saved(file_path=target, library_id=str(protocol.id) if info else None)
+        self.watch(target)
+        self.settings.set_folder("export", target.parent)
+        self.remember(RecentEntry("file", str(target), self.document.title()))
+
+    def claim_quietly(self, protocol: Protocol) -> None:
+        from papdesigner.store.location import resolve_library_path
+        from papdesigner.store.openlocks import ProtocolOpenLock
+
+        try:
+            lock = ProtocolOpenLock.try_acquire(resolve_library_path(None), str(protocol.id))
+        except (OSError, ValueError):
+            lock = None
+        self._hold(lock, str(protocol.id) if lock is not None else None)
+
+    # ---- the file watcher ------------------------------------------------------------------------
+
+    def watch(self, path: Path | None) -> None:
+        files = self._watcher.files()
+        if files:
+            self._watcher.removePaths(files)
+        if path is not None and path.exists():
+            self._watcher.addPath(str(path))
+
+    def _on_file_changed(self, _path: str) -> None:
+        # An atomic replace fires more than once and drops the watch: settle, then look.
+        self._disk_timer.start()
+
+    def check_disk(self) -> bool:
+        """Look at the open file now; offer to reload it if someone else changed it.
+
+        Return True when the file had changed (whatever the user then chose).
+        """
+        path = self.document.file_path
+        if path is None or self.disk is None or self._asking:
+            return False
+        self.watch(path)  # an atomic replace dropped the watch
+        now = DiskState.of(path)
+        if now is None or self.disk.same_content(now):
+            return False
+        self._asking = True
+        try:
+            self.resolver.offer_reload(path)
+        finally:
+            self._asking = False
         return True
 
     # ---- history -----------------------------------------------------------------------------
@@ -385,10 +711,12 @@ class FileController(QObject):
         except LibraryError as exc:
             show_error(self.window, "Cannot open the version", str(exc))
             return
-        self.document.replace(protocol, None, info.protocol_id)
-        self.base_version_id = info.id
+        # An older state shown in this window: saving writes it to the window's file and
+        # makes it the newest version again. The file is not what it holds: not clean.
+        self.document.replace(protocol, self.document.file_path, info.protocol_id)
+        self.base_version_id = head.id
         if head.id != info.id:
-            self._mark_modified()  # saving it makes it the newest version again
+            self.mark_modified()
         self.sig_status.emit(f"Opened version {info.number}")
 
     def _export_version(self, info: Any) -> None:
@@ -396,7 +724,7 @@ class FileController(QObject):
 
         suggested = str(
             Path(self.settings.folder("export"))
-            / f"{_file_stem(self.document)}-v{info.number}{FILE_SUFFIX}"
+            / f"{file_stem(self.document.protocol)}-v{info.number}{FILE_SUFFIX}"
         )
         path, _ = QFileDialog.getSaveFileName(self.window, "Export version", suggested, FILE_FILTER)
         if not path:
@@ -410,23 +738,24 @@ class FileController(QObject):
 
     # ---- recent ------------------------------------------------------------------------------
 
-    def _remember(self, entry: RecentEntry) -> None:
+    def remember(self, entry: RecentEntry) -> None:
         self.settings.add_recent(entry)
         self.sig_recent_changed.emit()
 
 
-def _default_author() -> str:
-    from papdesigner.store import default_author
+def is_template(path: Path) -> bool:
+    """True for a shipped example: it is never saved over."""
+    try:
+        return path.resolve().is_relative_to(examples_dir().resolve())
+    except OSError:
+        return False
 
-    return default_author()
 
-
-def _file_stem(document: ProtocolDocument) -> str:
-    meta = document.protocol.metadata
-    stem = meta.acronym or meta.protocol_number or meta.short_title or "protocol"
-    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem).strip("-")
-    return safe or "protocol"
+def _saved_message(target: Path, info: Any, library_problem: str) -> str:
+    if info is None:
+        return f"Saved to {target}; no library version was recorded: {library_problem}"
+    return f"Saved to {target} and as library version {info.number} ({info.short_hash})"
 
 
 def _file_name(document: ProtocolDocument) -> str:
-    return f"{_file_stem(document)}{FILE_SUFFIX}"
+    return f"{file_stem(document.protocol)}{FILE_SUFFIX}"

@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         self.runner: ComplianceRunner = ComplianceRunner(self.document, self)
         self.files: FileController = FileController(self.document, self.settings, self)
         self.exporter: ExportController = ExportController(self.document, self.settings, self)
+        self.exporter.library_head = self.files.library_head  # recorded in exported PDFs
         self._connect()
         self._undo_keys = _UndoKeysToWindow(self)
         app = QApplication.instance()
@@ -205,6 +206,8 @@ class MainWindow(QMainWindow):
             "open_library": self._deferred("files", "open_from_library"),
             "save": self._deferred("files", "save"),
             "save_as": self._deferred("files", "save_as"),
+            "save_copy": self._deferred("files", "save_copy"),
+            "save_note": self._deferred("files", "save_with_note"),
             "history": self._deferred("files", "show_history"),
             "export_pdf": self.export_pdf,
             "quit": self.close,
@@ -398,9 +401,9 @@ class MainWindow(QMainWindow):
             if history.can_redo()
             else "Nothing to redo"
         )
-        self.setWindowTitle(f"{d.title()}[*] — papdesigner")
+        where = self.files.location_text()
+        self.setWindowTitle(f"{d.title()}[*] — {where} — papdesigner")
         self.setWindowModified(d.is_modified())
-        where = d.file_path.name if d.file_path else ("library" if d.library_id else "new protocol")
         self.status.show_saved(modified=d.is_modified(), where=where)
 
     def _on_document_refused(self, message: str, _path: object) -> None:

@@ -22,6 +22,8 @@ class WindowActions:
     open_library: QAction
     save: QAction
     save_as: QAction
+    save_copy: QAction
+    save_note: QAction
     history: QAction
     export_pdf: QAction
     quit: QAction
@@ -94,18 +96,30 @@ def build_actions(window: QMainWindow, slots: dict[str, Callable[[], object]]) -
         ),
         save=_action(
             window,
-            "&Save to library…",
+            "&Save",
             s["save"],
             icon_name="save",
             shortcuts=(std.Save,),
-            tip="Save a new version in the library, with a message",
+            tip="Save to the protocol's file and record a version in the library",
         ),
         save_as=_action(
             window,
-            "Save &As / Export protocol file…",
+            "Save &As…",
             s["save_as"],
             shortcuts=("Ctrl+Shift+S",),
-            tip="Write the protocol to a *.pap.json file",
+            tip="Save to another *.pap.json file; this window then edits that file",
+        ),
+        save_copy=_action(
+            window,
+            "Save a &copy…",
+            s["save_copy"],
+            tip="Write a copy to another file; this window keeps editing its own file",
+        ),
+        save_note=_action(
+            window,
+            "Save with a &note…",
+            s["save_note"],
+            tip="Save, recording a note on what changed (e.g. “Sent to IRB”) and the author",
         ),
         history=_action(
             window,
@@ -170,6 +184,8 @@ def build_menus(window: QMainWindow, a: WindowActions) -> None:
         None,
         a.save,
         a.save_as,
+        a.save_note,
+        a.save_copy,
         a.history,
         None,
         a.export_pdf,
@@ -220,8 +236,8 @@ def build_toolbar(window: QMainWindow, a: WindowActions) -> QToolBar:
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+N", "New from template"),
     ("Ctrl+O / Ctrl+Shift+O", "Open a file / open from the library"),
-    ("Ctrl+S", "Save a new version to the library"),
-    ("Ctrl+Shift+S", "Save As / export the protocol file"),
+    ("Ctrl+S", "Save to the protocol's file and record a library version"),
+    ("Ctrl+Shift+S", "Save As another file"),
     ("Ctrl+E", "Export PDF"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo (typing in one field is one step)"),
     ("Ctrl+PgUp / Ctrl+PgDown", "Previous / next step"),

@@ -51,7 +51,32 @@ def _no_stray_message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, 
     monkeypatch.setattr(QMessageBox, "information", information)
     monkeypatch.setattr(QMessageBox, "question", question)
     monkeypatch.setattr(QMessageBox, "about", lambda *_a, **_k: None)
+    _careful_save_dialogs(monkeypatch, shown)
     return shown
+
+
+def _careful_save_dialogs(monkeypatch: pytest.MonkeyPatch, shown: list[tuple[str, str]]) -> None:
+    """The save flow's own dialogs would hang too: record them and answer without losing work.
+
+    Tests that drive one of them patch its ``exec`` again and click its real buttons.
+    """
+    from PySide6.QtWidgets import QFileDialog
+
+    from papdesigner.ui.dialogs.author import AuthorDialog
+    from papdesigner.ui.dialogs.conflict import ConflictDialog
+    from papdesigner.ui.dialogs.open_elsewhere import OpenElsewhereDialog
+
+    def record(answer: int) -> Callable[[QWidget], int]:
+        def exec_dialog(dialog: QWidget) -> int:
+            shown.append((dialog.windowTitle(), ""))
+            return answer
+
+        return exec_dialog
+
+    monkeypatch.setattr(AuthorDialog, "exec", record(0))  # cancelled: nothing is saved
+    monkeypatch.setattr(ConflictDialog, "exec", record(ConflictDialog.CANCEL))
+    monkeypatch.setattr(OpenElsewhereDialog, "exec", record(OpenElsewhereDialog.READ_ONLY))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: ("", ""))
 
 
 def example(name: str) -> Protocol:

@@ -26,11 +26,14 @@ MakeWindow = Callable[..., MainWindow]
 
 def test_save_as_writes_the_protocol_file(make_window: MakeWindow, tmp_path: Path) -> None:
     window = make_window()
+    window.settings.set_author("Tester")
     window.document.push(SetValue(("metadata", "acronym"), "SAVED-AS"))
     target = tmp_path / "copy.pap.json"
     assert window.files.save_as(target)
     assert fingerprint(load_protocol(target)) == fingerprint(window.document.protocol)
     assert window.document.file_path == target.resolve()
+    versions = window.files.library().history(str(window.document.protocol.id))
+    assert [v.author for v in versions] == ["Tester"]
     recent = window.settings.recent()[0]
     assert (recent.kind, recent.ref) == ("file", str(target.resolve()))
 
@@ -39,6 +42,7 @@ def test_save_as_asks_where_and_adds_the_suffix(
     make_window: MakeWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = make_window()
+    window.settings.set_author("Tester")
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "chosen"), "")
     )
@@ -48,8 +52,9 @@ def test_save_as_asks_where_and_adds_the_suffix(
 
 def test_recent_menu_reopens_a_file(make_window: MakeWindow, tmp_path: Path) -> None:
     window = make_window()
+    window.settings.set_author("Tester")
     target = tmp_path / "recent.pap.json"
-    window.files.save_as(target)
+    assert window.files.save_as(target)
     window.action_set.recent_menu.aboutToShow.emit()
     entry = next(
         a for a in window.action_set.recent_menu.actions() if "recent.pap.json" in a.text()
@@ -63,7 +68,7 @@ def test_versions_are_listed_opened_and_exported(
     make_window: MakeWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = make_window()
-    assert window.files.save("First", "Tester")
+    assert window.files.save_as(tmp_path / "v.pap.json", message="First", author="Tester")
     window.document.push(SetValue(("metadata", "acronym"), "V2"))
     assert window.files.save("Second", "Tester")
     listed: list[Any] = []
@@ -196,13 +201,14 @@ def test_export_offers_to_open_the_pdf(
 
 
 def test_saving_an_approved_protocol_asks_for_the_amendment_record(
-    make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch
+    make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from papdesigner.ui.amendment_dialog import AmendmentDialog
 
     window = make_window()
     window.document.push(SetValue(("regulatory", "ethics", "approved"), True))
-    assert window.files.save("Approved by the IRB", "Tester")
+    target = tmp_path / "approved.pap.json"
+    assert window.files.save_as(target, message="Approved by the IRB", author="Tester")
     window.document.push(SetValue(("sessions", 0, "window_days"), 10))
     asked: list[int] = []
 
@@ -222,5 +228,7 @@ def test_saving_an_approved_protocol_asks_for_the_amendment_record(
 
     monkeypatch.setattr(AmendmentDialog, "exec", lambda _d: AmendmentDialog.DialogCode.Rejected)
     window.document.push(SetValue(("sessions", 0, "window_days"), 11))
+    before = target.read_bytes()
     assert not window.files.save("Not this time", "Tester")
     assert window.document.is_modified()
+    assert target.read_bytes() == before  # cancelled: neither a version nor the file

@@ -190,10 +190,12 @@ def waive_another_finding(story: Story) -> None:
 
 
 def save_and_reopen(story: Story) -> None:
-    """7. Save to the library with a version message; reopen it in a second window."""
+    """7. Save to a file (and a library version with a message); reopen it in a second window."""
     window = story.window
-    assert window.files.save("Sent to the IRB", "Dr A. Coordinator")
+    target = story.tmp_path / "story.pap.json"
+    assert window.files.save_as(target, message="Sent to the IRB", author="Dr A. Coordinator")
     assert not window.document.is_modified()
+    assert target.is_file()
     second = MainWindow()
     story.qtbot.addWidget(second)
     assert second.files.open_library_protocol(str(window.document.protocol.id))

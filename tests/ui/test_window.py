@@ -68,7 +68,8 @@ def test_edit_menu_shows_the_undo_stack(make_window: Callable[..., MainWindow]) 
 
 def test_window_title_and_save_state(make_window: Callable[..., MainWindow]) -> None:
     window = make_window()
-    assert window.windowTitle().endswith("[*] — papdesigner")
+    # The title says where Save writes: an example is never saved over.
+    assert window.windowTitle().endswith("[*] — example: Save asks for a file — papdesigner")
     assert not window.isWindowModified()
     window.document.push(SetValue(("metadata", "short_title"), "NEW"))
     assert window.isWindowModified()

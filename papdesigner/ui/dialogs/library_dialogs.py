@@ -29,7 +29,7 @@ class SaveVersionDialog(QDialog):
 
     def __init__(self, title: str, author: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Save to library")
+        self.setWindowTitle("Save with a note")
         self.message = QPlainTextEdit()
         self.message.setTabChangesFocus(True)
         self.message.setPlaceholderText('What changed in this version, e.g. "Sent to IRB"')
@@ -38,7 +38,12 @@ class SaveVersionDialog(QDialog):
         self.author = QLineEdit(author)
         self.author.setAccessibleName("Author")
         form = QFormLayout()
-        form.addRow(QLabel(f"Save <b>{title}</b> as a new, immutable version in the library."))
+        form.addRow(
+            QLabel(
+                f"Save <b>{title}</b> to its file and as a new, immutable version in the "
+                "library, with a note on what changed."
+            )
+        )
         form.addRow("Message:", self.message)
         form.addRow("Author:", self.author)
         buttons = QDialogButtonBox(
