@@ -9,10 +9,11 @@ The examples cover FDA-PSY (three US IND trials) and OR-OAR-333-333 (an Oregon s
 centre). The other jurisdiction sets have no example of their own, so an example is first
 moved there (its sites, context and the approvals that jurisdiction asks for), then broken:
 Colorado and New Mexico from the Oregon example, the Australian sets (Victoria too) from the
-MDMA trial and the psilocybin trial, the Canadian and EU sets from the psilocybin trial. US IND
-safety reporting is broken in place in the alcohol trial, and the Swiss note in the LSD trial. Moving an example also
-shows that the sets stay apart: Oregon's single facilitator and groups of 25 are never
-judged by the FDA set, and an Oregon service moved to Colorado is judged by Colorado's rules.
+MDMA trial and the psilocybin trial, the Canadian and EU sets from the psilocybin trial; US IND
+safety reporting is broken in place in the alcohol trial, the Swiss note in the LSD trial.
+Moving an example also shows that the sets stay apart: Oregon's single facilitator and groups
+of 25 are never judged by the FDA set, and an Oregon service moved to Colorado is judged by
+Colorado's rules.
 
 Breakers find the sessions, roles and criteria they change by kind, id or code, never by a
 fixed index, so that the examples can keep growing.
