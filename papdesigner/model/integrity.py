@@ -87,6 +87,9 @@ def _session_links(
             )
     if session.dosing is None:
         return
+    by = session.dosing.administered_by
+    if by is not None and p.role(by) is None:
+        yield IntegrityProblem((*base, "dosing", "administered_by"), f"unknown role {by!r}")
     for j, admin in enumerate(session.dosing.administrations):
         where = (*base, "dosing", "administrations", j)
         if admin.arm_id not in arm_ids:

@@ -21,12 +21,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from papdesigner.model.vocab import (
     ArmRole,
+    AuthorisationStatus,
     Condition,
     Context,
     Degree,
     DoseUnit,
     LocationType,
     MedicationPolicy,
+    MedicinalProductRole,
     ObjectiveLevel,
     Phase,
     ProductForm,
@@ -135,6 +137,29 @@ class Regulatory(Part):
     prescriber_specialist_registration: bool | None = None
     prescriber_pat_training: str = ""
     import_permit: str = ""
+    eu_trial_number: str = Field("", description="EU CTR 536/2014: the EU trial number (CTIS)")
+    gcp_compliance_statement: bool | None = Field(
+        None,
+        description="The protocol states that the trial follows the protocol, the applicable "
+        "clinical trials regulation and good clinical practice",
+    )
+    patients_involved_in_design: bool | None = Field(
+        None, description="Patients were involved in designing the trial"
+    )
+    patient_involvement: str = Field("", description="How patients were involved in the design")
+    vic_notice_of_intention: bool | None = Field(
+        None,
+        description="Victoria: notice of intention (Form 7, DPCS Regulations 2017 reg 17A) given",
+    )
+    ca_cta_status: AuthorisationStatus = Field(
+        "not_applicable",
+        description="Health Canada clinical trial application (Food and Drug Regulations C.05)",
+    )
+    ca_controlled_substance_exemption: AuthorisationStatus = Field(
+        "not_applicable",
+        description="Health Canada authority to use a controlled substance in the trial "
+        "(CDSA section 56 exemption or Part J letter of authorization)",
+    )
 
 
 # --- sites, indication, products, arms, roles ----------------------------------------------
@@ -169,6 +194,9 @@ class Product(Part):
     schedule: str = Field("", description='Controlled-substance schedule, e.g. "I" (US CSA)')
     ht2b_agonist: bool | None = Field(None, description="Known 5-HT2B receptor agonism")
     description: str = ""
+    medicinal_product_role: MedicinalProductRole = Field(
+        "", description="EU CTR: investigational or auxiliary medicinal product"
+    )
 
 
 class Arm(Part):
@@ -265,6 +293,9 @@ class Dosing(Part):
     observed_ingestion: bool = True
     supervised: bool = True
     onsite_support_staff: int = Field(0, ge=0, description="Other licensee staff on the premises")
+    administered_by: Identifier | None = Field(
+        None, description="The role whose members give the drug to the participant"
+    )
 
 
 class Recording(Part):
@@ -402,6 +433,18 @@ class Safety(Part):
     hppd_followup: bool = False
     echocardiogram_schedule: str = ""
     participant_support_contact: bool = False
+    susar_report_days: int | None = Field(
+        None,
+        ge=0,
+        description="Calendar days to report a serious and unexpected suspected adverse "
+        "reaction to the regulator",
+    )
+    susar_fatal_report_days: int | None = Field(
+        None,
+        ge=0,
+        description="Calendar days to report an unexpected fatal or life-threatening suspected "
+        "adverse reaction to the regulator",
+    )
 
 
 class Statistics(Part):
@@ -444,6 +487,9 @@ class Documents(Part):
     physical_touch_contract: bool = False
     data_withhold_offer: bool = False
     facilitator_records: bool = False
+    identification_check: bool = Field(
+        False, description="Client identification is checked before services are provided"
+    )
 
 
 class Waiver(Part):

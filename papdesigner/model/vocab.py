@@ -63,6 +63,10 @@ LocationType = Literal[
 ]
 MedicationPolicy = Literal["washout", "continue_justified", "mixed"]
 RegistrationKind = Literal["ind", "planned", "exempt", "not_applicable"]
+AuthorisationStatus = Literal["not_applicable", "planned", "submitted", "authorised"]
+"""Where an application to a regulator stands (Health Canada CTA, CDSA exemption)."""
+MedicinalProductRole = Literal["", "investigational", "auxiliary"]
+"""EU CTR 536/2014: an investigational or an auxiliary medicinal product ("" = not said)."""
 
 DEGREE_RANK: dict[str, int] = {"none": 0, "bachelor": 1, "master": 2, "doctoral": 3, "md": 3}
 """Order of degrees, for rules such as "at least a graduate degree"."""
@@ -97,6 +101,12 @@ LABELS: dict[str, str] = {
     "ug": "µg",
     "mg": "mg",
     "mg/kg": "mg/kg",
+    "not_applicable": "Not applicable",
+    "planned": "Planned",
+    "submitted": "Submitted",
+    "authorised": "Authorised",
+    "investigational": "Investigational medicinal product",
+    "auxiliary": "Auxiliary medicinal product",
 }
 
 

@@ -76,11 +76,14 @@ def test_pdf_content(amendment_pdf: Path, base_protocol: Protocol) -> None:
     assert fingerprint(base_protocol) in text
 
 
-def test_pdf_metadata_names_both_fingerprints(amendment_pdf: Path) -> None:
+def test_pdf_metadata_names_both_fingerprints(amendment_pdf: Path, base_protocol: Protocol) -> None:
+    from papdesigner.model import fingerprint
+
     meta = PdfReader(amendment_pdf).metadata
     assert meta is not None
     assert meta.title == "Summary of changes: PSI-TRD-001"
-    assert "A sha256:89555c20" in (meta.get("/Keywords") or "")
+    # computed, not written out: every new optional model field changes the fingerprint
+    assert f"A sha256:{fingerprint(base_protocol)[:8]}" in (meta.get("/Keywords") or "")
     assert " B sha256:" in (meta.get("/Keywords") or "")
 
 

@@ -8,10 +8,12 @@ warnings an example carries on purpose do not disturb the tests.
 The examples cover FDA-PSY (three US IND trials) and OR-OAR-333-333 (an Oregon service
 centre). The other jurisdiction sets have no example of their own, so an example is first
 moved there (its sites, context and the approvals that jurisdiction asks for), then broken:
-Colorado from the Oregon example, the Australian sets from the MDMA trial and the
-psilocybin trial, the Canadian and EU sets from the psilocybin trial. Moving an example also
-shows that the sets stay apart: Oregon's single facilitator and groups of 25 are never
-judged by the FDA set, and an Oregon service moved to Colorado is judged by Colorado's rules.
+Colorado and New Mexico from the Oregon example, the Australian sets (Victoria too) from the
+MDMA trial and the psilocybin trial, the Canadian and EU sets from the psilocybin trial; US IND
+safety reporting is broken in place in the alcohol trial, the Swiss note in the LSD trial.
+Moving an example also shows that the sets stay apart: Oregon's single facilitator and groups
+of 25 are never judged by the FDA set, and an Oregon service moved to Colorado is judged by
+Colorado's rules.
 
 Breakers find the sessions, roles and criteria they change by kind, id or code, never by a
 fixed index, so that the examples can keep growing.
@@ -45,6 +47,12 @@ JURISDICTION_SETS: tuple[str, ...] = (
     "AU-SA",
     "CA-HC-SAP",
     "EU-EMA",
+    "AU-VIC",
+    "EU-CTR-536",
+    "US-IND-SAFETY",
+    "CA-HC-CT",
+    "CH-NARCA",
+    "US-NM-MPA",
 )
 
 Found = set[tuple[str, str]]
@@ -116,6 +124,38 @@ def _to_germany(p: Protocol) -> None:
     p.context = "cta_trial"
     p.sites = [Site(id="charite", name="University hospital", country="DE")]
     p.regulatory.ind_status = "not_applicable"
+
+
+def _to_victoria(p: Protocol) -> None:
+    """Authorised Prescriber treatment in Victoria: notice given, the physician gives the drug."""
+    _to_australia(p, "AU-VIC")
+    p.regulatory.vic_notice_of_intention = True
+    for session in p.sessions:
+        if session.dosing is not None:
+            session.dosing.administered_by = "physician"
+
+
+def _to_germany_as_eu_trial(p: Protocol) -> None:
+    """A trial moved to Germany with the facts the EU Regulation's protocol section asks for."""
+    _to_germany(p)
+    p.regulatory.eu_trial_number = "2026-512345-21-00"
+    p.regulatory.gcp_compliance_statement = True
+    p.regulatory.patients_involved_in_design = False
+    for product in p.products:
+        product.medicinal_product_role = "investigational"
+
+
+def _to_canada_as_trial(p: Protocol) -> None:
+    p.context = "cta_trial"
+    p.sites = [Site(id="clinic", name="Example research hospital", country="CA", region="CA-ON")]
+    p.regulatory.ind_status = "not_applicable"
+    p.regulatory.ca_cta_status = "authorised"
+    p.regulatory.ca_controlled_substance_exemption = "authorised"
+
+
+def _to_new_mexico(p: Protocol) -> None:
+    for site in p.sites:
+        site.region = "US-NM"
 
 
 def _to_germany_for_depression(p: Protocol) -> None:
@@ -260,6 +300,42 @@ def _eu_no_expectancy(p: Protocol) -> Found:
     return {("EU-03", "$.blinding")}
 
 
+def _victoria_therapist_doses(p: Protocol) -> Found:
+    d = _dosing(p, 1)
+    p.sessions[d].dosing.administered_by = "lead"  # type: ignore[union-attr]
+    return {("VIC-02", f"$.sessions[{d}].dosing.administered_by")}
+
+
+def _eu_no_trial_number(p: Protocol) -> Found:
+    p.regulatory.eu_trial_number = ""
+    return {("EUCTR-15b", "$.regulatory.eu_trial_number")}
+
+
+def _late_fatal_safety_report(p: Protocol) -> Found:
+    p.safety.susar_fatal_report_days = 15
+    return {("IND-SR-7", "$.safety.susar_fatal_report_days")}
+
+
+def _canada_no_cdsa_exemption(p: Protocol) -> Found:
+    p.regulatory.ca_controlled_substance_exemption = "not_applicable"
+    return {("CA-CT-02", "$.regulatory.ca_controlled_substance_exemption")}
+
+
+def _oregon_no_id_check(p: Protocol) -> Found:
+    p.documents.identification_check = False
+    return {("OR-40", "$.documents.identification_check")}
+
+
+def _switzerland_no_foph_licence(p: Protocol) -> Found:
+    p.regulatory.state_approvals = []
+    return {("CH-01", "$.regulatory.state_approvals")}
+
+
+def _new_mexico_no_approval(p: Protocol) -> Found:
+    p.sites[0].licence_id = ""
+    return {("NM-01", "$.sites[0].licence_id")}
+
+
 CASES = [
     Case("SSRI with no washout", "psilocybin-trd", ("FDA-PSY",), _ssri_without_washout),
     Case("MDMA without MAOI prohibition", "mdma-ptsd", ("FDA-PSY",), _mdma_maoi_allowed),
@@ -350,6 +426,49 @@ CASES = [
         ("EU-EMA",),
         _eu_no_expectancy,
         _to_germany_for_depression,
+    ),
+    Case(
+        "Victoria therapist gives MDMA",
+        "mdma-ptsd",
+        ("AU-VIC",),
+        _victoria_therapist_doses,
+        _to_victoria,
+    ),
+    Case(
+        "EU trial without EU trial number",
+        "psilocybin-trd",
+        ("EU-CTR-536",),
+        _eu_no_trial_number,
+        _to_germany_as_eu_trial,
+    ),
+    Case(
+        "IND fatal report in 15 days",
+        "psilocybin-aud",
+        ("US-IND-SAFETY",),
+        _late_fatal_safety_report,
+    ),
+    Case(
+        "Canadian trial without CDSA authority",
+        "psilocybin-trd",
+        ("CA-HC-CT",),
+        _canada_no_cdsa_exemption,
+        _to_canada_as_trial,
+    ),
+    Case(
+        "Oregon without ID check", "oregon-service-center", ("OR-OAR-333-333",), _oregon_no_id_check
+    ),
+    Case(
+        "Switzerland without FOPH licence",
+        "lsd-anxiety",
+        ("CH-NARCA",),
+        _switzerland_no_foph_licence,
+    ),
+    Case(
+        "New Mexico setting without approval",
+        "oregon-service-center",
+        ("US-NM-MPA",),
+        _new_mexico_no_approval,
+        _to_new_mexico,
     ),
 ]
 
@@ -464,11 +583,11 @@ def test_moving_the_oregon_service_to_colorado_switches_sets() -> None:
 
 @pytest.mark.parametrize(
     ("region", "overlays"),
-    [("AU-ACT", {"AU-ACT"}), ("AU-SA", {"AU-SA"}), ("AU-VIC", set())],
+    [("AU-ACT", {"AU-ACT"}), ("AU-SA", {"AU-SA"}), ("AU-VIC", {"AU-VIC"})],
 )
 def test_australian_overlays_follow_the_state(region: str, overlays: set[str]) -> None:
     p = _example("mdma-ptsd")
     _to_australia(p, region)
     active = _active(_check(p))
     assert "AU-TGA-AP" in active and "FDA-PSY" not in active
-    assert active & {"AU-ACT", "AU-SA"} == overlays
+    assert active & {"AU-ACT", "AU-SA", "AU-VIC"} == overlays

@@ -23,6 +23,7 @@ _DOCUMENTS = (
     ("physical_touch_contract", "Physical touch agreement"),
     ("data_withhold_offer", "Offer to withhold data"),
     ("facilitator_records", "Facilitator records"),
+    ("identification_check", "Client identification checked before services"),
 )
 
 _CONSENT_FLAGS = (

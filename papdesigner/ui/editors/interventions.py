@@ -42,6 +42,12 @@ def _product_detail(form: Form) -> None:
             TextField(d, ("manufacturer",), "Manufacturer"),
             TextField(d, ("schedule",), "Controlled-substance schedule", placeholder="e.g. I"),
             tri_state_field(d, ("ht2b_agonist",), "5-HT2B agonist"),
+            ChoiceField(
+                d,
+                ("medicinal_product_role",),
+                "EU medicinal product role",
+                (("", "Not stated"), *vocabulary(vocab.MedicinalProductRole)[1:]),
+            ),
             TextAreaField(d, ("description",), "Description", lines=3),
         ],
     )

@@ -56,6 +56,28 @@ class SafetyEditor(StepEditor):
             events,
             [
                 TextAreaField(d, (*s, "adverse_event_plan"), "Adverse event plan", lines=3),
+                IntField(
+                    d,
+                    (*s, "susar_report_days"),
+                    "Serious unexpected reaction report",
+                    minimum=0,
+                    maximum=90,
+                    unit="calendar days",
+                    optional=True,
+                    help_text="Days to report a serious and unexpected suspected adverse reaction "
+                    "to the regulator (US IND: at most 15)",
+                ),
+                IntField(
+                    d,
+                    (*s, "susar_fatal_report_days"),
+                    "Fatal or life-threatening report",
+                    minimum=0,
+                    maximum=90,
+                    unit="calendar days",
+                    optional=True,
+                    help_text="Days to report an unexpected fatal or life-threatening suspected "
+                    "adverse reaction (US IND: at most 7)",
+                ),
                 StringListField(
                     d,
                     (*s, "adverse_events_of_special_interest"),

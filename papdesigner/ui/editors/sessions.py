@@ -177,6 +177,14 @@ class SessionDetail:
                 IntField(
                     d, (*dp, "onsite_support_staff"), "Other staff on site", minimum=0, maximum=50
                 ),
+                ChoiceField(
+                    d,
+                    (*dp, "administered_by"),
+                    "Drug given by",
+                    choices.roles,
+                    optional=True,
+                    help_text="The role whose members give the drug (Victoria: a doctor or nurse)",
+                ),
             ],
         )
 

@@ -101,6 +101,7 @@ class SitesEditor(StepEditor):
                 ),
             ],
         )
+        self._add_eu_and_canada()
         prescriber = form.section("Prescriber (Australian Authorised Prescriber, Canada SAP)")
         form.add_all(
             prescriber,
@@ -132,6 +133,46 @@ class SitesEditor(StepEditor):
                     "Specialist registration",
                 ),
                 TextField(d, ("regulatory", "prescriber_pat_training"), "Prescriber PAT training"),
+            ],
+        )
+
+    def _add_eu_and_canada(self) -> None:
+        """Facts the EU Regulation, Health Canada and Victoria ask of a trial's protocol."""
+        d, r = self.document, ("regulatory",)
+        section = self.form.section(
+            "Trial authorisations (EU, Canada, Victoria)",
+            "Only the rule sets of the sites' jurisdictions use these facts.",
+        )
+        self.form.add_all(
+            section,
+            [
+                TextField(d, (*r, "eu_trial_number"), "EU trial number"),
+                tri_state_field(
+                    d,
+                    (*r, "gcp_compliance_statement"),
+                    "States compliance with the protocol, the regulation and GCP",
+                ),
+                tri_state_field(
+                    d, (*r, "patients_involved_in_design"), "Patients involved in the design"
+                ),
+                TextAreaField(d, (*r, "patient_involvement"), "Patient involvement", lines=2),
+                ChoiceField(
+                    d,
+                    (*r, "ca_cta_status"),
+                    "Health Canada clinical trial application",
+                    choices.vocabulary(vocab.AuthorisationStatus),
+                ),
+                ChoiceField(
+                    d,
+                    (*r, "ca_controlled_substance_exemption"),
+                    "CDSA section 56 exemption or Part J authorization",
+                    choices.vocabulary(vocab.AuthorisationStatus),
+                ),
+                tri_state_field(
+                    d,
+                    (*r, "vic_notice_of_intention"),
+                    "Victoria: Form 7 notice of intention given",
+                ),
             ],
         )
 
