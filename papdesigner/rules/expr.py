@@ -72,6 +72,17 @@ def _clipped(text: str) -> str:
     return f"{text[:half]} … {text[-half:]}"
 
 
+BUDGET_MESSAGE = (
+    "the protocol is too large for this rule (the rule engine's iteration budget was exceeded)"
+)
+
+
+def _budget_or_first_line(text: str) -> str:
+    if "budget" in text.lower():
+        return BUDGET_MESSAGE
+    return _first_line(text)
+
+
 class Program:
     """A compiled CEL expression, ready to evaluate many times."""
 
@@ -89,7 +100,12 @@ class Program:
 
     def evaluate_in(self, activation: Any) -> Any:
         """Evaluate in an activation made by :func:`activation` (cheaper when reused)."""
-        result = self._compiled.eval(activation)
+        try:
+            result = self._compiled.eval(activation)
+        except RuntimeError as exc:
+            # The runtime raises instead of returning an error value when a comprehension
+            # runs past its iteration budget; that is a failed evaluation, not a crash.
+            raise CelEvalError(_budget_or_first_line(str(exc))) from None
         if result.type() == cel.Type.ERROR:
             raise CelEvalError(_first_line(str(result.value())))
         return result.plain_value()
