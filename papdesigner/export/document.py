@@ -29,6 +29,7 @@ from papdesigner.export.integrity import (
     PAGE_DIGEST_CHARS,
     Digests,
 )
+from papdesigner.export.scripts import single_font
 from papdesigner.export.styles import (
     ERROR,
     MARGIN_BOTTOM,
@@ -131,6 +132,7 @@ def _make_canvas(book: PageBook, facts: PageFacts, marks: Placeholders) -> Calla
 
 def _fit_text(text: str, font: str, size: float, width: float) -> str:
     text = " ".join(printable_logical(text).split())
+    font = single_font(text, font)
     if stringWidth(text, font, size) <= width:
         return text
     low, high = 0, len(text)
@@ -224,7 +226,7 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
         """The running header's two texts, shortened to fit (the same on every page)."""
         if self._header is None:
             left = _fit_text(self.facts.header_left, SANS_BOLD, 7.5, width * 0.68)
-            room = width - stringWidth(left, SANS_BOLD, 7.5) - 20
+            room = width - stringWidth(left, single_font(left, SANS_BOLD), 7.5) - 20
             right = _fit_text(self.facts.header_right, SANS, 7.5, room)
             self._header = (visual(left), visual(right))
         return self._header
@@ -236,9 +238,9 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
         y = PAGE_SIZE[1] - MARGIN_TOP + 10
         canvas.setFillColor(MUTED)
         left, right = self._header_texts(width)
-        canvas.setFont(SANS_BOLD, 7.5)
+        canvas.setFont(single_font(left, SANS_BOLD), 7.5)
         canvas.drawString(MARGIN_X, y, left)
-        canvas.setFont(SANS, 7.5)
+        canvas.setFont(single_font(right, SANS), 7.5)
         canvas.drawRightString(PAGE_SIZE[0] - MARGIN_X, y, right)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
