@@ -26,37 +26,32 @@ from papdesigner.model.jsonpath import PathPart
 WILDCARD = "*"
 """Stands for any list index in a limit's pattern (``sessions.*.staff``)."""
 
-DEFAULT_LIST_ITEMS = 200
+DEFAULT_LIST_ITEMS = 100
 """Items in a list that :data:`LIST_ITEMS` does not name."""
 
 LIST_ITEMS: dict[str, int] = {
-    "metadata.registrations": 50,
-    "metadata.keywords": 100,
-    "regulatory.state_approvals": 100,
-    "sites": 200,
-    "products": 50,
+    "metadata.registrations": 20,
+    "sites": 100,
+    "products": 30,
     "arms": 20,
-    "roles": 100,
-    "settings": 200,
-    "sessions": 1000,
+    "roles": 50,
+    "settings": 100,
+    "sessions": 300,
     "sessions.*.arm_ids": 20,
-    "sessions.*.staff": 20,
-    "sessions.*.assessments": 60,
-    "sessions.*.dosing.administrations": 40,
-    "eligibility.inclusion": 200,
-    "eligibility.exclusion": 200,
-    "medications.washouts": 200,
-    "objectives": 100,
-    "objectives.*.endpoints": 50,
-    "waivers": 1000,
+    "sessions.*.staff": 10,
+    "sessions.*.assessments": 40,
+    "sessions.*.dosing.administrations": 20,
+    "objectives": 50,
+    "objectives.*.endpoints": 20,
+    "waivers": 500,
 }
 """Most items in one list, by the list's path (``*`` for any index)."""
 
 TOTAL_ITEMS: dict[str, int] = {
-    "sessions.*.assessments": 20_000,
-    "sessions.*.staff": 5_000,
-    "sessions.*.dosing.administrations": 5_000,
-    "objectives.*.endpoints": 1_000,
+    "sessions.*.assessments": 6_000,
+    "sessions.*.staff": 1_500,
+    "sessions.*.dosing.administrations": 1_000,
+    "objectives.*.endpoints": 500,
 }
 """Most items in all lists of one kind together (all sessions' assessments, ...)."""
 
@@ -69,11 +64,11 @@ TITLE_CHARS = 1_000
 SHORT_TEXT_CHARS = 500
 """Names, labels, titles, ids, codes and the items of lists of names (keywords, ...)."""
 
-LONG_TEXT_CHARS = 50_000
-"""One free-text field (a rationale, a description, a narrative section): about 15 pages."""
+LONG_TEXT_CHARS = 30_000
+"""One free-text field (a rationale, a description, a narrative section): about 10 pages."""
 
-TOTAL_TEXT_CHARS = 1_000_000
-"""All text of the protocol together: about 300 printed pages."""
+TOTAL_TEXT_CHARS = 500_000
+"""All text of the protocol together: about 150 printed pages, ten times a shipped example."""
 
 SHORT_TEXT_KEYS = frozenset(
     {
@@ -166,7 +161,6 @@ class _Walker:
         if pattern == "narrative" and len(value) > MAX_NARRATIVE_KEYS:
             raise LimitError(path, _too_many("narrative sections", len(value), MAX_NARRATIVE_KEYS))
         for key, item in value.items():
-            self.text_chars += len(key)
             self.value(item, (*path, key), f"{pattern}.{key}" if pattern else key)
 
     def items(self, value: list[Any], path: tuple[PathPart, ...], pattern: str) -> None:
