@@ -187,8 +187,8 @@ class _Walker:
         if self.text_chars > TOTAL_TEXT_CHARS:
             raise LimitError(
                 path,
-                f"the protocol holds more than {TOTAL_TEXT_CHARS:,} characters of text "
-                "(the limit for the whole protocol)",
+                "too much text: this brings the protocol past its limit "
+                f"(at most {TOTAL_TEXT_CHARS:,} characters of text in the whole protocol)",
             )
 
 
