@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import groupby
 from typing import Any
 
 from papdesigner.paths import resource
@@ -197,7 +198,7 @@ def with_fallback_fonts(markup: str) -> Prepared:
         if piece.startswith("<"):
             out.append(piece)
             continue
-        for font, run in font_runs(piece):
+        for font, run in _single_font_words(font_runs(piece)):
             if font is None:
                 out.append(run)
             else:
@@ -209,6 +210,43 @@ def with_fallback_fonts(markup: str) -> Prepared:
         cjk=any(fonts[name].cjk for name in used),
         shaped=any(fonts[name].shaped for name in used),
     )
+
+
+_SPACE = re.compile(r"(\s+)")
+WORD_BREAK = " "
+"""Between the parts of a split word (reportlab's words end only at ordinary white space)."""
+
+
+def _single_font_words(runs: Iterator[tuple[str | None, str]]) -> Iterator[tuple[str | None, str]]:
+    """Runs in which no word mixes a shaped font with another font.
+
+    reportlab shapes a word with the font of its first character, so ``“हिन्दी”``
+    with the quotes in the body font came out as missing glyphs. Such a word is
+    drawn wholly in the shaped font when that font has all its characters (Noto
+    Sans Devanagari has the quotes), else split into single-font words with a
+    space between them (``“ ไทย ”``: Noto Sans Thai has no quotes).
+    """
+    items = list(runs)
+    shaped = {f.name for f in FALLBACK_FONTS if f.shaped}
+    if not any(font in shaped for font, _ in items):
+        yield from items
+        return
+    coverage = fallback_coverage()
+    chars = [(font, c) for font, run in items for c in run]
+    text = "".join(c for _, c in chars)
+    pos = 0
+    for word in _SPACE.split(text):
+        fonts = [font for font, _ in chars[pos : pos + len(word)]]
+        pos += len(word)
+        used = list(dict.fromkeys(fonts))
+        main = next((f for f in used if f in shaped), None)
+        if main is not None and len(used) > 1 and all(ord(c) in coverage[main] for c in word):
+            yield main, word
+            continue
+        groups = groupby(zip(fonts, word, strict=True), key=lambda pair: pair[0])
+        for index, (font, group) in enumerate(groups):
+            part = "".join(c for _, c in group)
+            yield font, (WORD_BREAK + part) if index and main is not None else part
 
 
 def paragraph_style(style: Any, prepared: Prepared, *, rtl: bool) -> Any:

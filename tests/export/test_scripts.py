@@ -97,3 +97,14 @@ def test_fallback_runs_keep_markup_and_marks() -> None:
     assert [font for font, _ in font_runs("न्दी")] == ["PapDeva"]
     assert not needs_fallback("Ünïcödé, Ελληνικά, Кириллица, עברית")
     assert with_fallback_fonts("plain").markup == "plain"
+
+
+def test_no_word_mixes_a_shaped_font_with_another() -> None:
+    # reportlab shapes a word with the font of its first character: a quote in the body
+    # font before Devanagari or Thai letters turned the letters into missing glyphs.
+    hindi = with_fallback_fonts("Session “इस” (dose1)").markup
+    assert hindi == 'Session <font face="PapDeva">“इस”</font> (dose1)'
+    thai = with_fallback_fonts("Session “ไทย” (x)").markup  # Noto Sans Thai has no quotes
+    assert thai == 'Session “<font face="PapThai"> ไทย</font> ” (x)'
+    cjk = with_fallback_fonts("and “中文”").markup  # not shaped: no change needed
+    assert cjk == 'and “<font face="PapCJK">中文</font>”'
