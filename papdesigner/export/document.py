@@ -29,7 +29,7 @@ from papdesigner.export.integrity import (
     PAGE_DIGEST_CHARS,
     Digests,
 )
-from papdesigner.export.scripts import single_font
+from papdesigner.export.scripts import is_shaped, single_font
 from papdesigner.export.styles import (
     ERROR,
     MARGIN_BOTTOM,
@@ -238,10 +238,11 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
         y = PAGE_SIZE[1] - MARGIN_TOP + 10
         canvas.setFillColor(MUTED)
         left, right = self._header_texts(width)
-        canvas.setFont(single_font(left, SANS_BOLD), 7.5)
-        canvas.drawString(MARGIN_X, y, left)
-        canvas.setFont(single_font(right, SANS), 7.5)
-        canvas.drawRightString(PAGE_SIZE[0] - MARGIN_X, y, right)
+        left_font, right_font = single_font(left, SANS_BOLD), single_font(right, SANS)
+        canvas.setFont(left_font, 7.5)
+        canvas.drawString(MARGIN_X, y, left, shaping=is_shaped(left_font))
+        canvas.setFont(right_font, 7.5)
+        canvas.drawRightString(PAGE_SIZE[0] - MARGIN_X, y, right, shaping=is_shaped(right_font))
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_X, y - 4, PAGE_SIZE[0] - MARGIN_X, y - 4)

@@ -18,7 +18,12 @@ from reportlab.platypus import Flowable, Paragraph
 
 from papdesigner.export.bidi import has_rtl, is_rtl, paragraph_text, visual, visual_lines
 from papdesigner.export.fonts import SANS
-from papdesigner.export.scripts import paragraph_style, single_font, with_fallback_fonts
+from papdesigner.export.scripts import (
+    is_shaped,
+    paragraph_style,
+    single_font,
+    with_fallback_fonts,
+)
 
 
 @dataclass
@@ -216,7 +221,7 @@ class VerticalLabel(Flowable):  # type: ignore[misc]
         canvas.setFont(self.font, self.size)
         canvas.translate(self.width / 2 + self.size * 0.35, 1)
         canvas.rotate(90)
-        canvas.drawString(0, 0, visual(self.text))
+        canvas.drawString(0, 0, visual(self.text), shaping=is_shaped(self.font))
         canvas.restoreState()
 
 

@@ -276,6 +276,12 @@ def _derived(style: Any, changes: tuple[tuple[str, Any], ...]) -> Any:
     return found[1]
 
 
+def is_shaped(font: str) -> bool:
+    """True for a fallback font whose text must be shaped (``drawString(..., shaping=...)``)."""
+    found = _fonts_by_name().get(font)
+    return found is not None and found.shaped
+
+
 def single_font(text: str, font: str) -> str:
     """The font to draw ``text`` with as one string (a header, a label in a figure).
 
