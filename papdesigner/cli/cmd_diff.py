@@ -167,6 +167,7 @@ def _load_record(name: str) -> AmendmentRecord:
     from pydantic import ValidationError
 
     from papdesigner.diff import AmendmentRecord
+    from papdesigner.model.limits import read_regular_file
 
     path = Path(name)
     try:
@@ -174,7 +175,7 @@ def _load_record(name: str) -> AmendmentRecord:
             raise CliError(f"{name}: is a folder, not an amendment record")
         if path.stat().st_size > MAX_RECORD_BYTES:
             raise CliError(f"{name}: too large for an amendment record (at most 1 MB)")
-        raw = path.read_bytes().decode("utf-8-sig")
+        raw = read_regular_file(path, MAX_RECORD_BYTES).decode("utf-8-sig")
     except OSError as exc:
         raise CliError(f"{name}: cannot read amendment record ({exc.strerror or exc})") from None
     except UnicodeDecodeError as exc:

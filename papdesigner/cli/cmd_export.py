@@ -59,9 +59,15 @@ def _output_path(args: argparse.Namespace) -> Path:
     return Path(args.file).with_name(f"{name}.pdf")
 
 
+MAX_REPORT_BYTES = 50 * 1024 * 1024
+"""A saved ``check --format json`` report larger than this is not one papdesigner wrote."""
+
+
 def _saved_report(path: str) -> dict[str, Any]:
+    from papdesigner.model.limits import read_regular_file
+
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(read_regular_file(Path(path), MAX_REPORT_BYTES).decode("utf-8"))
     except (OSError, ValueError) as exc:
         msg = f"--report {path}: cannot read a JSON report ({exc})"
         raise CliError(msg) from None

@@ -85,6 +85,7 @@ def _canvas_class(summary: Summary) -> Any:
     from reportlab.pdfgen.canvas import Canvas
 
     from papdesigner.export.fonts import MONO, SANS, SANS_BOLD, printable
+    from papdesigner.export.scripts import single_font
     from papdesigner.export.styles import MUTED, RULE
 
     width, height = landscape(A4)
@@ -115,7 +116,7 @@ def _canvas_class(summary: Summary) -> Any:
             self.setStrokeColor(RULE)
             self.setLineWidth(0.5)
             top = height - margin + 2
-            self.setFont(SANS_BOLD, 7.5)
+            self.setFont(single_font(left_text, SANS_BOLD), 7.5)
             self.drawString(margin, top, left_text[:150])
             self.line(margin, top - 4, width - margin, top - 4)
             self.setFont(MONO, 6.5)
@@ -132,9 +133,18 @@ def _canvas_class(summary: Summary) -> Any:
 
 def _p(text: str, style: ParagraphStyle) -> Flowable:
     """A paragraph of user text: made printable and escaped, line breaks kept."""
+    return _markup_p(_safe(text).replace("\n", "<br/>"), style)
+
+
+def _markup_p(markup: str, style: ParagraphStyle) -> Flowable:
+    """A paragraph of markup whose text may need the export's fallback fonts (CJK, ...)."""
     from reportlab.platypus import Paragraph
 
-    return Paragraph(_safe(text).replace("\n", "<br/>"), style)
+    from papdesigner.export.bidi import has_rtl
+    from papdesigner.export.scripts import paragraph_style, with_fallback_fonts
+
+    prepared = with_fallback_fonts(markup)
+    return Paragraph(prepared.markup, paragraph_style(style, prepared, rtl=has_rtl(markup)))
 
 
 def _safe(text: str) -> str:
@@ -289,7 +299,6 @@ def _changes_table(summary: Summary, width: float) -> Flowable:
 
 
 def _change_cells(section: str, row: SummaryRow, with_notes: bool) -> list[Any]:
-    from reportlab.platypus import Paragraph
 
     from papdesigner.export.styles import stylesheet
 
@@ -307,12 +316,12 @@ def _change_cells(section: str, row: SummaryRow, with_notes: bool) -> list[Any]:
     if text.detail:
         what += f"<br/><i>{_safe(text.detail)}</i>"
     if text.words:
-        before = Paragraph(_marked(text.words, "-"), s["cell"])
-        after = Paragraph(_marked(text.words, "+"), s["cell"])
+        before = _markup_p(_marked(text.words, "-"), s["cell"])
+        after = _markup_p(_marked(text.words, "+"), s["cell"])
     else:
         before = _p(text.before or "—", s["cell"])
         after = _p(text.after or "—", s["cell"])
-    cells = [_p(section, s["cell"]), Paragraph(what, s["cell"]), before, after]
+    cells = [_p(section, s["cell"]), _markup_p(what, s["cell"]), before, after]
     if with_notes:
         note = row.note
         cells.append(_p(note.rationale if note else "", s["cell"]))

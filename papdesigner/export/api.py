@@ -88,6 +88,23 @@ class _Steps:
             self.step(min(0.15 + 0.75 * self.done / self.total, 0.9), "laying out pages")
 
 
+def refuse_unprintable(protocol: Protocol) -> None:
+    """Raise :class:`ExportError` before any work when the protocol has text in a script
+    no embedded font prints (see :mod:`papdesigner.export.scripts`)."""
+    from papdesigner.export.scripts import SUPPORTED_SCRIPTS, unsupported_text
+    from papdesigner.model.fileformat import protocol_to_dict
+    from papdesigner.model.jsonpath import format_path
+
+    found = unsupported_text(protocol_to_dict(protocol))
+    if found is not None:
+        script, path = found
+        msg = (
+            f"{format_path(path)}: the PDF cannot print {script} text yet "
+            f"(it prints {SUPPORTED_SCRIPTS}); write this text in a supported script"
+        )
+        raise ExportError(msg)
+
+
 def render_pdf(
     protocol: Protocol,
     *,
@@ -100,6 +117,7 @@ def render_pdf(
     """Build the PDF in memory; see :func:`export_pdf` for the arguments."""
     from papdesigner.export import pipeline
 
+    refuse_unprintable(protocol)
     steps = _Steps(progress, cancel)
     steps.step(0.0, "checking the protocol")
     view = pipeline.make_view(protocol, _report_data(protocol, report))

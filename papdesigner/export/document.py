@@ -29,6 +29,7 @@ from papdesigner.export.integrity import (
     PAGE_DIGEST_CHARS,
     Digests,
 )
+from papdesigner.export.scripts import is_shaped, single_font
 from papdesigner.export.styles import (
     ERROR,
     MARGIN_BOTTOM,
@@ -134,6 +135,7 @@ def _make_canvas(book: PageBook, facts: PageFacts, marks: Placeholders) -> Calla
 
 def _fit_text(text: str, font: str, size: float, width: float) -> str:
     text = " ".join(printable_logical(text).split())
+    font = single_font(text, font)
     if stringWidth(text, font, size) <= width:
         return text
     low, high = 0, len(text)
@@ -227,7 +229,7 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
         """The running header's two texts, shortened to fit (the same on every page)."""
         if self._header is None:
             left = _fit_text(self.facts.header_left, SANS_BOLD, 7.5, width * 0.68)
-            room = width - stringWidth(left, SANS_BOLD, 7.5) - 20
+            room = width - stringWidth(left, single_font(left, SANS_BOLD), 7.5) - 20
             right = _fit_text(self.facts.header_right, SANS, 7.5, room)
             self._header = (visual(left), visual(right))
         return self._header
@@ -239,10 +241,11 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
         y = PAGE_SIZE[1] - MARGIN_TOP + 10
         canvas.setFillColor(MUTED)
         left, right = self._header_texts(width)
-        canvas.setFont(SANS_BOLD, 7.5)
-        canvas.drawString(MARGIN_X, y, left)
-        canvas.setFont(SANS, 7.5)
-        canvas.drawRightString(PAGE_SIZE[0] - MARGIN_X, y, right)
+        left_font, right_font = single_font(left, SANS_BOLD), single_font(right, SANS)
+        canvas.setFont(left_font, 7.5)
+        canvas.drawString(MARGIN_X, y, left, shaping=is_shaped(left_font))
+        canvas.setFont(right_font, 7.5)
+        canvas.drawRightString(PAGE_SIZE[0] - MARGIN_X, y, right, shaping=is_shaped(right_font))
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_X, y - 4, PAGE_SIZE[0] - MARGIN_X, y - 4)

@@ -5,13 +5,15 @@ The numbers come from :mod:`papdesigner.model.timeline`, which the GUI uses too.
 
 from __future__ import annotations
 
-from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, Rect, String
+from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, Rect
+from reportlab.graphics.shapes import String as _String
 from reportlab.lib import colors
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from papdesigner.export.bidi import visual
 from papdesigner.export.fonts import SANS, SANS_BOLD, printable_logical
+from papdesigner.export.scripts import single_font
 from papdesigner.export.styles import ACCENT, HEADER_FILL, INK, MUTED, RULE
 from papdesigner.model.protocol import Protocol
 from papdesigner.model.timeline import KIND_STYLES, Schema, Timeline, build_schema, build_timeline
@@ -23,8 +25,15 @@ MARKER = 4.2
 TICK_FONT = 6.0
 
 
+def String(x: float, y: float, text: str, *, fontName: str, **kw: object) -> _String:  # noqa: N802, N803
+    """A reportlab String in a font that has its characters (a fallback font for CJK...)."""
+    return _String(x, y, text, fontName=single_font(text, fontName), **kw)
+
+
 def _lines(text: str, font: str, size: float, width: float, limit: int) -> list[str]:
-    lines = simpleSplit(printable_logical(text), font, size, width) or [""]
+    text = printable_logical(text)
+    font = single_font(text, font)  # measure in the font the line is drawn with
+    lines = simpleSplit(text, font, size, width) or [""]
     if len(lines) > limit:
         lines = lines[:limit]
         lines[-1] = lines[-1][: max(len(lines[-1]) - 1, 0)] + "…"

@@ -18,6 +18,12 @@ from reportlab.platypus import Flowable, Paragraph
 
 from papdesigner.export.bidi import has_rtl, is_rtl, paragraph_text, visual, visual_lines
 from papdesigner.export.fonts import SANS
+from papdesigner.export.scripts import (
+    is_shaped,
+    paragraph_style,
+    single_font,
+    with_fallback_fonts,
+)
 
 
 @dataclass
@@ -93,6 +99,16 @@ class WrapOnceParagraph(Paragraph):  # type: ignore[misc]
     _wrapped: tuple[float, tuple[float, float]] | None = None
     blPara: Any  # noqa: N815 - reportlab's attribute: the lines of the last wrap
     style: Any
+
+    def __init__(self, text: str | None, style: Any, *args: Any, **kwargs: Any) -> None:
+        # Text in scripts the body font lacks gets its fallback font, line breaking and
+        # shaping here, so every paragraph of the export prints every script.
+        # The pieces of a split paragraph come as fragments (``text`` None), already done.
+        if isinstance(text, str):
+            prepared = with_fallback_fonts(text)
+            style = paragraph_style(style, prepared, rtl=has_rtl(text))
+            text = prepared.markup
+        super().__init__(text, style, *args, **kwargs)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         # A split may drop the lines (``del self.blPara``): then they are broken again.
@@ -193,6 +209,7 @@ class VerticalLabel(Flowable):  # type: ignore[misc]
         self.max_height = max_height
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.font = single_font(self.text, self.font)
         self.text = _fit(self.text, self.font, self.size, self.max_height)
         self.width = self.size * 1.3
         self.height = stringWidth(self.text, self.font, self.size) + 2
@@ -204,7 +221,7 @@ class VerticalLabel(Flowable):  # type: ignore[misc]
         canvas.setFont(self.font, self.size)
         canvas.translate(self.width / 2 + self.size * 0.35, 1)
         canvas.rotate(90)
-        canvas.drawString(0, 0, visual(self.text))
+        canvas.drawString(0, 0, visual(self.text), shaping=is_shaped(self.font))
         canvas.restoreState()
 
 

@@ -1,10 +1,13 @@
 """The embedded Unicode fonts of the PDF (DejaVu, shipped in ``resources/fonts``).
 
+Scripts DejaVu does not have (Chinese, Japanese, Korean, Devanagari, Thai) are drawn
+with the fallback fonts of :mod:`papdesigner.export.scripts`.
+
 Fonts are registered with reportlab once per process. :func:`printable_logical`
 prepares user text for print (and :func:`printable` also puts one line in visual
 order):
 
-* characters the fonts cannot draw (most emoji, CJK) become a visible ``[U+1F9EA]``
+* characters no embedded font can draw (most emoji) become a visible ``[U+1F9EA]``
   code, so a reviewer sees that something was there instead of an empty box. So do
   all characters beyond U+FFFF: reportlab writes a broken ToUnicode entry for them,
   which would make the PDF text unsearchable;
@@ -64,7 +67,9 @@ def register_fonts() -> frozenset[int]:
 @cache
 def _undrawable() -> re.Pattern[str]:
     """A pattern matching one character that the body font has no glyph for."""
-    points = sorted(p for p in register_fonts() | {10, 9, 13} if p <= 0xFFFF)
+    from papdesigner.export.scripts import drawable_points
+
+    points = sorted(p for p in drawable_points() | {10, 9, 13} if p <= 0xFFFF)
     ranges: list[tuple[int, int]] = []
     for point in points:
         if ranges and point == ranges[-1][1] + 1:

@@ -42,6 +42,7 @@ from papdesigner.export.markup import (
     Simple,
     TableBlock,
 )
+from papdesigner.export.scripts import needs_fallback
 from papdesigner.export.styles import (
     FRAME_WIDTH,
     HEADER_FILL,
@@ -210,7 +211,11 @@ class Layout:
             data.append(cells + [""] * (columns - len(cells)))
         # Splitting inside a row is only for rows that may not fit on a page at all: for
         # ordinary rows it would leave a repeated header and half a row at a page's foot.
-        tall = any(len(c.markup) > TALL_CELL_CHARS for row in block.rows for c in row)
+        tall = any(
+            _may_be_tall(c, sum(widths[i : i + c.span]))
+            for row in block.rows
+            for i, c in enumerate(row)
+        )
         table = Table(
             data,
             colWidths=widths,
@@ -292,14 +297,29 @@ def content_start(content: Flowable | None, canv: Any, width: float, height: flo
 CELL_PADDING = 3
 TALL_CELL_CHARS = 2500
 """A cell with more text than this may be taller than a page; its table splits inside rows."""
+TALL_CELL_HEIGHT = 0.4 * (PAGE_SIZE[1] - MARGIN_TOP - MARGIN_BOTTOM)
+
+
+def _may_be_tall(cell: Cell, width: float) -> bool:
+    """True when ``cell`` might not fit on a page: long text, or long for a narrow column.
+
+    A generous estimate (every character a full em wide, as in Chinese) from the
+    length alone: measuring each cell would cost a layout pass.
+    """
+    if len(cell.markup) > TALL_CELL_CHARS:
+        return True
+    per_line = max((width - 2 * CELL_PADDING) / 8.0, 1.0)  # 8 pt text, 1 em per character
+    return bool(len(cell.markup) / per_line * 10.0 > TALL_CELL_HEIGHT)  # 10 pt leading
 
 
 def _plain_or(markup: str, width: float, style: Any) -> Flowable | str:
     """Return plain text when ``markup`` has no tags and fits on one line, else a Paragraph."""
     if "<" not in markup:
         text = unescape(markup)
-        # Right-to-left text goes through a Paragraph, which draws it in visual order.
-        if stringWidth(text, style.fontName, style.fontSize) <= width and not has_rtl(text):
+        # Right-to-left text goes through a Paragraph, which draws it in visual order;
+        # text in a fallback font's script, through one that switches fonts per run.
+        fits = stringWidth(text, style.fontName, style.fontSize) <= width
+        if fits and not has_rtl(text) and not needs_fallback(text):
             return text
     return Paragraph(markup, style)
 

@@ -25,6 +25,12 @@ from pydantic import ValidationError
 
 from papdesigner.model.integrity import check_integrity
 from papdesigner.model.jsonpath import PathPart, format_path
+from papdesigner.model.limits import (
+    LimitError,
+    NotARegularFileError,
+    check_limits,
+    read_regular_file,
+)
 from papdesigner.model.migrations import MigrationError, migrate
 from papdesigner.model.protocol import FORMAT_NAME, Protocol
 
@@ -74,6 +80,10 @@ def loads_protocol(
         upgraded = migrate(raw)
     except MigrationError as exc:
         raise ProtocolFileError(source, str(exc), ("schema_version",)) from None
+    try:
+        check_limits(upgraded)
+    except LimitError as exc:
+        raise ProtocolFileError(source, str(exc), exc.path) from None
     protocol = _validate(upgraded, source)
     if "id" not in upgraded:
         # The model makes up a fresh id for a new protocol; a file without one would
@@ -98,13 +108,16 @@ def _read_bytes(path: Path, source: str) -> bytes:
                 f"file is {size / 2**20:.1f} MB; protocol files are at most "
                 f"{MAX_FILE_BYTES // (1024 * 1024)} MB",
             )
-        with path.open("rb") as handle:
-            return handle.read(MAX_FILE_BYTES + 1)
+        return read_regular_file(path, MAX_FILE_BYTES)
+    except NotARegularFileError as exc:
+        raise ProtocolFileError(source, exc.strerror or "not a regular file") from None
     except FileNotFoundError:
         raise ProtocolFileError(source, "no such file") from None
     except PermissionError:
         raise ProtocolFileError(source, "permission denied") from None
     except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a socket cannot be opened as a file
+            raise ProtocolFileError(source, "not a regular file (a socket); give a file") from None
         raise ProtocolFileError(source, f"cannot read file ({exc.strerror or exc})") from None
 
 

@@ -64,24 +64,40 @@ def _setting_links(p: Protocol) -> Iterator[IntegrityProblem]:
             )
 
 
+@dataclass(frozen=True)
+class _Ids:
+    """The ids sessions refer to, as sets: one look-up per reference (no sessions x roles)."""
+
+    arms: set[str]
+    settings: set[str]
+    roles: set[str]
+    products: set[str]
+
+
 def _session_problems(p: Protocol) -> Iterator[IntegrityProblem]:
-    arm_ids = {a.id for a in p.arms}
+    ids = _Ids(
+        arms={a.id for a in p.arms},
+        settings={s.id for s in p.settings},
+        roles={r.id for r in p.roles},
+        products={x.id for x in p.products},
+    )
     for index, session in enumerate(p.sessions):
         base: tuple[PathPart, ...] = ("sessions", index)
-        yield from _session_links(p, session, base, arm_ids)
+        yield from _session_links(ids, session, base)
         yield from _session_shape(session, base)
 
 
 def _session_links(
-    p: Protocol, session: Session, base: tuple[PathPart, ...], arm_ids: set[str]
+    ids: _Ids, session: Session, base: tuple[PathPart, ...]
 ) -> Iterator[IntegrityProblem]:
+    arm_ids = ids.arms
     for j, arm_id in enumerate(session.arm_ids):
         if arm_id not in arm_ids:
             yield IntegrityProblem((*base, "arm_ids", j), f"unknown arm {arm_id!r}")
-    if session.setting_id is not None and p.setting(session.setting_id) is None:
+    if session.setting_id is not None and session.setting_id not in ids.settings:
         yield IntegrityProblem((*base, "setting_id"), f"unknown setting {session.setting_id!r}")
     for j, staff in enumerate(session.staff):
-        if p.role(staff.role_id) is None:
+        if staff.role_id not in ids.roles:
             yield IntegrityProblem(
                 (*base, "staff", j, "role_id"), f"unknown role {staff.role_id!r}"
             )
@@ -98,7 +114,7 @@ def _session_links(
             yield IntegrityProblem(
                 (*where, "arm_id"), f"arm {admin.arm_id!r} does not attend this session"
             )
-        if p.product(admin.product_id) is None:
+        if admin.product_id not in ids.products:
             yield IntegrityProblem((*where, "product_id"), f"unknown product {admin.product_id!r}")
 
 

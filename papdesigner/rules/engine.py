@@ -351,22 +351,35 @@ class _WaiverIndex:
 
     A waiver whose justification is blank waives nothing: the file format asks for a
     justification, and "   " is not one (it hid an error from the exit code).
+    Each rule's waivers are indexed by path, so matching a finding is one look-up
+    however many waivers and findings there are; the first matching waiver in file
+    order wins.
     """
 
     def __init__(self, waivers: Sequence[Waiver]) -> None:
-        self._by_rule: dict[str, list[Waiver]] = {}
-        for waiver in waivers:
-            if waiver.justification.strip():
-                self._by_rule.setdefault(waiver.rule_id, []).append(waiver)
+        self._by_path: dict[tuple[str, Any], int] = {}
+        self._whole_rule: dict[str, int] = {}
+        self._waivers = list(waivers)
+        for index, waiver in enumerate(self._waivers):
+            if not waiver.justification.strip():
+                continue
+            if waiver.path is None:
+                self._whole_rule.setdefault(waiver.rule_id, index)
+            else:
+                self._by_path.setdefault((waiver.rule_id, path_key(waiver.path)), index)
 
     def match(self, rule_id: str, path: str) -> WaiverRef | None:
-        key = path_key(path)
-        for waiver in self._by_rule.get(rule_id, ()):
-            if waiver.path is None or path_key(waiver.path) == key:
-                return WaiverRef(
-                    justification=waiver.justification,
-                    author=waiver.author,
-                    date=waiver.date.isoformat() if waiver.date else None,
-                    path=waiver.path,
-                )
-        return None
+        candidates = [
+            i
+            for i in (self._whole_rule.get(rule_id), self._by_path.get((rule_id, path_key(path))))
+            if i is not None
+        ]
+        if not candidates:
+            return None
+        waiver = self._waivers[min(candidates)]
+        return WaiverRef(
+            justification=waiver.justification,
+            author=waiver.author,
+            date=waiver.date.isoformat() if waiver.date else None,
+            path=waiver.path,
+        )

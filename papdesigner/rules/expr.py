@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from cel_expr_python import cel
-from cel_expr_python.ext import ext_math, ext_strings
+from cel_expr_python.ext import ext_bindings, ext_math, ext_strings
 
 VARIABLES = ("p", "it")
 
@@ -46,7 +46,8 @@ class CelEvalError(ValueError):
 @cache
 def _env() -> Any:
     variables = dict.fromkeys(VARIABLES, cel.Type.DYN)
-    extensions = [ext_strings.ExtStrings(), ext_math.ExtMath()]
+    # Bindings: cel.bind, with which derive_lists computes the session-kind lists once.
+    extensions = [ext_strings.ExtStrings(), ext_math.ExtMath(), ext_bindings.ExtBindings()]
     return cel.NewEnv(variables=variables, extensions=extensions)
 
 
@@ -72,6 +73,17 @@ def _clipped(text: str) -> str:
     return f"{text[:half]} … {text[-half:]}"
 
 
+BUDGET_MESSAGE = (
+    "the protocol is too large for this rule (the rule engine's iteration budget was exceeded)"
+)
+
+
+def _budget_or_first_line(text: str) -> str:
+    if "budget" in text.lower():
+        return BUDGET_MESSAGE
+    return _first_line(text)
+
+
 class Program:
     """A compiled CEL expression, ready to evaluate many times."""
 
@@ -89,7 +101,12 @@ class Program:
 
     def evaluate_in(self, activation: Any) -> Any:
         """Evaluate in an activation made by :func:`activation` (cheaper when reused)."""
-        result = self._compiled.eval(activation)
+        try:
+            result = self._compiled.eval(activation)
+        except RuntimeError as exc:
+            # The runtime raises instead of returning an error value when a comprehension
+            # runs past its iteration budget; that is a failed evaluation, not a crash.
+            raise CelEvalError(_budget_or_first_line(str(exc))) from None
         if result.type() == cel.Type.ERROR:
             raise CelEvalError(_first_line(str(result.value())))
         return result.plain_value()
@@ -157,20 +174,33 @@ _DERIVED = re.compile(r"(?<![\w.])p\.(" + "|".join(DERIVED_SESSION_LISTS) + r")\
 
 
 def derive_lists(source: str) -> str:
-    """Replace ``p.dosing_sessions`` (and the other session-kind lists) by a CEL filter.
+    """Compute ``p.dosing_sessions`` (and the other session-kind lists) in CEL, once.
 
     Those lists hold the same sessions as ``p.sessions``; computing them in CEL from
     the converted ``p.sessions`` instead of converting them again from Python halves
-    the cost of a check. String literals are left alone.
+    the cost of a check. Each list the expression uses is bound once around the
+    whole expression (``cel.bind``), so a list used inside a comprehension is not
+    filtered again for every element: that multiplied the iterations by the number
+    of sessions and ran a large protocol past the runtime's iteration budget.
+    String literals are left alone.
     """
     out: list[str] = []
+    used: dict[str, None] = {}
+
+    def local(match: re.Match[str]) -> str:
+        used[match.group(1)] = None
+        return f"{match.group(1)}__"
+
     pos = 0
     for match in _STRING.finditer(source):
-        out.append(_DERIVED.sub(_filter_for, source[pos : match.start()]))
+        out.append(_DERIVED.sub(local, source[pos : match.start()]))
         out.append(match.group(0))
         pos = match.end()
-    out.append(_DERIVED.sub(_filter_for, source[pos:]))
-    return "".join(out)
+    out.append(_DERIVED.sub(local, source[pos:]))
+    text = "".join(out)
+    for name in reversed(used):
+        text = f"cel.bind({name}__, {_filter_for(name)}, {text})"
+    return text
 
 
 def strip_strings(source: str) -> str:
@@ -178,5 +208,5 @@ def strip_strings(source: str) -> str:
     return _STRING.sub("''", source)
 
 
-def _filter_for(match: re.Match[str]) -> str:
-    return f"p.sessions.filter(s__, {DERIVED_SESSION_LISTS[match.group(1)]})"
+def _filter_for(name: str) -> str:
+    return f"p.sessions.filter(s__, {DERIVED_SESSION_LISTS[name]})"

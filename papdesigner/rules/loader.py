@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from papdesigner.model.limits import read_regular_file
 from papdesigner.rules.expr import (
     CelCompileError,
     Program,
@@ -132,7 +133,7 @@ def load_ruleset_file(
     """Load one file; return the set (None if unusable) and the problems found."""
     name = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_RULESET_BYTES)  # a named pipe would wait forever
         if len(raw) > MAX_RULESET_BYTES:
             return None, [LoadProblem(name, None, None, "file is too large for a rule set")]
         doc = parse_yaml(raw.decode("utf-8"))

@@ -99,7 +99,8 @@ def test_session_lists_are_rewritten_outside_string_literals() -> None:
     from papdesigner.rules.expr import derive_lists
 
     assert derive_lists("size(p.dosing_sessions) > 0 && 'p.dosing_sessions' != ''") == (
-        "size(p.sessions.filter(s__, s__.kind == 'dosing')) > 0 && 'p.dosing_sessions' != ''"
+        "cel.bind(dosing_sessions__, p.sessions.filter(s__, s__.kind == 'dosing'), "
+        "size(dosing_sessions__) > 0 && 'p.dosing_sessions' != '')"
     )
     assert derive_lists("it.p.dosing_sessions + p.dosing_sessions_x") == (
         "it.p.dosing_sessions + p.dosing_sessions_x"
