@@ -372,13 +372,23 @@ _WHEEL_GUARD = _WheelGuard()
 _NO_DATE = QDate(1900, 1, 1)
 
 
+class _DateEdit(QDateEdit):
+    """A date edit that Tab leaves, as every other field (Left/Right still move between
+    day, month and year). QDateEdit's Tab walks its sections and, at "not set", never
+    reached the next field."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 (Qt API)
+        """Move the focus to the next (or previous) widget, not the next section."""
+        return QWidget.focusNextPrevChild(self, next)
+
+
 class DateField(FieldEditor):
     """A date with a calendar pop-up; the earliest date shows "not set" (stored as null)."""
 
     def __init__(
         self, document: ProtocolDocument, path: JsonPath, label: str, *, help_text: str = ""
     ) -> None:
-        self.date = QDateEdit()
+        self.date = _DateEdit()
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.date.setMinimumDate(_NO_DATE)

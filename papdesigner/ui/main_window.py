@@ -32,6 +32,12 @@ from papdesigner.ui.gc_guard import install_gc_guard
 from papdesigner.ui.highlight import flash
 from papdesigner.ui.icons import icon
 from papdesigner.ui.navigator import StepNavigator
+from papdesigner.ui.screen_fit import (
+    PREFERRED_WINDOW,
+    DialogFitter,
+    available_geometry,
+    fitted,
+)
 from papdesigner.ui.settings import AppSettings
 from papdesigner.ui.status import StatusBar
 from papdesigner.ui.steps import STEP_KEYS, JsonPath, finding_path, step_of_path, step_states
@@ -78,13 +84,18 @@ def _editor_class(key: str) -> type[StepEditor]:
 
 
 class _UndoKeysToWindow(QObject):
-    """Let Ctrl+Z / Ctrl+Shift+Z reach the window's undo even inside a text field.
+    """Let the window's own keys (undo, redo, export, find, quit) work inside a text field.
 
-    Text widgets claim these keys for their own small undo stack; ours is the
-    protocol's history, so the widget must not take them.
+    Text widgets claim Ctrl+Z/Ctrl+Y for their own small undo stack and, on Linux,
+    Ctrl+E (end of line) too; ours is the protocol's history and Ctrl+E exports, so
+    the widget must not take them (a swallowed Ctrl+E let the typed file name land in
+    the field).
     """
 
-    _KEYS = (QKeySequence("Ctrl+Z"), QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"))
+    _KEYS = tuple(
+        QKeySequence(k)
+        for k in ("Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+Y", "Ctrl+E", "Ctrl+F", "Ctrl+Q", "Ctrl+P")
+    )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
@@ -141,7 +152,11 @@ class MainWindow(QMainWindow):
         self.installEventFilter(self)
         geometry, _state = self.settings.window_state()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1400, 880)
+            self.resize(fitted(PREFERRED_WINDOW, available_geometry(self)))
+        self._dialog_fitter = DialogFitter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._dialog_fitter)
         self._first_layout = True
         if not deferred:
             self.attach(protocol)
@@ -289,6 +304,22 @@ class MainWindow(QMainWindow):
     def _step_by(self, delta: int) -> None:
         index = STEP_KEYS.index(self.current_step())
         self.show_step(STEP_KEYS[(index + delta) % len(STEP_KEYS)])
+        self.focus_step()
+
+    def focus_step(self) -> None:
+        """Put the keyboard focus on the first field of the step on screen."""
+        editor = self.stack.currentWidget()
+        if editor is None:
+            return
+        widget = editor.nextInFocusChain()
+        for _ in range(10_000):  # the focus chain is a ring: stop when it comes back
+            if widget is None or widget is editor:
+                return
+            takes_tab = bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+            if takes_tab and editor.isAncestorOf(widget) and widget.isVisible():
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+            widget = widget.nextInFocusChain()
 
     def _wire_review(self, editor: StepEditor) -> None:
         from papdesigner.ui.editors.review import ReviewEditor
@@ -515,4 +546,5 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self._undo_keys)
+            app.removeEventFilter(self._dialog_fitter)
         event.accept()

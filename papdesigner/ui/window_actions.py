@@ -123,7 +123,9 @@ def build_actions(window: QMainWindow, slots: dict[str, Callable[[], object]]) -
             shortcuts=("Ctrl+E",),
             tip="Export the protocol as a PDF for the ethics board",
         ),
-        quit=_action(window, "&Quit", s["quit"], shortcuts=(std.Quit, "Ctrl+Q")),
+        # One sequence only: std.Quit is Ctrl+Q on Linux too, and two equal shortcuts on one
+        # action made Ctrl+Q ambiguous (it never fired).
+        quit=_action(window, "&Quit", s["quit"], shortcuts=("Ctrl+Q",)),
         undo=_action(window, "&Undo", s["undo"], icon_name="undo", shortcuts=("Ctrl+Z",)),
         redo=_action(
             window, "&Redo", s["redo"], icon_name="redo", shortcuts=("Ctrl+Shift+Z", "Ctrl+Y")
