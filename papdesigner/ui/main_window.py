@@ -231,6 +231,9 @@ class MainWindow(QMainWindow):
             "previous_step": lambda: self._step_by(-1),
             "about": self._about,
             "shortcuts": self._shortcuts,
+            "preview_pdf": self.preview_pdf,
+            "find": self.find_in_protocol,
+            "guide": self.show_guide,
         }
         self.action_set = build_actions(self, slots)
         a = self.action_set
@@ -244,7 +247,7 @@ class MainWindow(QMainWindow):
         a.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         a.undo_history_menu.aboutToShow.connect(self._fill_undo_history_menu)
         for action in self.actions():
-            if action not in (a.quit, a.about, a.shortcuts):
+            if action not in (a.quit, a.about, a.shortcuts, a.guide):
                 action.setEnabled(False)  # until attach() opened the document
 
     def _deferred(self, owner: str, method: str) -> Callable[[], object]:
@@ -511,6 +514,39 @@ class MainWindow(QMainWindow):
         self.files.new_protocol(protocol)
         self.show_step("overview")
         return True
+
+    def preview_pdf(self) -> Any:
+        """Export to a temporary PDF and show it in the preview (with Print)."""
+        from papdesigner.ui.pdf_preview import preview_protocol
+
+        return preview_protocol(self)
+
+    def find_in_protocol(self) -> Any:
+        """Open the search over the whole protocol (Ctrl+F)."""
+        from papdesigner.ui.search import SearchDialog
+
+        dialog = SearchDialog(self.document, self)
+        dialog.sig_jump_requested.connect(self.reveal_path)
+        dialog.show()
+        return dialog
+
+    def show_guide(self) -> Any:
+        """Show the built-in user guide (F1)."""
+        from papdesigner.ui.guide import GuideDialog
+
+        dialog = GuideDialog(self)
+        dialog.show()
+        return dialog
+
+    def reveal_path(self, path: JsonPath) -> bool:
+        """Jump to the field of a JSON path given as a tuple."""
+        key = step_of_path(path, self._narrative_m11(path))
+        self.show_step(key)
+        editor = self.editor(key)
+        if editor.reveal(path):
+            return True
+        flash(editor)
+        return False
 
     def export_pdf(self) -> Any:
         """Export the PDF (with the current report when it is up to date)."""

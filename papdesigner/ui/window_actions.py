@@ -24,6 +24,7 @@ class WindowActions:
     save_as: QAction
     history: QAction
     export_pdf: QAction
+    preview_pdf: QAction
     quit: QAction
     undo: QAction
     redo: QAction
@@ -35,6 +36,8 @@ class WindowActions:
     show_compliance: QAction
     about: QAction
     shortcuts: QAction
+    find: QAction
+    guide: QAction
     themes: QActionGroup
     recent_menu: QMenu
     undo_history_menu: QMenu
@@ -123,6 +126,13 @@ def build_actions(window: QMainWindow, slots: dict[str, Callable[[], object]]) -
             shortcuts=("Ctrl+E",),
             tip="Export the protocol as a PDF for the ethics board",
         ),
+        preview_pdf=_action(
+            window,
+            "&Preview and print PDF…",
+            s["preview_pdf"],
+            shortcuts=("Ctrl+P",),
+            tip="Show the PDF in papdesigner and print it (no PDF viewer needed)",
+        ),
         # One sequence only: std.Quit is Ctrl+Q on Linux too, and two equal shortcuts on one
         # action made Ctrl+Q ambiguous (it never fired).
         quit=_action(window, "&Quit", s["quit"], shortcuts=("Ctrl+Q",)),
@@ -148,7 +158,17 @@ def build_actions(window: QMainWindow, slots: dict[str, Callable[[], object]]) -
         ),
         show_compliance=_action(window, "&Compliance panel", shortcuts=("Ctrl+Shift+C",)),
         about=_action(window, "&About papdesigner", s["about"]),
-        shortcuts=_action(window, "&Keyboard shortcuts", s["shortcuts"], shortcuts=("F1",)),
+        shortcuts=_action(window, "&Keyboard shortcuts", s["shortcuts"]),
+        find=_action(
+            window,
+            "&Find in protocol…",
+            s["find"],
+            shortcuts=("Ctrl+F",),
+            tip="Search every field of the protocol and jump to it",
+        ),
+        guide=_action(
+            window, "&User guide", s["guide"], shortcuts=("F1",), tip="A short tour of papdesigner"
+        ),
         themes=QActionGroup(window),
         recent_menu=QMenu("Open &recent", window),
         undo_history_menu=QMenu("Undo &history", window),
@@ -175,12 +195,13 @@ def build_menus(window: QMainWindow, a: WindowActions) -> None:
         a.history,
         None,
         a.export_pdf,
+        a.preview_pdf,
         None,
         a.quit,
     ):
         _add(file_menu, item)
     edit = bar.addMenu("&Edit")
-    for item in (a.undo, a.redo, a.undo_history_menu):
+    for item in (a.undo, a.redo, a.undo_history_menu, None, a.find):
         _add(edit, item)
     view = bar.addMenu("&View")
     for item in (a.previous_step, a.next_step, None, a.show_compliance):
@@ -191,7 +212,7 @@ def build_menus(window: QMainWindow, a: WindowActions) -> None:
     for item in (a.check, a.next_finding, a.previous_finding):
         _add(check, item)
     help_menu = bar.addMenu("&Help")
-    for item in (a.shortcuts, a.about):
+    for item in (a.guide, a.shortcuts, a.about):
         _add(help_menu, item)
 
 
@@ -225,6 +246,10 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+S", "Save a new version to the library"),
     ("Ctrl+Shift+S", "Save As / export the protocol file"),
     ("Ctrl+E", "Export PDF"),
+    ("Ctrl+P", "Preview and print the PDF"),
+    ("Ctrl+F", "Find in the protocol (jumps to the field)"),
+    ("Ctrl+Q", "Quit"),
+    ("F1", "User guide"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo (typing in one field is one step)"),
     ("Ctrl+PgUp / Ctrl+PgDown", "Previous / next step"),
     ("F5", "Check now"),
