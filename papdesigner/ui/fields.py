@@ -123,8 +123,13 @@ class FieldEditor(QObject):
         error = self.document.last_error
         if error is None:
             return "The value was not accepted."
-        # A refusal about this very field reads better without its own path.
-        return error.message if error.path == self.path else str(error)
+        # A refusal about this very field reads better without its own path; another
+        # place is named in words, never as a JSON path.
+        from papdesigner.model.labels import humanize, place_label
+
+        if error.path == self.path:
+            return humanize(error.message)
+        return f"{place_label(error.path)}: {humanize(error.message)}"
 
     @staticmethod
     def _same(a: Any, b: Any) -> bool:

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from papdesigner import __version__
@@ -32,6 +34,7 @@ from papdesigner.ui.gc_guard import install_gc_guard
 from papdesigner.ui.highlight import flash
 from papdesigner.ui.icons import icon
 from papdesigner.ui.navigator import StepNavigator
+from papdesigner.ui.notice import NoticeBar
 from papdesigner.ui.screen_fit import (
     PREFERRED_WINDOW,
     DialogFitter,
@@ -139,7 +142,14 @@ class MainWindow(QMainWindow):
         self.loading = QLabel("Opening the protocol…")
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self.loading)
-        self.setCentralWidget(self.stack)
+        self.notice = NoticeBar()
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        centre_layout.addWidget(self.notice)
+        centre_layout.addWidget(self.stack, 1)
+        self.setCentralWidget(centre)
         self.nav_dock = QDockWidget("Steps", self)
         self.nav_dock.setObjectName("StepsDock")
         self.nav_dock.setWidget(self.navigator)
@@ -296,6 +306,8 @@ class MainWindow(QMainWindow):
     def show_step(self, key: str) -> None:
         """Show a step's editor in the centre."""
         editor = self.editor(key)
+        if self.stack.currentWidget() is not editor:
+            self.notice.hide_notice()
         self.stack.setCurrentWidget(editor)
         if self.navigator.current_key() != key:
             self.navigator.choose(key)
@@ -349,14 +361,29 @@ class MainWindow(QMainWindow):
         return [p for p in self.problems if step_of_path(p.path, m11) == key]
 
     def _on_runner_report(self, report: Any) -> None:
+        from papdesigner.model.labels import humanize
+        from papdesigner.model.leftovers import template_leftovers
         from papdesigner.ui.form import FieldProblem
 
         self.report = report
+        data = self.document.protocol.model_dump(mode="json")
         self.problems = [
-            FieldProblem(finding_path(f.path), f.severity, f"{f.message} [{f.rule_id}]")
+            FieldProblem(
+                finding_path(f.path), f.severity, f"{humanize(f.message, data)} [{f.rule_id}]"
+            )
             for f in report.findings
             if not f.waived
         ]
+        leftovers = template_leftovers(self.document.protocol)
+        self.problems += [
+            FieldProblem(
+                left.path,
+                "warning",
+                f"To replace: this is still the text of the example “{left.example}”.",
+            )
+            for left in leftovers
+        ]
+        self.dock.leftovers = leftovers
         for key, editor in self.editors.items():
             editor.show_problems(self._problems_of(key))
         self.dock.show_report(report)
@@ -399,6 +426,7 @@ class MainWindow(QMainWindow):
     # ---- document events ------------------------------------------------------------------------
 
     def _on_document_changed(self, change: Any) -> None:
+        self.notice.hide_notice()  # the next edit went through: the old refusal is history
         if change.reason == "reset":
             self._on_document_replaced()
         self._states_timer.start()
@@ -435,8 +463,17 @@ class MainWindow(QMainWindow):
         where = d.file_path.name if d.file_path else ("library" if d.library_id else "new protocol")
         self.status.show_saved(modified=d.is_modified(), where=where)
 
-    def _on_document_refused(self, message: str, _path: object) -> None:
-        self._show_message(f"Not applied: {message}", 8000)
+    def _on_document_refused(self, message: str, path: object) -> None:
+        """Say why an edit was refused where the user is looking: in the notice bar above
+        the step (field editors also show it under the field); the status line repeats it."""
+        from papdesigner.model.labels import humanize, place_label
+
+        error = self.document.last_error
+        reason = error.message if error is not None else message
+        where = place_label(path) if isinstance(path, tuple) and path else ""
+        text = humanize(reason)
+        self.notice.show_notice(f"Not applied: {text}" + (f" ({where})" if where else ""))
+        self._show_message(f"Not applied: {text}", 8000)
 
     def _show_message(self, message: str, timeout: int = 6000) -> None:
         self.status.showMessage(message, timeout)

@@ -24,13 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from papdesigner.model import vocab
 from papdesigner.model.commands import JsonPath
+from papdesigner.model.labels import place_label, value_label
 from papdesigner.ui.document import ProtocolDocument
 from papdesigner.ui.steps import step, step_of_path
 
 MAX_RESULTS = 200
-_NAME_KEYS = ("title", "label", "name", "text", "id")
 
 
 @dataclass(frozen=True)
@@ -42,37 +41,17 @@ class Hit:
     text: str
 
 
-def field_label(key: str) -> str:
-    """A JSON key as a field label: ``age_max`` → "Age max"."""
-    return vocab.LABELS.get(key, key.replace("_", " ").capitalize())
-
-
-def _item_name(item: Any, index: int) -> str:
-    if isinstance(item, dict):
-        for key in _NAME_KEYS:
-            if isinstance(item.get(key), str) and item[key].strip():
-                return str(item[key])[:60]
-    return f"item {index + 1}"
-
-
-def shown_value(value: Any) -> str:
-    """A value as the form shows it (vocabulary codes by their label)."""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    text = str(value)
-    return vocab.LABELS.get(text, text) if isinstance(value, str) else text
-
-
-def leaves(node: Any, path: JsonPath = (), place: tuple[str, ...] = ()) -> Iterator[Hit]:
+def leaves(node: Any, path: JsonPath = (), data: Any = None) -> Iterator[Hit]:
     """Every scalar value of a JSON tree, with its path and readable place."""
+    root = node if data is None else data
     if isinstance(node, dict):
         for key, value in node.items():
-            yield from leaves(value, (*path, key), (*place, field_label(str(key))))
+            yield from leaves(value, (*path, key), root)
     elif isinstance(node, list):
         for index, item in enumerate(node):
-            yield from leaves(item, (*path, index), (*place, _item_name(item, index)))
+            yield from leaves(item, (*path, index), root)
     elif node is not None and node != "":
-        yield Hit(path, " › ".join(place), shown_value(node))
+        yield Hit(path, place_label(path, root), value_label(node))
 
 
 def search(protocol: Any, query: str, limit: int = MAX_RESULTS) -> list[Hit]:

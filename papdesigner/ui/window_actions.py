@@ -73,11 +73,11 @@ def build_actions(window: QMainWindow, slots: dict[str, Callable[[], object]]) -
     actions = WindowActions(
         new=_action(
             window,
-            "&New from template…",
+            "&New protocol…",
             s["new"],
             icon_name="new",
             shortcuts=(std.New,),
-            tip="Start a protocol from an example",
+            tip="Start a blank protocol or a copy of an example",
         ),
         open=_action(
             window,
@@ -241,7 +241,7 @@ def build_toolbar(window: QMainWindow, a: WindowActions) -> QToolBar:
 
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
-    ("Ctrl+N", "New from template"),
+    ("Ctrl+N", "New protocol (blank or from an example)"),
     ("Ctrl+O / Ctrl+Shift+O", "Open a file / open from the library"),
     ("Ctrl+S", "Save a new version to the library"),
     ("Ctrl+Shift+S", "Save As / export the protocol file"),
