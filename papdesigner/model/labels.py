@@ -74,6 +74,9 @@ _SINGULAR = {
     "inclusion": "Inclusion criterion",
     "exclusion": "Exclusion criterion",
     "waivers": "Waiver",
+    "keywords": "Keyword",
+    "assessments": "Assessment",
+    "state_approvals": "State approval",
 }
 _NAME_KEYS = ("title", "label", "name", "text", "id")
 _VALUE_LABELS = {
@@ -136,7 +139,7 @@ def _item_label(container: str, index: int, item: Any) -> str:
 
 
 def place_label(path: JsonPath, data: Any = None) -> str:
-    """Where a path points, in labels: ("sessions", 3, "staff") → "Sessions › Dosing 2 › Staff".
+    """Where a path points, in labels: ("sessions", 3, "staff") → "Dosing 2 › Staff".
 
     With the protocol's JSON (``data``) list items are named by their title or label;
     without it, by their position ("Session 4").
@@ -144,13 +147,15 @@ def place_label(path: JsonPath, data: Any = None) -> str:
     parts: list[str] = []
     node = data
     container = ""
-    for part in path:
+    for position, part in enumerate(path):
         if isinstance(part, int):
             item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
             parts.append(_item_label(container, part, item))
             node = item
         else:
-            parts.append(field_label(part))
+            indexed = position + 1 < len(path) and isinstance(path[position + 1], int)
+            if not indexed:  # "Sessions › Dosing 2" says no more than "Dosing 2"
+                parts.append(field_label(part))
             container = part
             node = node.get(part) if isinstance(node, dict) else None
     return " › ".join(parts) or "The whole protocol"

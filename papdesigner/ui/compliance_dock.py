@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -44,6 +45,7 @@ from papdesigner.ui.settings import AppSettings
 _FINDING_ROLE = Qt.ItemDataRole.UserRole
 _STALE_ROLE = Qt.ItemDataRole.UserRole + 2
 _LEFTOVER_ROLE = Qt.ItemDataRole.UserRole + 3
+_PLACE_ROLE = Qt.ItemDataRole.UserRole + 4
 _LEFTOVER_TITLE = "Example text to replace"
 _RANK = {"error": 0, "warning": 1, "info": 2}
 GROUPINGS = (("place", "What to do first"), ("ruleset", "By rule set"))
@@ -106,6 +108,10 @@ class ComplianceDock(QDockWidget):
         self.tree.setAccessibleName("Findings")
         self.tree.setUniformRowHeights(False)
         self.tree.setWordWrap(True)
+        # The one column is as wide as the panel, so long messages wrap instead of being cut.
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.tree.itemActivated.connect(self._on_tree_item_activated)
         self.tree.currentItemChanged.connect(self._on_tree_current_item_changed)
         self.details = QTextBrowser()
@@ -182,6 +188,11 @@ class ComplianceDock(QDockWidget):
         self.leftovers = leftovers
         self._fill()
 
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt API)
+        """Re-wrap the rows for the new width."""
+        super().resizeEvent(event)
+        self.tree.doItemsLayout()
+
     def _fill(self) -> None:
         self.tree.clear()
         if self.report is None:
@@ -244,10 +255,11 @@ class ComplianceDock(QDockWidget):
             findings.sort(key=lambda f: _RANK.get(f.severity, 3))
             worst = findings[0]
             todo = humanize(worst.fix or worst.message, data)
-            count = f"{len(findings)} findings" if len(findings) > 1 else "1 finding"
-            top = QTreeWidgetItem(self.tree, [f"{path_place(path, data)} — {count}\n{todo}"])
+            place = path_place(path, data)
+            top = QTreeWidgetItem(self.tree, [f"{place} ({len(findings)})"])
             top.setIcon(0, icon(SEVERITY_ICON[worst.severity]))
-            top.setToolTip(0, f"{todo}\n(at {path or 'the whole protocol'})")
+            top.setToolTip(0, f"What to do: {todo}\n(at {path or 'the whole protocol'})")
+            top.setData(0, _PLACE_ROLE, (place, todo, len(findings), path))
             _bold(top)
             for finding in findings:
                 self._add_finding(top, finding, data)
@@ -451,7 +463,10 @@ class ComplianceDock(QDockWidget):
         self.waive_button.setText(
             "Remove waiver" if finding is not None and finding.waived else "Waive…"
         )
-        if stale is not None:
+        place = current.data(0, _PLACE_ROLE) if current is not None else None
+        if place is not None:
+            self.details.setHtml(place_html(*place))
+        elif stale is not None:
             self.details.setHtml(stale_waiver_html(stale))
         else:
             self.details.setHtml(finding_html(finding) if finding is not None else _HINT)
@@ -527,6 +542,17 @@ def path_resolves(protocol: Any, path: str | None) -> bool:
             return False
         node = node[part]
     return True
+
+
+def place_html(place: str, todo: str, count: int, path: str) -> str:
+    """The details pane for a place: what to do first, and how many findings point there."""
+    many = f"{count} findings from the rule sets point here" if count > 1 else "1 finding"
+    return (
+        f"<h3>{escape(place)}</h3><p><b>What to do:</b> {escape(todo)}</p>"
+        f"<p>{many}; the same problem is listed once per rule set that asks for it. "
+        "Fixing it answers all of them. Open a finding below for its source.</p>"
+        f"<p><small>at <code>{escape(path or '$')}</code></small></p>"
+    )
 
 
 def stale_waiver_html(waiver: Any) -> str:

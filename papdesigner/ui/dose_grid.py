@@ -330,13 +330,25 @@ class DoseGrid(QWidget):
             "Open the session in Sessions & schedule (supplemental doses, timing)"
         )
         self.details.clicked.connect(self._on_details_clicked)
-        row = QHBoxLayout()
-        row.addWidget(self.where, 1)
-        for label, widget in (("Product", self.product), ("Dose", self.dose), ("Unit", self.unit)):
-            row.addWidget(QLabel(f"{label}:"))
-            row.addWidget(widget)
-        row.addWidget(self.apply)
-        row.addWidget(self.details)
+        # Two short rows rather than one long one: the step stays narrow on small screens.
+        self.product.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.product.setMinimumContentsLength(14)
+        first = QHBoxLayout()
+        first.addWidget(self.where, 1)
+        first.addWidget(QLabel("Product:"))
+        first.addWidget(self.product, 1)
+        second = QHBoxLayout()
+        for label, widget in (("Dose", self.dose), ("Unit", self.unit)):
+            second.addWidget(QLabel(f"{label}:"))
+            second.addWidget(widget)
+        second.addWidget(self.apply)
+        second.addStretch(1)
+        second.addWidget(self.details)
+        row = QVBoxLayout()
+        row.addLayout(first)
+        row.addLayout(second)
         self.editor_row = row
         self.message = QLabel()
         self.message.setWordWrap(True)

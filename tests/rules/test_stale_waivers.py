@@ -147,7 +147,7 @@ def test_check_text_has_a_short_section(
     out = capsys.readouterr().out
     assert "Waivers that match no finding (2):" in out
     assert (
-        "  waiver 1 CS-17 Sessions › Session 4 › Staff (at $.sessions[3].staff): "
+        "  waiver 1 CS-17 Session 4 › Staff (at $.sessions[3].staff): "
         "no finding at this path (the rule passes)" in out
     )
     assert "  waiver 2 XX-404 whole protocol: rule id unknown" in out

@@ -247,11 +247,11 @@ class SessionsEditor(StepEditor):
         self._on_sessions_selected(self.sessions.current_index())
 
     def _fit_timeline_pane(self) -> None:
-        """Show the whole timeline when it is short; at most 40 % of the step when it is tall."""
+        """Show the whole timeline when it is short; at most 42 % of the step when it is tall."""
         wanted = self.timeline.sizeHint().height() + 2
         self.timeline_area.setMaximumHeight(wanted)
         total = max(self.splitter.height(), 400)
-        top = min(wanted, int(total * 0.4))
+        top = min(wanted, int(total * 0.42))
         self.splitter.setSizes([top, total - top])
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
