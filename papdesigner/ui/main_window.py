@@ -563,9 +563,14 @@ class MainWindow(QMainWindow):
         from papdesigner.ui.search import SearchDialog
 
         dialog = SearchDialog(self.document, self)
-        dialog.sig_jump_requested.connect(self.reveal_path)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_jump_requested.connect(self._jump_from_search)
         dialog.show()
         return dialog
+
+    def _jump_from_search(self, path: JsonPath) -> None:
+        self.activateWindow()  # back from the search box: the keyboard goes to the field
+        self.reveal_path(path)
 
     def show_guide(self) -> Any:
         """Show the built-in user guide (F1)."""

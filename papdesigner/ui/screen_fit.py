@@ -76,6 +76,7 @@ def scrolling_body(body: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no Tab stop between the fields
     area.setMinimumHeight(min(body.sizeHint().height(), 240))
     area.setMinimumWidth(min(body.sizeHint().width() + 24, 640))
     return area

@@ -150,8 +150,9 @@ class SearchDialog(QDialog):
         item = self.results.currentItem()
         if item is None:
             return False
-        self.sig_jump_requested.emit(tuple(item.data(Qt.ItemDataRole.UserRole)))
-        self.accept()
+        path = tuple(item.data(Qt.ItemDataRole.UserRole))
+        self.accept()  # close first: the field then gets the focus in the main window
+        self.sig_jump_requested.emit(path)
         return True
 
     def _on_results_item_activated(self, _item: QListWidgetItem) -> None:

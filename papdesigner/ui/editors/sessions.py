@@ -233,6 +233,7 @@ class SessionsEditor(StepEditor):
         self.timeline_area.setFrameShape(QScrollArea.Shape.NoFrame)
         self.timeline_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.timeline_area.setMinimumHeight(90)
+        self.timeline_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the timeline takes focus
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.timeline_area)
         self.splitter.addWidget(self.tabs)
