@@ -38,8 +38,9 @@ dosing session's full details (supplemental doses, observation, discharge) are i
 <b>Sessions &amp; schedule</b>, where the timeline shows every session by study day (drag a
 marker, or Shift+Left/Right, to move it) and the sessions can be sorted by day.</p>
 <h3>4. The compliance panel</h3>
-<p>On the right, findings are grouped by rule set and severity; the same problem found in
-several places is one row with a count. Each finding says what is wrong, what to do, the
+<p>On the right, "What to do first" groups the findings by the place they point at, worst
+first: the same problem asked for by several rule sets is one row with a count, and selecting
+the row says what to do ("By rule set" lists each set apart). Each finding says what is wrong, the
 document and section it rests on, and how sure that source is (verified, secondary,
 uncertain). Double-click or Enter goes to the field; <b>Waive…</b> records a justified waiver.
 <b>F8</b> walks through the findings.</p>
