@@ -16,7 +16,14 @@ from papdesigner.export.fonts import SANS, SANS_BOLD, printable_logical
 from papdesigner.export.scripts import single_font
 from papdesigner.export.styles import ACCENT, HEADER_FILL, INK, MUTED, RULE
 from papdesigner.model.protocol import Protocol
-from papdesigner.model.timeline import KIND_STYLES, Schema, Timeline, build_schema, build_timeline
+from papdesigner.model.timeline import (
+    KIND_STYLES,
+    Marker,
+    Schema,
+    Timeline,
+    build_schema,
+    build_timeline,
+)
 
 MAX_HEIGHT = 640.0
 """A figure taller than this (points) is scaled down to fit a page."""
@@ -157,6 +164,26 @@ def _axis(tl: Timeline, x0: float, plot: float, y: float) -> Group:
     return group
 
 
+def _dose_label(marker: Marker, x: float, placed: list[tuple[float, float]]) -> str:
+    """The dose label of a marker, cut to the room left of it in its lane ("" if none).
+
+    Labels share one band per lane: two dosing sessions a few days apart drew their
+    labels over each other ("120 mg +60120 mg"), so each label keeps clear of the
+    ones already placed to its left.
+    """
+    label = " / ".join(dose.short for dose in marker.doses)
+    if not label:
+        return ""
+    right_of_previous = max((right for _left, right in placed), default=-1e9)
+    room = min(90.0, 2 * (x - right_of_previous - 3))
+    if room < stringWidth("99…", SANS_BOLD, 6):
+        return ""  # no room: the dosing table of the PDF lists every dose
+    text = _lines(label, SANS_BOLD, 6, room, 1)[0]
+    half = stringWidth(text, SANS_BOLD, 6) / 2
+    placed.append((x - half, x + half))
+    return text
+
+
 def timeline_drawing(protocol: Protocol, width: float) -> Drawing:
     """Sessions on study days, one lane per arm; dosing markers carry the dose per arm."""
     plot = width - LABEL_WIDTH - 30
@@ -176,7 +203,8 @@ def timeline_drawing(protocol: Protocol, width: float) -> Drawing:
             d.add(
                 String(3, y_top - 11 - j * 8.5, line, fontName=SANS_BOLD, fontSize=7, fillColor=INK)
             )
-    for m in tl.markers:
+    placed: dict[int, list[tuple[float, float]]] = {}  # per lane: dose labels drawn so far
+    for m in sorted(tl.markers, key=lambda marker: marker.x):
         style = KIND_STYLES.get(m.kind, KIND_STYLES["other"])
         x = x0 + m.x * plot
         lane_top = top - m.lane * lane_h
@@ -184,9 +212,8 @@ def timeline_drawing(protocol: Protocol, width: float) -> Drawing:
         if m.window_days:
             d.add(Line(x - 3, y, x + 3, y, strokeColor=MUTED, strokeWidth=0.6))
         d.add(marker_shape(style.shape, x, y, MARKER, style.colour))
-        label = " / ".join(dose.short for dose in m.doses)
-        if label:
-            text = _lines(label, SANS_BOLD, 6, 90, 1)[0]
+        text = _dose_label(m, x, placed.setdefault(m.lane, []))
+        if text:
             d.add(
                 String(
                     x,

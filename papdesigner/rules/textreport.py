@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from papdesigner.model.labels import humanize, path_place
 from papdesigner.rules.report import Clause, Finding, Report, RuleSetStatus
 
 _GROUPS = (("error", "errors"), ("warning", "warnings"), ("info", "infos"))
@@ -82,15 +83,18 @@ def _ruleset_section(status: RuleSetStatus, findings: list[Finding], style: Styl
 
 
 def _finding_lines(finding: Finding, style: Style) -> Iterator[str]:
-    yield f"    {style.severity(finding.severity, finding.rule_id)} {finding.path}"
-    yield f"      {finding.message}"
-    for clause in finding.clauses:
-        yield f"        {_clause_text(clause)}"
+    # Labels first (the place, the message without paths or codes); the JSON path and
+    # the rule's clauses follow as detail lines for whoever edits the file by hand.
+    yield f"    {style.severity(finding.severity, finding.rule_id)} {path_place(finding.path)}"
+    yield f"      {humanize(finding.message)}"
     if finding.waiver is not None:
         yield f"      waived: {finding.waiver.justification}"
     elif finding.fix:
-        yield f"      fix: {finding.fix}"
+        yield f"      fix: {humanize(finding.fix)}"
     yield style.dim(f"      source: {finding.citation} [{finding.provenance}]")
+    yield style.dim(f"      at: {finding.path}")
+    for clause in finding.clauses:
+        yield f"        {_clause_text(clause)}"
     for problem in finding.problems:
         yield f"      rule-set problem: {problem}"
 
@@ -102,8 +106,9 @@ def _unmatched_section(report: Report) -> Iterator[str]:
     yield ""
     yield f"Waivers that match no finding ({len(report.unmatched_waivers)}):"
     for waiver in report.unmatched_waivers:
-        where = waiver.path if waiver.path is not None else "whole protocol"
-        yield f"  waivers[{waiver.index}] {waiver.rule_id} {where}: {waiver.reason}"
+        where = path_place(waiver.path) if waiver.path is not None else "whole protocol"
+        detail = f" (at {waiver.path})" if waiver.path is not None else ""
+        yield f"  waiver {waiver.index + 1} {waiver.rule_id} {where}{detail}: {waiver.reason}"
 
 
 def _clause_text(clause: Clause) -> str:

@@ -15,8 +15,10 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont
 from PySide6.QtWidgets import (
+    QComboBox,
     QDockWidget,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from papdesigner.model.commands import RemoveItem, add_waiver
 from papdesigner.model.jsonpath import parse_path
+from papdesigner.model.labels import humanize, path_place
 from papdesigner.ui.compliance import RuleSetChoice
 from papdesigner.ui.dialogs.waive import WaiveDialog
 from papdesigner.ui.document import ProtocolDocument
@@ -41,6 +44,11 @@ from papdesigner.ui.settings import AppSettings
 
 _FINDING_ROLE = Qt.ItemDataRole.UserRole
 _STALE_ROLE = Qt.ItemDataRole.UserRole + 2
+_LEFTOVER_ROLE = Qt.ItemDataRole.UserRole + 3
+_PLACE_ROLE = Qt.ItemDataRole.UserRole + 4
+_LEFTOVER_TITLE = "Example text to replace"
+_RANK = {"error": 0, "warning": 1, "info": 2}
+GROUPINGS = (("place", "What to do first"), ("ruleset", "By rule set"))
 _STALE_TITLE = "Waivers that match no finding"
 _SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Notes", "waived": "Waived"}
 _PROVENANCE = {
@@ -83,12 +91,27 @@ class ComplianceDock(QDockWidget):
         self.filter.setAccessibleName("Filter findings")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(lambda _t: self._fill())
+        self.grouping = QComboBox()
+        self.grouping.setAccessibleName("Group findings")
+        self.grouping.setToolTip(
+            "What to do first: one row per place, the same problem from several rule sets "
+            "counted once, worst first. By rule set: each rule set's findings apart."
+        )
+        for value, text in GROUPINGS:
+            self.grouping.addItem(text, value)
+        self.grouping.currentIndexChanged.connect(lambda _i: self._fill())
+        self.leftovers: list[Any] = []
+        """Example texts still in the protocol (papdesigner.model.leftovers)."""
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setColumnCount(1)
         self.tree.setAccessibleName("Findings")
         self.tree.setUniformRowHeights(False)
         self.tree.setWordWrap(True)
+        # The one column is as wide as the panel, so long messages wrap instead of being cut.
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.tree.itemActivated.connect(self._on_tree_item_activated)
         self.tree.currentItemChanged.connect(self._on_tree_current_item_changed)
         self.details = QTextBrowser()
@@ -126,7 +149,10 @@ class ComplianceDock(QDockWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(header)
-        layout.addWidget(self.filter)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.filter, 1)
+        filter_row.addWidget(self.grouping)
+        layout.addLayout(filter_row)
         layout.addWidget(splitter, 1)
         self.setWidget(body)
 
@@ -140,9 +166,11 @@ class ComplianceDock(QDockWidget):
         self._fill_rulesets_menu()
         s = report.summary
         active = [r.id for r in report.rulesets if r.active]
+        first = self._first_to_do()
+        start = f"<br>Start with: <b>{escape(first)}</b>" if first else ""
         self.summary.setText(
             f"<b>{s.errors}</b> errors, <b>{s.warnings}</b> warnings, {s.infos} notes, "
-            f"{s.waived} waived<br><small>{len(active)} rule sets active</small>"
+            f"{s.waived} waived<br><small>{len(active)} rule sets active</small>{start}"
         )
         if selected is not None:
             self.select_finding(selected.rule_id, selected.path)
@@ -151,11 +179,30 @@ class ComplianceDock(QDockWidget):
         """Say that the check could not run (the old findings stay, marked stale)."""
         self.summary.setText(f"<b>The check could not run:</b> {escape(message)}")
 
+    def set_grouping(self, grouping: str) -> None:
+        """Group by "place" (what to do first) or by "ruleset"."""
+        self.grouping.setCurrentIndex(max(self.grouping.findData(grouping), 0))
+
+    def show_leftovers(self, leftovers: list[Any]) -> None:
+        """List the example texts still to replace (a group of their own, at the top)."""
+        self.leftovers = leftovers
+        self._fill()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt API)
+        """Re-wrap the rows for the new width."""
+        super().resizeEvent(event)
+        self.tree.doItemsLayout()
+
     def _fill(self) -> None:
         self.tree.clear()
         if self.report is None:
             return
         needle = self.filter.text().strip().lower()
+        self._add_leftovers(needle)
+        if self.grouping.currentData() == "place":
+            self._fill_by_place(needle)
+            self._add_stale(needle)
+            return
         titles = {r.id: r.title or r.id for r in self.report.rulesets}
         groups: dict[str, dict[str, list[Any]]] = {}
         for finding in self.report.findings:
@@ -176,6 +223,86 @@ class ComplianceDock(QDockWidget):
                     self._add_bucket(top, bucket, buckets[bucket])
             top.setExpanded(True)
         self._add_stale(needle)
+
+    def _data(self) -> Any:
+        return self.document.protocol.model_dump(mode="json")
+
+    def _place_groups(self, needle: str = "") -> list[tuple[str, list[Any]]]:
+        """Open findings grouped by the place they point at, worst and biggest first."""
+        groups: dict[str, list[Any]] = {}
+        for finding in self.report.findings if self.report is not None else []:
+            if finding.waived or (needle and needle not in _haystack(finding)):
+                continue
+            groups.setdefault(finding.path or "", []).append(finding)
+        order = {path: i for i, path in enumerate(groups)}
+
+        def rank(item: tuple[str, list[Any]]) -> tuple[int, int, int]:
+            path, findings = item
+            worst = min(_RANK.get(f.severity, 3) for f in findings)
+            return (worst, -len(findings), order[path])
+
+        return sorted(groups.items(), key=rank)
+
+    def _first_to_do(self) -> str:
+        groups = self._place_groups()
+        if not groups or min(_RANK.get(f.severity, 3) for f in groups[0][1]) > 1:
+            return ""
+        return path_place(groups[0][0], self._data())
+
+    def _fill_by_place(self, needle: str) -> None:
+        data = self._data()
+        for path, findings in self._place_groups(needle):
+            findings.sort(key=lambda f: _RANK.get(f.severity, 3))
+            worst = findings[0]
+            todo = humanize(worst.fix or worst.message, data)
+            place = path_place(path, data)
+            top = QTreeWidgetItem(self.tree, [f"{place} ({len(findings)})"])
+            top.setIcon(0, icon(SEVERITY_ICON[worst.severity]))
+            top.setToolTip(0, f"What to do: {todo}\n(at {path or 'the whole protocol'})")
+            top.setData(0, _PLACE_ROLE, (place, todo, len(findings), path))
+            _bold(top)
+            for finding in findings:
+                self._add_finding(top, finding, data)
+            top.setExpanded(len(findings) == 1)
+        waived = [f for f in self.report.findings if f.waived]
+        waived = [f for f in waived if not needle or needle in _haystack(f)]
+        if waived:
+            group = QTreeWidgetItem(self.tree, [f"{_SEVERITY_TITLES['waived']} ({len(waived)})"])
+            group.setIcon(0, icon("waived"))
+            for finding in waived:
+                self._add_finding(group, finding, data)
+
+    def _add_finding(self, parent: QTreeWidgetItem, finding: Any, data: Any) -> None:
+        doubt = "" if finding.provenance == "verified" else f" [{finding.provenance}]"
+        message = humanize(finding.message, data)
+        item = QTreeWidgetItem(parent, [f"{finding.rule_id} · {message}{doubt}"])
+        item.setData(0, _FINDING_ROLE, finding)
+        item.setToolTip(0, f"{message}\n{finding.citation}\nProvenance: {finding.provenance}")
+        item.setIcon(0, icon("waived" if finding.waived else SEVERITY_ICON[finding.severity]))
+        if finding.waived:
+            item.setForeground(0, QColor(severity_colour("waived", self.palette())))
+
+    def _add_leftovers(self, needle: str) -> None:
+        shown = [
+            leftover
+            for leftover in self.leftovers
+            if not needle or needle in f"{leftover.label} {leftover.value}".lower()
+        ]
+        if not shown:
+            return
+        top = QTreeWidgetItem(self.tree, [f"{_LEFTOVER_TITLE} ({len(shown)})"])
+        top.setIcon(0, icon(SEVERITY_ICON["warning"]))
+        top.setToolTip(
+            0,
+            "Copied from an example and not edited yet (a papdesigner convention, not a "
+            "regulatory rule): replace them before the PDF goes out.",
+        )
+        _bold(top)
+        for leftover in shown:
+            item = QTreeWidgetItem(top, [f"{leftover.label}: {leftover.value[:80]}"])
+            item.setData(0, _LEFTOVER_ROLE, leftover.json_path)
+            item.setToolTip(0, f"From the example “{leftover.example}”")
+        top.setExpanded(True)
 
     def _add_stale(self, needle: str) -> None:
         """Waivers that match no finding: a small group apart, each with the reason."""
@@ -199,16 +326,9 @@ class ComplianceDock(QDockWidget):
     def _add_bucket(self, parent: QTreeWidgetItem, bucket: str, findings: list[Any]) -> None:
         group = QTreeWidgetItem(parent, [f"{_SEVERITY_TITLES[bucket]} ({len(findings)})"])
         group.setIcon(0, icon("waived" if bucket == "waived" else SEVERITY_ICON[bucket]))
+        data = self._data()
         for finding in findings:
-            doubt = "" if finding.provenance == "verified" else f" [{finding.provenance}]"
-            item = QTreeWidgetItem(group, [f"{finding.rule_id} · {finding.message}{doubt}"])
-            item.setData(0, _FINDING_ROLE, finding)
-            item.setToolTip(
-                0, f"{finding.message}\n{finding.citation}\nProvenance: {finding.provenance}"
-            )
-            item.setIcon(0, icon("waived" if finding.waived else SEVERITY_ICON[finding.severity]))
-            if finding.waived:
-                item.setForeground(0, QColor(severity_colour("waived", self.palette())))
+            self._add_finding(group, finding, data)
         group.setExpanded(bucket != "waived")
 
     def _fill_rulesets_menu(self) -> None:
@@ -271,9 +391,14 @@ class ComplianceDock(QDockWidget):
     def finding_items(self) -> list[QTreeWidgetItem]:
         """Every finding row, in display order."""
         found: list[QTreeWidgetItem] = []
-        for top in _children(self.tree.invisibleRootItem()):
-            for group in _children(top):
-                found.extend(_children(group))
+
+        def walk(item: QTreeWidgetItem) -> None:
+            for child in _children(item):
+                if child.data(0, _FINDING_ROLE) is not None:
+                    found.append(child)
+                walk(child)
+
+        walk(self.tree.invisibleRootItem())
         return found
 
     def select_finding(self, rule_id: str, path: str) -> bool:
@@ -309,9 +434,18 @@ class ComplianceDock(QDockWidget):
         waiver = self.current_stale_waiver()
         if waiver is not None and path_resolves(self.document.protocol, waiver.path):
             self.sig_jump_requested.emit(waiver.path)
+            return
+        item = self.tree.currentItem()
+        leftover = item.data(0, _LEFTOVER_ROLE) if item is not None else None
+        if leftover is not None:
+            self.sig_jump_requested.emit(leftover)
 
     def _on_tree_item_activated(self, item: QTreeWidgetItem, _column: int) -> None:
-        if item.data(0, _FINDING_ROLE) is not None or item.data(0, _STALE_ROLE) is not None:
+        roles = (_FINDING_ROLE, _STALE_ROLE, _LEFTOVER_ROLE)
+        if any(item.data(0, role) is not None for role in roles):
+            self.jump_to_current()
+        elif (first := item.child(0)) is not None:  # a place: go to its first finding
+            self.tree.setCurrentItem(first)
             self.jump_to_current()
 
     def _on_tree_current_item_changed(
@@ -319,15 +453,20 @@ class ComplianceDock(QDockWidget):
     ) -> None:
         finding = current.data(0, _FINDING_ROLE) if current is not None else None
         stale = current.data(0, _STALE_ROLE) if current is not None else None
+        leftover = current.data(0, _LEFTOVER_ROLE) if current is not None else None
         self.jump_button.setEnabled(
             finding is not None
+            or leftover is not None
             or (stale is not None and path_resolves(self.document.protocol, stale.path))
         )
         self.waive_button.setEnabled(finding is not None)
         self.waive_button.setText(
             "Remove waiver" if finding is not None and finding.waived else "Waive…"
         )
-        if stale is not None:
+        place = current.data(0, _PLACE_ROLE) if current is not None else None
+        if place is not None:
+            self.details.setHtml(place_html(*place))
+        elif stale is not None:
             self.details.setHtml(stale_waiver_html(stale))
         else:
             self.details.setHtml(finding_html(finding) if finding is not None else _HINT)
@@ -405,6 +544,17 @@ def path_resolves(protocol: Any, path: str | None) -> bool:
     return True
 
 
+def place_html(place: str, todo: str, count: int, path: str) -> str:
+    """The details pane for a place: what to do first, and how many findings point there."""
+    many = f"{count} findings from the rule sets point here" if count > 1 else "1 finding"
+    return (
+        f"<h3>{escape(place)}</h3><p><b>What to do:</b> {escape(todo)}</p>"
+        f"<p>{many}; the same problem is listed once per rule set that asks for it. "
+        "Fixing it answers all of them. Open a finding below for its source.</p>"
+        f"<p><small>at <code>{escape(path or '$')}</code></small></p>"
+    )
+
+
 def stale_waiver_html(waiver: Any) -> str:
     """The details pane for a waiver that matches no finding."""
     where = waiver.path if waiver.path is not None else "the whole protocol"
@@ -444,7 +594,7 @@ def finding_html(finding: Any) -> str:
         f"<h3>{escape(finding.title or finding.rule_id)}</h3>",
         f"<p><b>{escape(finding.severity.capitalize())}</b> · {escape(finding.rule_id)} · "
         f"{escape(finding.ruleset)}</p>",
-        f"<p>{escape(finding.message)}</p>",
+        f"<p>{escape(humanize(finding.message))}</p>",
         f"<p><b>Source:</b> {escape(finding.citation)}",
     ]
     if ruleset is not None:
@@ -460,10 +610,13 @@ def finding_html(finding: Any) -> str:
     )
     parts.append(f"<p><b>Provenance:</b> {escape(provenance)}.{note}</p>")
     if finding.fix:
-        parts.append(f"<p><b>How to fix:</b> {escape(finding.fix)}</p>")
+        parts.append(f"<p><b>How to fix:</b> {escape(humanize(finding.fix))}</p>")
     if rule is not None:
         parts.append(f"<p><b>Why:</b> {escape(rule.spec.rationale)}</p>")
-    parts.append(f"<p><b>Where:</b> <code>{escape(finding.path)}</code></p>")
+    parts.append(
+        f"<p><b>Where:</b> {escape(path_place(finding.path))}<br>"
+        f"<small>at <code>{escape(finding.path)}</code></small></p>"
+    )
     parts.append(_clauses_html(finding))
     if finding.waived and finding.waiver is not None:
         w = finding.waiver

@@ -90,13 +90,23 @@ class ExportController(QObject):
         return Path(path if path.lower().endswith(".pdf") else path + ".pdf")
 
     def export(
-        self, target: Path | None = None, *, report: Any = None, offer_open: bool = True
+        self,
+        target: Path | None = None,
+        *,
+        report: Any = None,
+        offer_open: bool = True,
+        remember_folder: bool = True,
     ) -> Any:
-        """Export the current protocol; return the result (None if cancelled or failed)."""
+        """Export the current protocol; return the result (None if cancelled or failed).
+
+        ``remember_folder=False`` for a preview's temporary file: the next Export dialog
+        still suggests the user's own folder.
+        """
         target = target or self.choose_target()
         if target is None:
             return None
-        self.settings.set_folder("pdf", target.resolve().parent)
+        if remember_folder:
+            self.settings.set_folder("pdf", target.resolve().parent)
         worker = _ExportWorker(
             self.document.protocol.model_copy(deep=True), target, report, self.library_head()
         )
@@ -162,11 +172,20 @@ class ExportController(QObject):
         draft = "\n\nIt is marked DRAFT because unwaived errors remain." if result.draft else ""
         facts = f"{result.pages} pages, fingerprint {result.fingerprint[:12]}…"
         box.setText(f"{result.path.name}: {facts}{draft}")
-        open_button = box.addButton("Open PDF", QMessageBox.ButtonRole.AcceptRole)
+        preview_button = box.addButton("Preview and print", QMessageBox.ButtonRole.AcceptRole)
+        open_button = box.addButton("Open PDF", QMessageBox.ButtonRole.ActionRole)
         folder_button = box.addButton("Show folder", QMessageBox.ButtonRole.ActionRole)
         box.addButton(QMessageBox.StandardButton.Close)
         box.exec()
-        if box.clickedButton() is open_button:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path)))
-        elif box.clickedButton() is folder_button:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path.parent)))
+        from papdesigner.ui.pdf_preview import PdfPreviewDialog, open_in_system_viewer
+
+        if box.clickedButton() is preview_button:
+            PdfPreviewDialog(result.path, self.window).exec()
+        elif box.clickedButton() is open_button:
+            open_in_system_viewer(self.window, result.path)
+        elif box.clickedButton() is folder_button and not QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(result.path.parent))
+        ):
+            QMessageBox.information(
+                self.window, "No file manager", f"The PDF is in this folder:\n{result.path.parent}"
+            )

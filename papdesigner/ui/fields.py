@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QKeyEvent, QTextDocument, QValidator
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -123,8 +123,13 @@ class FieldEditor(QObject):
         error = self.document.last_error
         if error is None:
             return "The value was not accepted."
-        # A refusal about this very field reads better without its own path.
-        return error.message if error.path == self.path else str(error)
+        # A refusal about this very field reads better without its own path; another
+        # place is named in words, never as a JSON path.
+        from papdesigner.model.labels import humanize, place_label
+
+        if error.path == self.path:
+            return humanize(error.message)
+        return f"{place_label(error.path)}: {humanize(error.message)}"
 
     @staticmethod
     def _same(a: Any, b: Any) -> bool:
@@ -150,6 +155,8 @@ class FieldEditor(QObject):
             self.document.history.seal()
             if self.problems.has_refusal():
                 self.refresh()
+        elif event.type() == QEvent.Type.FocusIn and watched is self.editor:
+            self.problems.set_notice("")  # a new visit: the last input notice has been read
         return super().eventFilter(watched, event)
 
     def focus(self) -> None:
@@ -172,12 +179,35 @@ class TextField(FieldEditor):
         help_text: str = "",
         placeholder: str = "",
         optional: bool = False,
+        max_length: int = 0,
+        length_reason: str = "",
     ) -> None:
         self.line = QLineEdit()
         self.line.setPlaceholderText(placeholder)
         self.optional = optional
+        self.max_length = max_length
+        """Typed or pasted text is cut to this many characters, with a notice (0: no limit).
+        Not QLineEdit.setMaxLength: that would cut a longer stored value on display."""
+        self.length_reason = length_reason
+        if max_length:
+            help_text = (help_text + "\n" if help_text else "") + (
+                f"At most {max_length} characters{': ' + length_reason if length_reason else ''}."
+            )
         super().__init__(document, path, label, self.line, help_text=help_text)
-        self.line.textEdited.connect(lambda text: self.commit(self._stored(text), typing=True))
+        self.line.textEdited.connect(self._on_line_text_edited)
+
+    def _on_line_text_edited(self, text: str) -> None:
+        if self.max_length and len(text) > self.max_length:
+            cursor = min(self.line.cursorPosition(), self.max_length)
+            text = text[: self.max_length]
+            self.line.setText(text)
+            self.line.setCursorPosition(cursor)
+            why = f" ({self.length_reason})" if self.length_reason else ""
+            self.problems.set_notice(
+                f"{self.label} is limited to {self.max_length} characters{why}; "
+                f"the text was cut after character {self.max_length}."
+            )
+        self.commit(self._stored(text), typing=True)
 
     def _stored(self, text: str) -> str | None:
         return None if self.optional and not text.strip() else text
@@ -290,6 +320,14 @@ class IntField(FieldEditor):
         super().__init__(document, path, label, self.spin, help_text=help_text)
         self.spin.valueChanged.connect(lambda _v: self.commit(self.value(), typing=True))
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        """Say why a typed key is not taken, under the field."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            notice = rejected_key_notice(self.spin, self.label, event.text(), self.optional)
+            if notice:
+                self.problems.set_notice(notice)
+        return super().eventFilter(watched, event)
+
     def value(self) -> Any:
         """The number, or None at the "not set" position."""
         if self.optional and self.spin.value() == self.spin.minimum():
@@ -331,6 +369,14 @@ class FloatField(FieldEditor):
         super().__init__(document, path, label, self.spin, help_text=help_text)
         self.spin.valueChanged.connect(lambda _v: self.commit(self.value(), typing=True))
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        """Say why a typed key is not taken, under the field."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            notice = rejected_key_notice(self.spin, self.label, event.text(), self.optional)
+            if notice:
+                self.problems.set_notice(notice)
+        return super().eventFilter(watched, event)
+
     def value(self) -> Any:
         """The number, or None at the "not set" position."""
         if self.optional and self.spin.value() <= self.spin.minimum():
@@ -340,6 +386,50 @@ class FloatField(FieldEditor):
     def load(self, value: Any) -> None:
         """Show the number (None shows "not set")."""
         self.spin.setValue(self.spin.minimum() if value is None else float(value))
+
+
+def _range_text(spin: QSpinBox | QDoubleSpinBox, optional: bool) -> str:
+    low = spin.minimum() + (spin.singleStep() if optional else 0)
+
+    def shown(value: float) -> str:
+        return (
+            f"{value:,.{spin.decimals()}f}".rstrip("0").rstrip(".")
+            if isinstance(spin, QDoubleSpinBox)
+            else f"{int(value):,}"
+        )
+
+    unit = spin.suffix().strip()
+    return f"from {shown(low)} to {shown(spin.maximum())}" + (f" {unit}" if unit else "")
+
+
+def rejected_key_notice(
+    spin: QSpinBox | QDoubleSpinBox, label: str, typed: str, optional: bool
+) -> str:
+    """Why a key typed into a number field is not accepted ("" if it is).
+
+    A spin box drops a key it cannot take without a sound ("-5" became 5 mg): the
+    field says so instead.
+    """
+    line = spin.lineEdit()
+    if not typed or not typed.isprintable() or line is None:
+        return ""
+    text = line.text()
+    start, end = (
+        (line.selectionStart(), line.selectionStart() + len(line.selectedText()))
+        if line.hasSelectedText()
+        else (line.cursorPosition(), line.cursorPosition())
+    )
+    candidate = text[:start] + typed + text[end:]
+    state = spin.validate(candidate, start + len(typed))
+    state_value = state[0] if isinstance(state, tuple) else state
+    if state_value != QValidator.State.Invalid:
+        return ""
+    where = _range_text(spin, optional)
+    if typed == "-" and spin.minimum() >= 0 - (spin.singleStep() if optional else 0):
+        return f"“-” was not accepted: {label.lower()} cannot be negative ({where})."
+    if typed.isdigit():
+        return f"“{candidate.strip()}” was not accepted: {label.lower()} goes {where}."
+    return f"“{typed}” was not accepted: {label.lower()} takes a number {where}."
 
 
 def _configure_spin(spin: QAbstractSpinBox) -> None:
@@ -372,13 +462,23 @@ _WHEEL_GUARD = _WheelGuard()
 _NO_DATE = QDate(1900, 1, 1)
 
 
+class _DateEdit(QDateEdit):
+    """A date edit that Tab leaves, as every other field (Left/Right still move between
+    day, month and year). QDateEdit's Tab walks its sections and, at "not set", never
+    reached the next field."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 (Qt API)
+        """Move the focus to the next (or previous) widget, not the next section."""
+        return QWidget.focusNextPrevChild(self, next)
+
+
 class DateField(FieldEditor):
     """A date with a calendar pop-up; the earliest date shows "not set" (stored as null)."""
 
     def __init__(
         self, document: ProtocolDocument, path: JsonPath, label: str, *, help_text: str = ""
     ) -> None:
-        self.date = QDateEdit()
+        self.date = _DateEdit()
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.date.setMinimumDate(_NO_DATE)

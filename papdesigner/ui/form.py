@@ -233,4 +233,7 @@ def scrolling(widget: QWidget) -> QScrollArea:
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setWidget(widget)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    # No Tab stop of its own (an invisible stop between fields); it still scrolls to the
+    # field that gets the focus.
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return area

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -30,6 +31,8 @@ from papdesigner.ui.icons import SEVERITY_ICON, icon
 from papdesigner.ui.list_buttons import ListButtons, bind_move_keys
 
 _RANK = {"error": 0, "warning": 1, "info": 2}
+NARROW_WIDTH = 560
+"""Below this width the detail form goes under the list instead of beside it."""
 
 Summary = Callable[[dict[str, Any]], str]
 NewItem = Callable[[ProtocolDocument, JsonPath], "dict[str, Any] | Command | None"]
@@ -96,6 +99,7 @@ class ItemListEditor(QWidget):
         self.detail_area = scrolling(self.detail)
         right_layout.addWidget(self.detail_area, 1)
 
+        self._orientation = orientation
         self.splitter = QSplitter(orientation)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
@@ -105,6 +109,16 @@ class ItemListEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
         self._populate()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        """On a narrow window put the detail below the list (side by side left it ~100 px)."""
+        super().resizeEvent(event)
+        if self._orientation != Qt.Orientation.Horizontal:
+            return
+        narrow = event.size().width() < NARROW_WIDTH
+        wanted = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
+        if self.splitter.orientation() != wanted:
+            self.splitter.setOrientation(wanted)
 
     # ---- paths and items -----------------------------------------------------------------------
 

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from papdesigner import __version__
@@ -33,6 +35,13 @@ from papdesigner.ui.highlight import flash
 from papdesigner.ui.icons import icon
 from papdesigner.ui.interop_actions import install_interop_actions
 from papdesigner.ui.navigator import StepNavigator
+from papdesigner.ui.notice import NoticeBar
+from papdesigner.ui.screen_fit import (
+    PREFERRED_WINDOW,
+    DialogFitter,
+    available_geometry,
+    fitted,
+)
 from papdesigner.ui.settings import AppSettings
 from papdesigner.ui.status import StatusBar
 from papdesigner.ui.steps import STEP_KEYS, JsonPath, finding_path, step_of_path, step_states
@@ -79,13 +88,18 @@ def _editor_class(key: str) -> type[StepEditor]:
 
 
 class _UndoKeysToWindow(QObject):
-    """Let Ctrl+Z / Ctrl+Shift+Z reach the window's undo even inside a text field.
+    """Let the window's own keys (undo, redo, export, find, quit) work inside a text field.
 
-    Text widgets claim these keys for their own small undo stack; ours is the
-    protocol's history, so the widget must not take them.
+    Text widgets claim Ctrl+Z/Ctrl+Y for their own small undo stack and, on Linux,
+    Ctrl+E (end of line) too; ours is the protocol's history and Ctrl+E exports, so
+    the widget must not take them (a swallowed Ctrl+E let the typed file name land in
+    the field).
     """
 
-    _KEYS = (QKeySequence("Ctrl+Z"), QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"))
+    _KEYS = tuple(
+        QKeySequence(k)
+        for k in ("Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+Y", "Ctrl+E", "Ctrl+F", "Ctrl+Q", "Ctrl+P")
+    )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
@@ -129,7 +143,14 @@ class MainWindow(QMainWindow):
         self.loading = QLabel("Opening the protocol…")
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self.loading)
-        self.setCentralWidget(self.stack)
+        self.notice = NoticeBar()
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        centre_layout.addWidget(self.notice)
+        centre_layout.addWidget(self.stack, 1)
+        self.setCentralWidget(centre)
         self.nav_dock = QDockWidget("Steps", self)
         self.nav_dock.setObjectName("StepsDock")
         self.nav_dock.setWidget(self.navigator)
@@ -142,7 +163,11 @@ class MainWindow(QMainWindow):
         self.installEventFilter(self)
         geometry, _state = self.settings.window_state()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1400, 880)
+            self.resize(fitted(PREFERRED_WINDOW, available_geometry(self)))
+        self._dialog_fitter = DialogFitter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._dialog_fitter)
         self._first_layout = True
         if not deferred:
             self.attach(protocol)
@@ -220,6 +245,9 @@ class MainWindow(QMainWindow):
             "previous_step": lambda: self._step_by(-1),
             "about": self._about,
             "shortcuts": self._shortcuts,
+            "preview_pdf": self.preview_pdf,
+            "find": self.find_in_protocol,
+            "guide": self.show_guide,
         }
         self.action_set = build_actions(self, slots)
         a = self.action_set
@@ -234,7 +262,7 @@ class MainWindow(QMainWindow):
         a.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         a.undo_history_menu.aboutToShow.connect(self._fill_undo_history_menu)
         for action in self.actions():
-            if action not in (a.quit, a.about, a.shortcuts):
+            if action not in (a.quit, a.about, a.shortcuts, a.guide):
                 action.setEnabled(False)  # until attach() opened the document
 
     def _deferred(self, owner: str, method: str) -> Callable[[], object]:
@@ -283,6 +311,8 @@ class MainWindow(QMainWindow):
     def show_step(self, key: str) -> None:
         """Show a step's editor in the centre."""
         editor = self.editor(key)
+        if self.stack.currentWidget() is not editor:
+            self.notice.hide_notice()
         self.stack.setCurrentWidget(editor)
         if self.navigator.current_key() != key:
             self.navigator.choose(key)
@@ -294,6 +324,22 @@ class MainWindow(QMainWindow):
     def _step_by(self, delta: int) -> None:
         index = STEP_KEYS.index(self.current_step())
         self.show_step(STEP_KEYS[(index + delta) % len(STEP_KEYS)])
+        self.focus_step()
+
+    def focus_step(self) -> None:
+        """Put the keyboard focus on the first field of the step on screen."""
+        editor = self.stack.currentWidget()
+        if editor is None:
+            return
+        widget = editor.nextInFocusChain()
+        for _ in range(10_000):  # the focus chain is a ring: stop when it comes back
+            if widget is None or widget is editor:
+                return
+            takes_tab = bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+            if takes_tab and editor.isAncestorOf(widget) and widget.isVisible():
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+            widget = widget.nextInFocusChain()
 
     def _wire_review(self, editor: StepEditor) -> None:
         from papdesigner.ui.editors.review import ReviewEditor
@@ -320,14 +366,29 @@ class MainWindow(QMainWindow):
         return [p for p in self.problems if step_of_path(p.path, m11) == key]
 
     def _on_runner_report(self, report: Any) -> None:
+        from papdesigner.model.labels import humanize
+        from papdesigner.model.leftovers import template_leftovers
         from papdesigner.ui.form import FieldProblem
 
         self.report = report
+        data = self.document.protocol.model_dump(mode="json")
         self.problems = [
-            FieldProblem(finding_path(f.path), f.severity, f"{f.message} [{f.rule_id}]")
+            FieldProblem(
+                finding_path(f.path), f.severity, f"{humanize(f.message, data)} [{f.rule_id}]"
+            )
             for f in report.findings
             if not f.waived
         ]
+        leftovers = template_leftovers(self.document.protocol)
+        self.problems += [
+            FieldProblem(
+                left.path,
+                "warning",
+                f"To replace: this is still the text of the example “{left.example}”.",
+            )
+            for left in leftovers
+        ]
+        self.dock.leftovers = leftovers
         for key, editor in self.editors.items():
             editor.show_problems(self._problems_of(key))
         self.dock.show_report(report)
@@ -370,6 +431,7 @@ class MainWindow(QMainWindow):
     # ---- document events ------------------------------------------------------------------------
 
     def _on_document_changed(self, change: Any) -> None:
+        self.notice.hide_notice()  # the next edit went through: the old refusal is history
         if change.reason == "reset":
             self._on_document_replaced()
         self._states_timer.start()
@@ -406,8 +468,17 @@ class MainWindow(QMainWindow):
         self.setWindowModified(d.is_modified())
         self.status.show_saved(modified=d.is_modified(), where=where)
 
-    def _on_document_refused(self, message: str, _path: object) -> None:
-        self._show_message(f"Not applied: {message}", 8000)
+    def _on_document_refused(self, message: str, path: object) -> None:
+        """Say why an edit was refused where the user is looking: in the notice bar above
+        the step (field editors also show it under the field); the status line repeats it."""
+        from papdesigner.model.labels import humanize, place_label
+
+        error = self.document.last_error
+        reason = error.message if error is not None else message
+        where = place_label(path) if isinstance(path, tuple) and path else ""
+        text = humanize(reason)
+        self.notice.show_notice(f"Not applied: {text}" + (f" ({where})" if where else ""))
+        self._show_message(f"Not applied: {text}", 8000)
 
     def _show_message(self, message: str, timeout: int = 6000) -> None:
         self.status.showMessage(message, timeout)
@@ -486,6 +557,44 @@ class MainWindow(QMainWindow):
         self.show_step("overview")
         return True
 
+    def preview_pdf(self) -> Any:
+        """Export to a temporary PDF and show it in the preview (with Print)."""
+        from papdesigner.ui.pdf_preview import preview_protocol
+
+        return preview_protocol(self)
+
+    def find_in_protocol(self) -> Any:
+        """Open the search over the whole protocol (Ctrl+F)."""
+        from papdesigner.ui.search import SearchDialog
+
+        dialog = SearchDialog(self.document, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_jump_requested.connect(self._jump_from_search)
+        dialog.show()
+        return dialog
+
+    def _jump_from_search(self, path: JsonPath) -> None:
+        self.activateWindow()  # back from the search box: the keyboard goes to the field
+        self.reveal_path(path)
+
+    def show_guide(self) -> Any:
+        """Show the built-in user guide (F1)."""
+        from papdesigner.ui.guide import GuideDialog
+
+        dialog = GuideDialog(self)
+        dialog.show()
+        return dialog
+
+    def reveal_path(self, path: JsonPath) -> bool:
+        """Jump to the field of a JSON path given as a tuple."""
+        key = step_of_path(path, self._narrative_m11(path))
+        self.show_step(key)
+        editor = self.editor(key)
+        if editor.reveal(path):
+            return True
+        flash(editor)
+        return False
+
     def export_pdf(self) -> Any:
         """Export the PDF (with the current report when it is up to date)."""
         report = self.runner.report if self.runner.is_current() else None
@@ -520,4 +629,5 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self._undo_keys)
+            app.removeEventFilter(self._dialog_fitter)
         event.accept()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -28,6 +29,18 @@ def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours (1 to 21; 4.5 is enough for text)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def severity_colour(severity: str, palette: QPalette) -> str:
     """Return a readable colour (``#rrggbb``) for a severity on this palette."""
     light, dark = _COLOURS.get(severity, _COLOURS["info"])
@@ -43,12 +56,33 @@ class ProblemLabel(QLabel):
         self.setTextFormat(self.textFormat().RichText)
         self.setVisible(False)
         self._refusal = ""
+        self._notice = ""
         self._findings: list[tuple[str, str]] = []
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        """Recolour the lines when the palette changes (light ↔ dark)."""
+        super().changeEvent(event)
+        changed = event.type() in (
+            QEvent.Type.PaletteChange,
+            QEvent.Type.ApplicationPaletteChange,
+        )
+        if changed and (self._refusal or self._notice or self._findings):
+            self._render()
 
     def set_refusal(self, message: str) -> None:
         """Show (or, with "", clear) why the last edit of the field was refused."""
         self._refusal = message
         self._render()
+
+    def set_notice(self, message: str) -> None:
+        """Show (or, with "", clear) why typed input was not taken as it was (a key that a
+        number field rejects, text cut at a length limit). It stays until cleared."""
+        self._notice = message
+        self._render()
+
+    def notice(self) -> str:
+        """The notice shown, or ""."""
+        return self._notice
 
     def has_refusal(self) -> bool:
         """True while a refusal is shown."""
@@ -62,12 +96,15 @@ class ProblemLabel(QLabel):
     def clear(self) -> None:
         """Forget everything shown."""
         self._refusal = ""
+        self._notice = ""
         self._findings = []
         self._render()
 
     def lines(self) -> list[tuple[str, str]]:
         """What is shown, as ``(severity, text)`` pairs (refusal first)."""
         shown = [("error", f"Not applied: {self._refusal}")] if self._refusal else []
+        if self._notice:
+            shown.append(("warning", self._notice))
         return shown + self._findings
 
     def _render(self) -> None:

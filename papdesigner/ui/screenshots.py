@@ -2,12 +2,13 @@
 
     python -m papdesigner.ui.screenshots [OUT_DIR]      # default: docs/screenshots
 
-The script opens the MDMA example in a real main window (offscreen unless a
-display is set), walks through the main steps as a user would — overview,
-sessions & schedule after changing a dose, the compliance dock with a finding's
-clauses, the export with its progress dialog, the dark palette — and saves one
-PNG per step. Settings and the library live in a temporary folder, so the
-user's own are never touched.
+The script opens the MDMA example in a real main window (offscreen on a
+1366x768 screen unless a display is set), walks through the main steps as a user
+would — overview, sessions & schedule after changing a dose, the compliance dock
+with a finding's clauses, the dose overview, Find in protocol, the export with its
+progress dialog, the PDF preview, a blank protocol's "what to do first" list, the
+dark palette — and saves one PNG per step. Settings and the library live in a
+temporary folder, so the user's own are never touched.
 """
 
 from __future__ import annotations
@@ -17,12 +18,20 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QPoint, QSettings, QTimer
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
-SIZE = (1280, 800)
+SIZE = (1366, 768)
+"""A common laptop screen: the window is taken at the size of the whole screen."""
+
+_SCREEN = (
+    '{"synchronousWindowSystemEvents": false, "windowFrameMargins": false, "screens": '
+    '[{"name": "laptop", "x": 0, "y": 0, "width": %d, "height": %d, '
+    '"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}'
+)
 
 
 def _settle(app: QApplication, window: QWidget, rounds: int = 6) -> None:
@@ -97,8 +106,10 @@ def take(out: Path) -> list[Path]:
     window.editor("sessions").tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
     shot("schedule-of-activities")
 
-    window.show_step("review")
-    _export_with_progress(app, window, out, shot)
+    _new_views(app, window, out, shot, check)
+    window.document.history.mark_clean()  # the blank protocol is left without asking
+    window.open_file(str(template_path("mdma-ptsd")))
+    check()
 
     apply_theme(app, "dark")
     window.show_step("sessions")
@@ -108,6 +119,71 @@ def take(out: Path) -> list[Path]:
     window.document.history.mark_clean()
     window.close()
     return written
+
+
+def _new_views(
+    app: QApplication,
+    window: Any,
+    out: Path,
+    shot: Callable[[str, QPixmap | None], None],
+    check: Callable[[], None],
+) -> None:
+    """Dose overview, Find, export, preview and a blank protocol's list of what to do."""
+    _dose_overview(window)
+    shot("dose-overview", None)
+    finder = window.find_in_protocol()
+    finder.query.setText("CAPS-5")
+    _settle(app, finder)
+    shot("search", composite(window, finder))
+    finder.close()
+    window.show_step("review")
+    _export_with_progress(app, window, out, shot)
+    _preview(app, window, shot)
+    _blank(window, check)
+    shot("blank-protocol", None)
+
+
+def _dose_overview(window: Any) -> None:
+    """Interventions & dosing scrolled to the dose grid, a cell of the placebo arm chosen."""
+    from papdesigner.ui.form import ensure_visible
+
+    window.show_step("interventions")
+    editor = window.editor("interventions")
+    grid = editor.dose_grid
+    ensure_visible(grid)
+    rows = grid.model.rowCount()
+    grid.table.setCurrentIndex(grid.model.index(rows - 1, 1))
+    grid.table.setFocus()
+
+
+def _preview(app: QApplication, window: Any, shot: Callable[[str, QPixmap | None], None]) -> None:
+    """The PDF preview of the protocol, with its Print button."""
+    from papdesigner.ui.pdf_preview import PdfPreviewDialog
+
+    with tempfile.TemporaryDirectory() as folder:
+        result = window.exporter.export(Path(folder) / "protocol.pdf", offer_open=False)
+        dialog = PdfPreviewDialog(result.path, window)
+        dialog.resize(760, 700)
+        dialog.show()
+        for _ in range(20):
+            app.processEvents()
+        shot("preview", composite(window, dialog))
+        dialog.close()
+
+
+def _blank(window: Any, check: Callable[[], None]) -> None:
+    """A blank protocol from the New wizard's answers: what to do first, grouped."""
+    from papdesigner.ui.dialogs.new_protocol import Answers, build_blank
+
+    answers = Answers(
+        "psilocybin", "major_depressive_disorder", "cta_trial", "Leiden", "NL", None, ""
+    )
+    window.files.new_protocol(build_blank(answers))
+    check()
+    window.show_step("overview")
+    first = window.dock.tree.topLevelItem(0)
+    if first is not None:
+        window.dock.tree.setCurrentItem(first)
 
 
 def _export_with_progress(
@@ -138,9 +214,11 @@ def _export_with_progress(
 def main() -> int:
     """Take the screenshots with private settings and library folders."""
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/screenshots")
-    if not os.environ.get("DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory() as home:
+        if not os.environ.get("DISPLAY"):
+            screen = Path(home) / "screen.json"
+            screen.write_text(_SCREEN % SIZE, encoding="utf-8")
+            os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
         os.environ["PAPDESIGNER_LIBRARY"] = str(Path(home) / "library.sqlite")
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, home)
         take(out)

@@ -7,6 +7,7 @@ any the user added with "Add instrument" (kept until ticked somewhere).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -17,9 +18,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -162,12 +165,13 @@ class ScheduleGrid(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)  # arrows move between cells; Tab leaves the grid
         self.picker = QComboBox()
         self.picker.setAccessibleName("Instrument to add")
         self.picker.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.picker.setMinimumContentsLength(30)
+        self.picker.setMinimumContentsLength(16)
         for value, text in choices.instruments():
             self.picker.addItem(text, value)
         self.add_button = QPushButton("Add row")
@@ -177,6 +181,9 @@ class ScheduleGrid(QWidget):
         picker_row.addWidget(QLabel("Instrument:"))
         picker_row.addWidget(self.picker, 1)
         picker_row.addWidget(self.add_button)
+        self.csv_button = QPushButton("Export CSV…")
+        self.csv_button.setToolTip("Save the schedule of activities as a spreadsheet (CSV)")
+        self.csv_button.clicked.connect(self._on_csv_button_clicked)
         note = QLabel(
             "Tick a cell to schedule an assessment at a session (Space toggles the current cell)."
         )
@@ -185,6 +192,12 @@ class ScheduleGrid(QWidget):
         layout.addWidget(note)
         layout.addWidget(self.table, 1)
         layout.addLayout(picker_row)
+        self.csv_note = QLabel()
+        self.csv_note.setAccessibleName("Schedule export result")
+        export_row = QHBoxLayout()  # a row of its own: the step stays usable on narrow screens
+        export_row.addWidget(self.csv_button)
+        export_row.addWidget(self.csv_note, 1)
+        layout.addLayout(export_row)
         document.sig_changed.connect(self._on_document_changed)
 
     def _on_add_button_clicked(self) -> None:
@@ -197,6 +210,31 @@ class ScheduleGrid(QWidget):
         )
         self.table.setCurrentIndex(self.model.index(row, 0))
         self.table.setFocus()
+
+    def _on_csv_button_clicked(self) -> None:
+        name = (self.document.protocol.metadata.acronym or "protocol").replace("/", "-")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Export schedule of activities", f"{name}-schedule.csv", "CSV (*.csv)"
+        )
+        if path:
+            self.export_csv(Path(path))
+
+    def export_csv(self, target: Path) -> bool:
+        """Write the schedule as CSV to ``target``; say where it went or why it failed."""
+        from papdesigner.export.soa_csv import schedule_csv
+
+        temporary = target.with_name(f".{target.name}.tmp")
+        try:
+            temporary.write_text(schedule_csv(self.document.protocol), encoding="utf-8-sig")
+            temporary.replace(target)  # never a half-written file under the real name
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            QMessageBox.warning(
+                self, "Schedule not exported", f"Could not write {target}: {exc.strerror}"
+            )
+            return False
+        self.csv_note.setText(f"Schedule exported to {target}")
+        return True
 
     def _on_document_changed(self, change: Change) -> None:
         if change.touches(("sessions",)):

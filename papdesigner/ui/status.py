@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
@@ -40,9 +40,18 @@ class StatusBar(QStatusBar):
         for widget in (self.rulesets, self.counts, self.saved):
             widget.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(widget)
+        self._report: Any = None
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        """Recolour the counts for a new palette: light-theme red on a dark bar was unreadable."""
+        super().changeEvent(event)
+        palette_events = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
+        if event.type() in palette_events and self._report is not None:
+            self.show_report(self._report)
 
     def show_report(self, report: Any) -> None:
         """Show counts and the active rule sets of a report."""
+        self._report = report
         s = report.summary
         palette = self.palette()
         error = severity_colour("error", palette)

@@ -74,6 +74,9 @@ class TableListEditor(QWidget):
         self.table.setAccessibleName(title or f"{item_name.capitalize()} table")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # focus goes to the cell editors
+        # Tab moves from cell editor to cell editor and then out of the table, like a form;
+        # the view's own Tab navigation moved an invisible current cell and never let go.
+        self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         header = self.table.horizontalHeader()

@@ -53,6 +53,9 @@ class TimelineView(QWidget):
     sig_session_selected = Signal(str)
     """Emitted with the id of the session the user clicked (or chose with the keyboard)."""
 
+    sig_height_changed = Signal()
+    """Emitted when the lanes need another height (sessions added, stacked or removed)."""
+
     def __init__(self, document: ProtocolDocument) -> None:
         super().__init__()
         self.document = document
@@ -84,8 +87,8 @@ class TimelineView(QWidget):
         return QSize(900, int(_TOP + _BOTTOM + len(self.timeline.lanes) * self._lane_height()))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
-        """Never squash the lanes."""
-        return QSize(400, self.sizeHint().height())
+        """Never squash the lanes (the step scrolls them); narrow enough for small screens."""
+        return QSize(320, self.sizeHint().height())
 
     def marker_centre(self, marker: Marker) -> QPointF:
         """Where a marker is drawn, in widget coordinates."""
@@ -250,7 +253,10 @@ class TimelineView(QWidget):
         # (the dose) and for the selected session, so markers can sit close together.
         separation = (_MARKER * 1.6) / self._plot_width()
         self.timeline = build_timeline(self.document.protocol, min_separation=separation)
-        self.setFixedHeight(self.sizeHint().height())
+        height = self.sizeHint().height()
+        if height != self.height():
+            self.setFixedHeight(height)
+            self.sig_height_changed.emit()
         self.setAccessibleDescription(self.describe())
         self.update()
 
@@ -283,6 +289,7 @@ class TimelineView(QWidget):
         if self.hasFocus():
             pen = QPen(palette.highlight().color(), 1, Qt.PenStyle.DashLine)
             painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)  # an outline only: not the last label's fill
             painter.drawRect(self.rect().adjusted(1, 1, -2, -2))
 
     def _paint_lanes(self, painter: QPainter) -> None:

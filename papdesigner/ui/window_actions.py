@@ -26,6 +26,7 @@ class WindowActions:
     save_note: QAction
     history: QAction
     export_pdf: QAction
+    preview_pdf: QAction
     quit: QAction
     undo: QAction
     redo: QAction
@@ -37,6 +38,8 @@ class WindowActions:
     show_compliance: QAction
     about: QAction
     shortcuts: QAction
+    find: QAction
+    guide: QAction
     themes: QActionGroup
     recent_menu: QMenu
     undo_history_menu: QMenu
@@ -72,11 +75,11 @@ def build_actions(window: QMainWindow, slots: dict[str, Callable[[], object]]) -
     actions = WindowActions(
         new=_action(
             window,
-            "&New from template…",
+            "&New protocol…",
             s["new"],
             icon_name="new",
             shortcuts=(std.New,),
-            tip="Start a protocol from an example",
+            tip="Start a blank protocol or a copy of an example",
         ),
         open=_action(
             window,
@@ -137,7 +140,16 @@ def build_actions(window: QMainWindow, slots: dict[str, Callable[[], object]]) -
             shortcuts=("Ctrl+E",),
             tip="Export the protocol as a PDF for the ethics board",
         ),
-        quit=_action(window, "&Quit", s["quit"], shortcuts=(std.Quit, "Ctrl+Q")),
+        preview_pdf=_action(
+            window,
+            "&Preview and print PDF…",
+            s["preview_pdf"],
+            shortcuts=("Ctrl+P",),
+            tip="Show the PDF in papdesigner and print it (no PDF viewer needed)",
+        ),
+        # One sequence only: std.Quit is Ctrl+Q on Linux too, and two equal shortcuts on one
+        # action made Ctrl+Q ambiguous (it never fired).
+        quit=_action(window, "&Quit", s["quit"], shortcuts=("Ctrl+Q",)),
         undo=_action(window, "&Undo", s["undo"], icon_name="undo", shortcuts=("Ctrl+Z",)),
         redo=_action(
             window, "&Redo", s["redo"], icon_name="redo", shortcuts=("Ctrl+Shift+Z", "Ctrl+Y")
@@ -160,7 +172,17 @@ def build_actions(window: QMainWindow, slots: dict[str, Callable[[], object]]) -
         ),
         show_compliance=_action(window, "&Compliance panel", shortcuts=("Ctrl+Shift+C",)),
         about=_action(window, "&About papdesigner", s["about"]),
-        shortcuts=_action(window, "&Keyboard shortcuts", s["shortcuts"], shortcuts=("F1",)),
+        shortcuts=_action(window, "&Keyboard shortcuts", s["shortcuts"]),
+        find=_action(
+            window,
+            "&Find in protocol…",
+            s["find"],
+            shortcuts=("Ctrl+F",),
+            tip="Search every field of the protocol and jump to it",
+        ),
+        guide=_action(
+            window, "&User guide", s["guide"], shortcuts=("F1",), tip="A short tour of papdesigner"
+        ),
         themes=QActionGroup(window),
         recent_menu=QMenu("Open &recent", window),
         undo_history_menu=QMenu("Undo &history", window),
@@ -189,12 +211,13 @@ def build_menus(window: QMainWindow, a: WindowActions) -> None:
         a.history,
         None,
         a.export_pdf,
+        a.preview_pdf,
         None,
         a.quit,
     ):
         _add(file_menu, item)
     edit = bar.addMenu("&Edit")
-    for item in (a.undo, a.redo, a.undo_history_menu):
+    for item in (a.undo, a.redo, a.undo_history_menu, None, a.find):
         _add(edit, item)
     view = bar.addMenu("&View")
     for item in (a.previous_step, a.next_step, None, a.show_compliance):
@@ -205,7 +228,7 @@ def build_menus(window: QMainWindow, a: WindowActions) -> None:
     for item in (a.check, a.next_finding, a.previous_finding):
         _add(check, item)
     help_menu = bar.addMenu("&Help")
-    for item in (a.shortcuts, a.about):
+    for item in (a.guide, a.shortcuts, a.about):
         _add(help_menu, item)
 
 
@@ -234,11 +257,15 @@ def build_toolbar(window: QMainWindow, a: WindowActions) -> QToolBar:
 
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
-    ("Ctrl+N", "New from template"),
+    ("Ctrl+N", "New protocol (blank or from an example)"),
     ("Ctrl+O / Ctrl+Shift+O", "Open a file / open from the library"),
     ("Ctrl+S", "Save to the protocol's file and record a library version"),
     ("Ctrl+Shift+S", "Save As another file"),
     ("Ctrl+E", "Export PDF"),
+    ("Ctrl+P", "Preview and print the PDF"),
+    ("Ctrl+F", "Find in the protocol (jumps to the field)"),
+    ("Ctrl+Q", "Quit"),
+    ("F1", "User guide"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo (typing in one field is one step)"),
     ("Ctrl+PgUp / Ctrl+PgDown", "Previous / next step"),
     ("F5", "Check now"),

@@ -44,7 +44,8 @@ def test_unwaived_error_exits_1_and_text_shows_clauses(
 ) -> None:
     assert main(["check", _write(tmp_path, _one_monitor(kit)), *CS]) == 1
     out = capsys.readouterr().out
-    assert "CS-17 $.sessions[3].staff" in out
+    assert "CS-17 Session 4 › Staff" in out  # the place in words first ...
+    assert "at: $.sessions[3].staff" in out  # ... the JSON path as a detail line
     assert "false it.monitor_count >= 2" in out
     assert "fix: Add a second monitor" in out
 

@@ -147,7 +147,8 @@ def test_check_text_has_a_short_section(
     out = capsys.readouterr().out
     assert "Waivers that match no finding (2):" in out
     assert (
-        "  waivers[0] CS-17 $.sessions[3].staff: no finding at this path (the rule passes)" in out
+        "  waiver 1 CS-17 Session 4 › Staff (at $.sessions[3].staff): "
+        "no finding at this path (the rule passes)" in out
     )
-    assert "  waivers[1] XX-404 whole protocol: rule id unknown" in out
+    assert "  waiver 2 XX-404 whole protocol: rule id unknown" in out
     assert out.index("Waivers that match no finding") < out.index("Summary:")

@@ -62,6 +62,7 @@ def test_findings_are_grouped_by_rule_set_and_severity(
     window = make_window()
     _supplement(window)
     settle(window)
+    window.dock.set_grouping("ruleset")
     tree = window.dock.tree
     titles = {r.id: r.title for r in window.report.rulesets}
     tops = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from papdesigner.model import vocab
 from papdesigner.model.commands import unique_id
 from papdesigner.model.protocol import Protocol, Session
+from papdesigner.ui.screen_fit import scrolling_body
 
 _DEFAULT_MONITORS = {
     "lead_therapist": 1,
@@ -52,10 +53,13 @@ class NewDosingSessionDialog(QDialog):
         self.protocol = protocol
         self.previous = _previous_dosing(protocol)
         layout = QVBoxLayout(self)
-        layout.addWidget(self._basics())
-        layout.addWidget(self._doses())
-        layout.addWidget(self._staffing())
-        layout.addWidget(self._observation())
+        body = QWidget()
+        sections = QVBoxLayout(body)
+        sections.setContentsMargins(0, 0, 0, 0)
+        for section in (self._basics(), self._doses(), self._staffing(), self._observation()):
+            sections.addWidget(section)
+        # The sections scroll on a short screen; the buttons below always stay in view.
+        layout.addWidget(scrolling_body(body), 1)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

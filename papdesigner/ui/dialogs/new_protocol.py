@@ -1,4 +1,4 @@
-"""New from template: a short wizard (substance, indication, context, site) -> a prefilled protocol.
+"""New protocol: a short wizard (substance, indication, context, site) -> blank or from an example.
 
 The shipped examples are the templates. The wizard ranks them by how well they
 match the answers, the user picks one, and the new protocol is a copy of it
@@ -116,6 +116,41 @@ def build_protocol(template: str, answers: Answers) -> Protocol:
     return p
 
 
+BLANK = "__blank__"
+"""The template-list entry of the blank protocol."""
+
+
+def build_blank(answers: Answers) -> Protocol:
+    """A protocol with no example text: only the answers (context, indication, site, product).
+
+    Everything else starts empty, so the compliance panel lists what is still to write.
+    """
+    from papdesigner.model.protocol import Product
+
+    p = Protocol()
+    p.context = answers.context  # type: ignore[assignment]
+    p.indication.condition = answers.condition  # type: ignore[assignment]
+    p.metadata.title = answers.title
+    p.metadata.version = "0.1"
+    p.metadata.version_date = dt.date.today()
+    p.sites = [
+        Site(
+            id="site1",
+            name=answers.site_name or "Site 1",
+            country=answers.country,
+            region=answers.region,
+        )
+    ]
+    p.products = [
+        Product(
+            id="product1",
+            substance=answers.substance,
+            name=vocab.label(answers.substance),
+        )
+    ]
+    return p
+
+
 def _combo(values: Sequence[tuple[object, str]], name: str) -> QComboBox:
     combo = QComboBox()
     combo.setAccessibleName(name)
@@ -128,7 +163,9 @@ class _QuestionsPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("What are you planning?")
-        self.setSubTitle("Your answers pick the closest example protocol to start from.")
+        self.setSubTitle(
+            "Start blank or from the closest example; your answers fill in the basics."
+        )
         self.substance = _combo(choices.vocabulary(vocab.Substance), "Substance")
         self.condition = _combo(choices.vocabulary(vocab.Condition), "Indication")
         self.context = _combo(choices.vocabulary(vocab.Context), "Context of use")
@@ -168,9 +205,9 @@ class _QuestionsPage(QWizardPage):
 class _TemplatePage(QWizardPage):
     def __init__(self, questions: _QuestionsPage, infos: list[TemplateInfo]) -> None:
         super().__init__()
-        self.setTitle("Start from an example")
+        self.setTitle("Start blank or from an example")
         self.setSubTitle(
-            "Best matches first. The copy gets a new id and your context, indication and site."
+            "Best matches first. A copy gets a new id and your context, indication and site."
         )
         self.questions = questions
         self.infos = infos
@@ -186,32 +223,45 @@ class _TemplatePage(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802 (Qt API)
         answers = self.questions.answers()
         self.list.clear()
+        blank = QListWidgetItem(
+            "Blank protocol\nNo example text: only your answers; every section starts empty",
+            self.list,
+        )
+        blank.setData(Qt.ItemDataRole.UserRole, BLANK)
         for info in sorted(self.infos, key=lambda i: -score(i, answers)):
             substances = ", ".join(vocab.label(s) for s in info.substances)
             facts = f"{substances} · {vocab.label(info.condition)} · {vocab.label(info.context)}"
             text = f"{info.title}\n{facts}"
             item = QListWidgetItem(text, self.list)
             item.setData(Qt.ItemDataRole.UserRole, info)
-        self.list.setCurrentRow(0)
+        self.list.setCurrentRow(1 if self.list.count() > 1 else 0)
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt API)
         return self.list.currentItem() is not None
 
-    def chosen(self) -> TemplateInfo | None:
+    def chosen(self) -> TemplateInfo | str | None:
         item = self.list.currentItem()
         info = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-        return info if isinstance(info, TemplateInfo) else None
+        return info if isinstance(info, TemplateInfo) or info == BLANK else None
 
     def _on_list_current_row_changed(self, _row: int) -> None:
         info = self.chosen()
         answers = self.questions.answers()
-        if info is not None and answers.substance not in info.substances:
+        if info == BLANK:
+            self.note.setText(
+                "A blank protocol has your context, indication, first site and a product of "
+                "the substance; the compliance panel lists what to write next."
+            )
+        elif isinstance(info, TemplateInfo) and answers.substance not in info.substances:
             self.note.setText(
                 f"No example uses {vocab.label(answers.substance)}; the product becomes "
                 f"{vocab.label(answers.substance)} and its doses must be checked."
             )
         else:
-            self.note.setText("")
+            self.note.setText(
+                "The copy keeps the example's texts (sponsor, investigator, numbers…): each is "
+                "marked “to replace” until you edit it."
+            )
         self.completeChanged.emit()
 
 
@@ -220,7 +270,7 @@ class NewProtocolWizard(QWizard):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("New protocol from a template")
+        self.setWindowTitle("New protocol")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.questions = _QuestionsPage()
         self.templates = _TemplatePage(self.questions, template_infos())
@@ -231,4 +281,8 @@ class NewProtocolWizard(QWizard):
     def protocol(self) -> Protocol | None:
         """The new protocol (None if no template was chosen)."""
         info = self.templates.chosen()
-        return build_protocol(info.name, self.questions.answers()) if info is not None else None
+        if info == BLANK:
+            return build_blank(self.questions.answers())
+        if isinstance(info, TemplateInfo):
+            return build_protocol(info.name, self.questions.answers())
+        return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from papdesigner.model.commands import JsonPath
 from papdesigner.ui.document import ProtocolDocument
 from papdesigner.ui.editors.base import StepEditor
@@ -50,6 +52,36 @@ def _date(document: ProtocolDocument, path: JsonPath, label: str) -> FieldEditor
     return DateField(document, path, label)
 
 
+class ApprovalField(CheckField):
+    """The "Approved" tick: only with an approval date and reference to cite.
+
+    An approval that names neither cannot be cited in the protocol or checked by a
+    reader; the tick is refused, with the reason under it, until both are entered.
+    """
+
+    def commit(self, value: Any, *, typing: bool = False) -> None:
+        """Refuse ticking while the date or the reference is missing."""
+        if value is True and not self._loading:
+            ethics = self.path[:-1]
+            missing = [
+                what
+                for key, what in (
+                    ("approval_date", "the approval date"),
+                    ("reference", "the approval reference"),
+                )
+                if not self.document.json((*ethics, key))
+            ]
+            if missing:
+                self.problems.set_refusal(
+                    f"enter {' and '.join(missing)} first, then tick Approved."
+                )
+                self._loading = True
+                self.check.setChecked(False)
+                self._loading = False
+                return
+        super().commit(value, typing=typing)
+
+
 class EthicsEditor(StepEditor):
     """Ethics committee, consent, state-programme documents and the recorded waivers."""
 
@@ -64,7 +96,7 @@ class EthicsEditor(StepEditor):
             ethics,
             [
                 TextField(d, (*e, "committee_name"), "Ethics committee"),
-                CheckField(d, (*e, "approved"), "Approved"),
+                ApprovalField(d, (*e, "approved"), "Approved"),
                 DateField(d, (*e, "approval_date"), "Approval date"),
                 TextField(d, (*e, "reference"), "Approval reference"),
                 tri_state_field(d, (*e, "nhmrc_registered"), "HREC registered with the NHMRC"),

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLabel
-
 from papdesigner.model import vocab
 from papdesigner.model.commands import JsonPath, unique_id
 from papdesigner.model.history import Change
-from papdesigner.model.protocol import Administration, Protocol
-from papdesigner.model.timeline import dose_text
+from papdesigner.model.protocol import Protocol
 from papdesigner.ui.choices import vocabulary
 from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.dose_grid import DoseGrid
 from papdesigner.ui.editors.base import StepEditor
 from papdesigner.ui.fields import ChoiceField, IntField, TextAreaField, TextField, tri_state_field
-from papdesigner.ui.form import Form
+from papdesigner.ui.form import FieldProblem, Form
 from papdesigner.ui.item_list import ItemListEditor
 
 
@@ -119,34 +117,36 @@ class InterventionsEditor(StepEditor):
         self.arms.setMinimumHeight(260)
         form.add_part(arms, ("arms",), self.arms, self.arms)
         doses = form.section(
-            "Doses by session",
-            "Doses are edited in each dosing session (step 7, Sessions & schedule).",
+            "Doses by arm and session",
+            "What each arm receives in each dosing session. Select a cell and type a dose "
+            "(0 removes it), or use the row below the grid to choose the product and unit too. "
+            "Supplemental doses and timing are in the session's details.",
         )
-        self.dose_summary = QLabel()
-        self.dose_summary.setWordWrap(True)
-        self.dose_summary.setAccessibleName("Doses by session")
-        doses.addRow(self.dose_summary)
-        self._show_doses()
+        self.dose_grid = DoseGrid(d)
+        self.dose_grid.sig_session_requested.connect(self._open_session)
+        form.add_part(doses, ("sessions",), _NoPart(), self.dose_grid, fill=True)
         self.add_narrative("Design and intervention")
 
-    def on_change(self, change: Change) -> None:
-        """Keep the dose summary current."""
-        super().on_change(change)
-        self._show_doses()
+    def _open_session(self, session_index: int) -> None:
+        window: Any = self.window()
+        if hasattr(window, "reveal_path"):
+            window.reveal_path(("sessions", session_index, "dosing"))
 
-    def _show_doses(self) -> None:
-        p = self.document.protocol
-        lines = []
-        for session in sorted(p.sessions, key=lambda s: s.day):
-            if session.dosing is None:
-                continue
-            per_arm: dict[str, list[Administration]] = {}
-            for admin in session.dosing.administrations:
-                per_arm.setdefault(admin.arm_id, []).append(admin)
-            doses = "; ".join(
-                f"{_arm_label(p, arm)}: {dose_text(admins, p)}" for arm, admins in per_arm.items()
-            )
-            lines.append(
-                f"Day {session.day}, {session.title or session.id}: {doses or 'no dose yet'}"
-            )
-        self.dose_summary.setText("\n".join(lines) or "No dosing sessions yet.")
+
+class _NoPart:
+    """The dose grid follows the document itself; findings stay with the session fields."""
+
+    def set_base(self, base: JsonPath) -> None:
+        """Nothing is bound below a base."""
+
+    def on_change(self, change: Change) -> None:
+        """The grid listens to the document directly."""
+
+    def reveal(self, path: JsonPath) -> bool:
+        """Paths into sessions are revealed by the Sessions step."""
+        del path
+        return False
+
+    def show_problems(self, problems: list[FieldProblem]) -> list[FieldProblem]:
+        """Nothing is placed here."""
+        return problems

@@ -13,6 +13,13 @@ from papdesigner.ui.fields import ChoiceField, DateField, TextAreaField, TextFie
 from papdesigner.ui.list_fields import StringListField
 from papdesigner.ui.table_list import Column, TableListEditor
 
+# Length limits of papdesigner's own document layout (not a regulatory requirement): a
+# 10,000-character title filled six PDF pages. The PDF and the CLI do not enforce them;
+# the form stops typing and pasting beyond them and says why.
+TITLE_MAX = 300
+SHORT_TITLE_MAX = 120
+ACRONYM_MAX = 24
+
 
 def _text(document: ProtocolDocument, path: JsonPath, label: str) -> TextField:
     return TextField(document, path, label)
@@ -34,9 +41,28 @@ class OverviewEditor(StepEditor):
         form.add_all(
             title,
             [
-                TextField(d, ("metadata", "title"), "Title", placeholder="Full scientific title"),
-                TextField(d, ("metadata", "short_title"), "Short title"),
-                TextField(d, ("metadata", "acronym"), "Acronym"),
+                TextField(
+                    d,
+                    ("metadata", "title"),
+                    "Title",
+                    placeholder="Full scientific title",
+                    max_length=TITLE_MAX,
+                    length_reason="it is printed large on the title page",
+                ),
+                TextField(
+                    d,
+                    ("metadata", "short_title"),
+                    "Short title",
+                    max_length=SHORT_TITLE_MAX,
+                    length_reason="it is printed in the window title and page headers",
+                ),
+                TextField(
+                    d,
+                    ("metadata", "acronym"),
+                    "Acronym",
+                    max_length=ACRONYM_MAX,
+                    length_reason="it is printed in every page header",
+                ),
                 TextField(d, ("metadata", "protocol_number"), "Protocol number"),
                 TextField(d, ("metadata", "version"), "Version", placeholder="1.0"),
                 DateField(d, ("metadata", "version_date"), "Version date"),

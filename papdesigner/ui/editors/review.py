@@ -45,6 +45,7 @@ class ReviewEditor(StepEditor):
         self.table.setHorizontalHeaderLabels(["Step", "Status", "Still needed", "Open findings"])
         self.table.setAccessibleName("Completeness of each step")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(False)

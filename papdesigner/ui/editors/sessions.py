@@ -5,18 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QMenu,
+    QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from papdesigner.model import vocab
-from papdesigner.model.commands import InsertItem, JsonPath, unique_id
+from papdesigner.model.commands import InsertItem, JsonPath, SetValue, unique_id
 from papdesigner.model.history import Change
 from papdesigner.ui import choices
 from papdesigner.ui.dialogs.dosing_session import NewDosingSessionDialog
@@ -220,24 +222,51 @@ class SessionsEditor(StepEditor):
             build_detail=self._build_detail,
         )
         self._add_menu()
+        self.sort_button = QPushButton("Sort by day")
+        self.sort_button.setToolTip("Put the sessions in study-day order (one undo step)")
+        self.sort_button.clicked.connect(self.sort_by_day)
+        button_row = self.sessions.buttons.layout()
+        assert button_row is not None
+        button_row.addWidget(self.sort_button)
         self.grid = ScheduleGrid(d)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.sessions, "Sessions")
         self.tabs.addTab(self.grid, "Schedule of activities")
         self.tabs.setAccessibleName("Sessions and schedule")
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self.timeline)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
-        splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        self.form.add_widget(splitter, 1)
+        # The timeline scrolls inside its pane, whose height the user drags: with many
+        # sessions (or a short screen) it no longer pushes the list off the window.
+        self.timeline_area = QScrollArea()
+        self.timeline_area.setWidget(self.timeline)
+        self.timeline_area.setWidgetResizable(True)
+        self.timeline_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.timeline_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.timeline_area.setMinimumHeight(90)
+        self.timeline_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the timeline takes focus
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.timeline_area)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.form.add_widget(self.splitter, 1)
+        self.timeline.sig_height_changed.connect(self._fit_timeline_pane)
+        self._fit_timeline_pane()
         self.sessions.sig_selected.connect(self._on_sessions_selected)
         self.timeline.sig_session_selected.connect(self._on_timeline_session_selected)
         self._on_sessions_selected(self.sessions.current_index())
+
+    def _fit_timeline_pane(self) -> None:
+        """Show the whole timeline when it is short; at most 42 % of the step when it is tall."""
+        wanted = self.timeline.sizeHint().height() + 2
+        self.timeline_area.setMaximumHeight(wanted)
+        total = max(self.splitter.height(), 400)
+        top = min(wanted, int(total * 0.42))
+        self.splitter.setSizes([top, total - top])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        """Keep the timeline pane's share when the window is resized."""
+        super().resizeEvent(event)
+        self._fit_timeline_pane()
 
     def _build_detail(self, form: Form) -> None:
         self.details = SessionDetail(form)
@@ -279,6 +308,20 @@ class SessionsEditor(StepEditor):
             return False
         self.sessions.select(len(self.document.protocol.sessions) - 1)
         self.tabs.setCurrentWidget(self.sessions)
+        return True
+
+    def sort_by_day(self) -> bool:
+        """Reorder the sessions by study day (ties keep their order), as one undo step."""
+        items = self.document.json(("sessions",)) or []
+        ordered = sorted(items, key=lambda item: item.get("day", 0))
+        if ordered == items:
+            return False
+        selected = self.timeline.selected_id
+        if not self.document.push(SetValue(("sessions",), ordered, "Sort sessions by day")):
+            return False
+        index = next((i for i, s in enumerate(ordered) if s.get("id") == selected), -1)
+        if index >= 0:
+            self.sessions.select(index)
         return True
 
     # ---- syncing the timeline and the list ------------------------------------------------------
