@@ -104,7 +104,7 @@ def _session_links(
     if session.dosing is None:
         return
     by = session.dosing.administered_by
-    if by is not None and p.role(by) is None:
+    if by is not None and by not in ids.roles:
         yield IntegrityProblem((*base, "dosing", "administered_by"), f"unknown role {by!r}")
     for j, admin in enumerate(session.dosing.administrations):
         where = (*base, "dosing", "administrations", j)
