@@ -62,7 +62,8 @@ def render_report(report: Report, source: str, style: Style | None = None) -> st
 
 def _ruleset_line(status: RuleSetStatus, style: Style) -> str:
     mark = "active  " if status.active else "inactive"
-    text = f"  {mark} {status.id} {status.version}: {status.reason}"
+    as_of = f" (sources as of {status.as_of})" if status.as_of else ""
+    text = f"  {mark} {status.id} {status.version}{as_of}: {status.reason}"
     return text if status.active else style.dim(text)
 
 
