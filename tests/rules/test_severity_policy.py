@@ -91,5 +91,9 @@ def test_an_expired_rule_is_reported_not_applied(tmp_path: Path) -> None:
     lapsed = [(r.rule_id, r.status, r.effective_until) for r in report.rules_not_in_force]
     assert lapsed == [("OR-30", "expired", "2025-01-01")]
     before = run_check(protocol, catalogue, on=dt.date(2024, 12, 31))
-    assert [f.rule_id for f in before.findings if f.rule_id == "OR-30"] == ["OR-30"]
-    assert before.rules_not_in_force == []
+    assert [(r.rule_id, r.status) for r in before.rules_not_in_force] == [
+        ("OR-30", "not_yet_effective")  # OR-30 reads the rule text in force from 1 January 2025
+    ]
+    during = run_check(protocol, catalogue, on=dt.date(2025, 6, 1))
+    assert [f.rule_id for f in during.findings if f.rule_id == "OR-30"] == ["OR-30"]
+    assert during.rules_not_in_force == []
