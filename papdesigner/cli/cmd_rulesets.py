@@ -141,7 +141,8 @@ def run_show(args: argparse.Namespace) -> int:
 def _print_set(ruleset: CompiledRuleSet) -> None:
     spec = ruleset.spec
     print(f"{spec.id} {spec.version}: {spec.title}")
-    print(f"  authority: {spec.authority}")
+    print(f"  authority: {spec.authority} ({spec.authority_kind or 'kind not stated'})")
+    print(f"  as of:     {spec.as_of or 'not stated'}")
     print(f"  source:    {spec.source.title} ({spec.source.date}; {spec.source.status})")
     if spec.source.url:
         print(f"             {spec.source.url}")
