@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from papdesigner.cli import main
 from papdesigner.diff import AmendmentRecord, build_summary, diff_protocols
 from papdesigner.diff.pdf import write_summary_pdf
+from papdesigner.model.fileformat import fingerprint, load_protocol
 from papdesigner.model.protocol import Protocol
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -80,7 +81,9 @@ def test_pdf_metadata_names_both_fingerprints(amendment_pdf: Path) -> None:
     meta = PdfReader(amendment_pdf).metadata
     assert meta is not None
     assert meta.title == "Summary of changes: PSI-TRD-001"
-    assert "A sha256:89555c20" in (meta.get("/Keywords") or "")
+    # the fingerprint of the file as loaded (a schema-1 file migrates, so it is computed)
+    expected = fingerprint(load_protocol(DATA / "trd_v1.pap.json"))
+    assert f"A sha256:{expected}" in (meta.get("/Keywords") or "")
     assert " B sha256:" in (meta.get("/Keywords") or "")
 
 
