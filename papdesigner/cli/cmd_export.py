@@ -1,14 +1,17 @@
 """``papdesigner export FILE -o OUT.pdf``: the PDF protocol an ethics board reviews.
 
-Exit 0 when the PDF was written (a protocol with unwaived errors is exported with a
-DRAFT watermark, and a note says so), 2 for bad input (unreadable protocol, bad
-template folder or template, unwritable output), with one line on stderr.
+Exit 0 when the PDF was written (a protocol with unwaived errors, or checked with a
+``--ruleset`` subset that leaves applicable rule sets out, is exported with a DRAFT
+watermark, and a note says so), 2 for bad input (unreadable protocol, bad template
+folder or template, a ``--report`` that is not a check of this very protocol with
+these rule sets, unwritable output), with one line on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +39,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--report",
         metavar="REPORT.json",
-        help="use a saved 'papdesigner check --format json' report",
+        help="use a saved 'papdesigner check --format json' report of this very protocol "
+        "(refused when the protocol, the rule sets or the findings differ)",
     )
     parser.add_argument(
         "--ruleset",
@@ -57,9 +61,34 @@ def _output_path(args: argparse.Namespace) -> Path:
     return Path(args.file).with_name(f"{name}.pdf")
 
 
+MAX_REPORT_BYTES = 64 * 1024 * 1024
+"""Largest saved report read; a check of the largest protocol is a few megabytes."""
+
+
+def _report_text(path: str) -> str:
+    """The report file's text; its size is checked before it is read (no FIFOs, no 3 GB)."""
+    try:
+        info = Path(path).stat()
+    except OSError as exc:
+        msg = f"--report {path}: cannot read ({exc.strerror or exc})"
+        raise CliError(msg) from None
+    if not stat.S_ISREG(info.st_mode):
+        msg = f"--report {path}: not a regular file"
+        raise CliError(msg)
+    if info.st_size > MAX_REPORT_BYTES:
+        msg = f"--report {path}: too large for a check report (at most 64 MB)"
+        raise CliError(msg)
+    with Path(path).open("rb") as handle:
+        raw = handle.read(MAX_REPORT_BYTES + 1)
+    if len(raw) > MAX_REPORT_BYTES:
+        msg = f"--report {path}: too large for a check report (at most 64 MB)"
+        raise CliError(msg)
+    return raw.decode("utf-8")
+
+
 def _saved_report(path: str) -> dict[str, Any]:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(_report_text(path))
     except (OSError, ValueError) as exc:
         msg = f"--report {path}: cannot read a JSON report ({exc})"
         raise CliError(msg) from None
@@ -75,22 +104,36 @@ def _saved_report(path: str) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     """Check (or read the report), export, and say where the PDF went."""
     from papdesigner.export import ExportError, export_pdf
+    from papdesigner.export.statement import ReportBindingError, bind_report
     from papdesigner.rules import check
 
     protocol = load_or_fail(args.file)
     out = _output_path(args)
     inputs = [args.file, *([args.report] if args.report else [])]
     check_output_path(out, inputs=inputs)
+    catalogue = load_catalogue_or_fail(args.rules_dir)
     if args.report:
-        report: Any = _saved_report(args.report)
+        if args.ruleset:
+            raise CliError("--report and --ruleset: the report already names its rule sets")
+        try:
+            report: Any = bind_report(protocol, _saved_report(args.report), catalogue)
+        except ReportBindingError as exc:
+            raise CliError(f"--report {args.report}: {exc}") from None
     else:
-        catalogue = load_catalogue_or_fail(args.rules_dir)
         report = check(protocol, _selected(catalogue, args.ruleset), catalogue=catalogue)
     try:
-        result = export_pdf(protocol, out, report=report, template_dir=args.template_dir)
+        result = export_pdf(
+            protocol, out, report=report, template_dir=args.template_dir, catalogue=catalogue
+        )
     except ExportError as exc:
         raise CliError(str(exc)) from None
     if not args.quiet:
-        status = " DRAFT (unwaived errors remain; see Appendix A)" if result.draft else ""
+        status = f" DRAFT ({_draft_reason(report)}; see Appendix A)" if result.draft else ""
         print(f"{result.path}: {result.pages} pages, fingerprint {result.fingerprint}{status}")
     return EXIT_OK
+
+
+def _draft_reason(report: Any) -> str:
+    if report.has_unwaived_errors:
+        return "unwaived errors remain"
+    return "applicable rule sets were left out of the check"

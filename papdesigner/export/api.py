@@ -14,10 +14,13 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from papdesigner.export.markup import TemplateError
 from papdesigner.model.protocol import Protocol
+
+if TYPE_CHECKING:
+    from papdesigner.rules import Catalogue
 
 Progress = Callable[[float, str], None]
 Cancel = Callable[[], bool]
@@ -54,18 +57,35 @@ class RenderedPdf:
     draft: bool
 
 
-def _report_data(protocol: Protocol, report: Any) -> Mapping[str, Any] | None:
+def _report_data(protocol: Protocol, report: Any, catalogue: Catalogue) -> Mapping[str, Any]:
+    """The report as JSON data: a fresh check, or the one given if it is for this protocol."""
+    from papdesigner.export.statement import report_fingerprint
+    from papdesigner.model.fileformat import fingerprint
+
     if report is None:
         from papdesigner.rules import check
 
-        report = check(protocol)
+        report = check(protocol, catalogue=catalogue)
     if hasattr(report, "to_json_data"):
         data: Mapping[str, Any] = report.to_json_data()
-        return data
-    if isinstance(report, Mapping):
-        return report
-    msg = f"report must be a rules Report or its JSON data, not {type(report).__name__}"
-    raise TypeError(msg)
+    elif isinstance(report, Mapping):
+        data = report
+    else:
+        msg = f"report must be a rules Report or its JSON data, not {type(report).__name__}"
+        raise TypeError(msg)
+    recorded = report_fingerprint(data)
+    if recorded and recorded != fingerprint(protocol):
+        msg = "the check report is for another version of this protocol; check it again"
+        raise ExportError(msg)
+    return data
+
+
+def _statement(protocol: Protocol, data: Mapping[str, Any], catalogue: Catalogue) -> Any:
+    """What the PDF states about compliance, with the applicable sets the report left out."""
+    from papdesigner.export.statement import applicable_left_out, statement_of
+
+    checked = [str(r.get("id", "")) for r in data.get("rulesets") or () if isinstance(r, Mapping)]
+    return statement_of(data, applicable_left_out(protocol, checked, catalogue))
 
 
 class _Steps:
@@ -95,19 +115,24 @@ def render_pdf(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     template_dir: str | os.PathLike[str] | None = None,
+    catalogue: Catalogue | None = None,
 ) -> RenderedPdf:
     """Build the PDF in memory; see :func:`export_pdf` for the arguments."""
     from papdesigner.export import pipeline
+    from papdesigner.rules import default_catalogue
 
     steps = _Steps(progress, cancel)
     steps.step(0.0, "checking the protocol")
-    view = pipeline.make_view(protocol, _report_data(protocol, report))
+    catalogue = catalogue if catalogue is not None else default_catalogue()
+    data = _report_data(protocol, report, catalogue)
+    statement = _statement(protocol, data, catalogue)
+    view = pipeline.make_view(protocol, data, statement.left_out)
     steps.step(0.08, "writing the text")
     try:
         blocks = pipeline.make_blocks(protocol, view, template_dir)
     except TemplateError as exc:
         raise ExportError(str(exc)) from None
-    return pipeline.make_pdf(protocol, view, blocks, steps)
+    return pipeline.make_pdf(protocol, view, blocks, steps, statement=statement.to_json())
 
 
 def export_pdf(
@@ -118,12 +143,17 @@ def export_pdf(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     template_dir: str | os.PathLike[str] | None = None,
+    catalogue: Catalogue | None = None,
 ) -> ExportResult:
     """Export ``protocol`` as a PDF protocol at ``out_path`` (written atomically).
 
     ``report`` is a :class:`papdesigner.rules.Report` or its JSON data; None runs
-    the rule engine. ``template_dir`` holds user templates that override the
-    built-in ones by name (e.g. ``pdf/s02_introduction.xml.j2``).
+    the rule engine. A report that names another protocol fingerprint is refused.
+    ``catalogue`` holds the rule sets (default: shipped and user sets); the PDF
+    states which of them the report checked, and which applicable ones it left out
+    (then the PDF is a DRAFT). ``template_dir`` holds user templates that override
+    the built-in ones by name (e.g. ``pdf/s02_introduction.xml.j2``); the
+    compliance appendix cannot be overridden.
     Raises :class:`ExportError` (template problem, unwritable target) or
     :class:`ExportCancelled`.
     """
@@ -135,7 +165,12 @@ def export_pdf(
         msg = f"template folder {template_dir} does not exist"
         raise ExportError(msg)
     rendered = render_pdf(
-        protocol, report=report, progress=progress, cancel=cancel, template_dir=template_dir
+        protocol,
+        report=report,
+        progress=progress,
+        cancel=cancel,
+        template_dir=template_dir,
+        catalogue=catalogue,
     )
     try:
         write_bytes_atomic(target, rendered.data)

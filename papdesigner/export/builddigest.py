@@ -25,7 +25,7 @@ import hashlib
 import io
 from typing import Any
 
-from papdesigner.export.integrity import DIGEST_VERSION, DO_OPERATOR, META_KEYS, Digests
+from papdesigner.export.integrity import DIGEST_VERSION, DO_OPERATOR, Digests, hashed_metadata
 
 
 class _Unsupported(Exception):  # noqa: N818 - internal signal, never escapes this module
@@ -118,11 +118,11 @@ def _page_digest(doc: Any, page: Any, forms: dict[str, bytes]) -> str:
 
 
 def _metadata(info_bytes: bytes) -> list[str]:
-    """Title, author, subject, keywords as pypdf decodes them from the written dictionary."""
+    """The hashed metadata values as pypdf decodes them from the written dictionary."""
     from pypdf.generic import DictionaryObject
 
     info = DictionaryObject.read_from_stream(io.BytesIO(info_bytes), None)
-    return ["" if info.get(k) is None else str(info.get(k)) for k in META_KEYS]
+    return hashed_metadata(lambda k: "" if info.get(k) is None else str(info.get(k)))
 
 
 def digests_from_build(doc: Any, info_bytes: bytes, fingerprint: str) -> Digests | None:

@@ -22,6 +22,7 @@ from papdesigner.export.builddigest import digests_from_build
 from papdesigner.export.flowables import PageBook
 from papdesigner.export.fonts import MONO, SANS, SANS_BOLD, printable_logical
 from papdesigner.export.integrity import (
+    KEY_COMPLIANCE,
     KEY_DIGEST,
     KEY_FINGERPRINT,
     KEY_FORMAT,
@@ -53,6 +54,8 @@ class PageFacts:
     subject: str
     keywords: str
     creator: str
+    compliance: str = ""
+    """The compliance statement recorded for ``verify`` ("" records none)."""
 
 
 class Placeholders:
@@ -109,14 +112,15 @@ def _make_canvas(book: PageBook, facts: PageFacts, marks: Placeholders) -> Calla
             pages = len(self._doc.Pages.pages)
             book.total_pages = pages
             book.define_forms(self)
-            info = _Info(
-                {
-                    KEY_FORMAT: "1",
-                    KEY_FINGERPRINT: facts.fingerprint,
-                    KEY_DIGEST: marks.digest,
-                    KEY_PAGES: marks.for_pages(pages),
-                }
-            )
+            extra = {
+                KEY_FORMAT: "1",
+                KEY_FINGERPRINT: facts.fingerprint,
+                KEY_DIGEST: marks.digest,
+                KEY_PAGES: marks.for_pages(pages),
+            }
+            if facts.compliance:
+                extra[KEY_COMPLIANCE] = facts.compliance
+            info = _Info(extra)
             self._doc.info = info
             self.setTitle(facts.title)
             self.setAuthor(facts.author)

@@ -4,10 +4,11 @@ What is hashed, per page (SHA-256): the page size, the decoded content stream, t
 decoded data of every XObject the page draws (recursively: forms carry the page
 numbers of the table of contents and the checklists), and each annotation's type,
 rectangle, destination and text. The document digest hashes a version tag, the
-protocol fingerprint, the title, author, subject and keywords, and every page digest
-in order. The PDF's document information records the fingerprint, the document
-digest and the page digests (``/PapdesignerFingerprint``, ``/PapdesignerDigest``,
-``/PapdesignerPageDigests``).
+protocol fingerprint, the title, author, subject and keywords, every page digest in
+order, and the compliance statement when there is one. The PDF's document information
+records the fingerprint, the document digest, the page digests and the compliance
+statement (``/PapdesignerFingerprint``, ``/PapdesignerDigest``,
+``/PapdesignerPageDigests``, ``/PapdesignerCompliance``; see :mod:`.statement`).
 
 The export records them without reading its own file back: it computes the same
 values from reportlab's objects as it saves (:mod:`papdesigner.export.builddigest`),
@@ -27,7 +28,7 @@ import hashlib
 import io
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,11 +37,22 @@ KEY_FINGERPRINT = "/PapdesignerFingerprint"
 KEY_DIGEST = "/PapdesignerDigest"
 KEY_PAGES = "/PapdesignerPageDigests"
 KEY_FORMAT = "/PapdesignerFormat"
+KEY_COMPLIANCE = "/PapdesignerCompliance"
+"""The compliance statement (:mod:`.statement`); hashed into the document digest when present."""
 PAGE_DIGEST_CHARS = 16
 """Recorded page digests are short: they only locate a change (full ones feed the digest)."""
 
 DO_OPERATOR = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
 META_KEYS = ("/Title", "/Author", "/Subject", "/Keywords")
+OPTIONAL_KEYS = (KEY_COMPLIANCE,)
+"""Hashed only when present, so PDFs exported before they existed keep their digest."""
+
+
+def hashed_metadata(value_of: Callable[[str], str]) -> list[str]:
+    """The document-information values the document digest covers, in order."""
+    values = [value_of(key) for key in META_KEYS]
+    values.extend(f"{key}={value_of(key)}" for key in OPTIONAL_KEYS if value_of(key))
+    return values
 
 
 class UnreadablePdfError(ValueError):
@@ -153,8 +165,8 @@ def compute_digests(reader: Any, fingerprint: str) -> Digests:
     pages = tuple(_page_digest(page, cache) for page in reader.pages)
     h = hashlib.sha256(DIGEST_VERSION.encode())
     h.update(b"\n" + fingerprint.encode())
-    for key in META_KEYS:
-        h.update(b"\n" + metadata_value(reader, key).encode("utf-8", "replace"))
+    for value in hashed_metadata(lambda key: metadata_value(reader, key)):
+        h.update(b"\n" + value.encode("utf-8", "replace"))
     for page in pages:
         h.update(b"\n" + page.encode())
     return Digests(h.hexdigest(), pages)

@@ -36,6 +36,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -51,6 +52,9 @@ from papdesigner.model.vocab import label
 from papdesigner.paths import templates_dir
 
 DOCUMENT_TEMPLATE = "pdf/document.xml.j2"
+COMPLIANCE_TEMPLATE = "pdf/appendix_compliance.xml.j2"
+COMPLIANCE_HEADING = "appx_compliance"
+"""The compliance report is always the built-in template, and every document must have it."""
 HEADING_MAX_CHARS = 150
 """Longer headings are shortened (with an ellipsis) in the heading, TOC and outline."""
 
@@ -295,8 +299,20 @@ def _template_location(exc: BaseException) -> str:
     return f"template {name} line {lineno}" if lineno else f"template {name}"
 
 
+def _refuse_protected(user_dir: str | os.PathLike[str]) -> None:
+    """A template folder may restyle the protocol, never replace the compliance report."""
+    if (Path(user_dir) / COMPLIANCE_TEMPLATE).exists():
+        msg = (
+            f"template folder {user_dir}: {COMPLIANCE_TEMPLATE} cannot be replaced "
+            "(the compliance report is always papdesigner's own)"
+        )
+        raise TemplateError(msg)
+
+
 def render(context: dict[str, Any], user_dir: str | os.PathLike[str] | None = None) -> str:
     """Render the document template to block-language text."""
+    if user_dir:
+        _refuse_protected(user_dir)
     env = environment(str(user_dir) if user_dir else None)
     try:
         return env.get_template(DOCUMENT_TEMPLATE).render(context)

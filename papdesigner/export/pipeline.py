@@ -7,7 +7,13 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from papdesigner.export.markup import DocumentBlocks, parse_blocks, render
+from papdesigner.export.markup import (
+    COMPLIANCE_HEADING,
+    DocumentBlocks,
+    TemplateError,
+    parse_blocks,
+    render,
+)
 from papdesigner.export.view import ProtocolView, build_view
 from papdesigner.model.protocol import Protocol
 
@@ -18,9 +24,11 @@ if TYPE_CHECKING:
     from papdesigner.export.document import PageFacts
 
 
-def make_view(protocol: Protocol, report: Mapping[str, Any] | None) -> ProtocolView:
-    """Derive the print view."""
-    return build_view(protocol, report)
+def make_view(
+    protocol: Protocol, report: Mapping[str, Any] | None, left_out: tuple[str, ...] = ()
+) -> ProtocolView:
+    """Derive the print view (``left_out``: applicable rule sets the report did not check)."""
+    return build_view(protocol, report, left_out=left_out)
 
 
 def make_blocks(
@@ -28,11 +36,15 @@ def make_blocks(
 ) -> DocumentBlocks:
     """Render the templates and parse them into blocks."""
     text = render({"p": protocol, "v": view}, template_dir)
-    return parse_blocks(text)
+    blocks = parse_blocks(text)
+    if COMPLIANCE_HEADING not in blocks.headings:
+        msg = "the templates must include pdf/appendix_compliance.xml.j2 (the compliance report)"
+        raise TemplateError(msg)
+    return blocks
 
 
-def page_facts(protocol: Protocol, view: ProtocolView) -> PageFacts:
-    """The running header, footer and metadata of the document."""
+def page_facts(protocol: Protocol, view: ProtocolView, statement: str = "") -> PageFacts:
+    """The running header, footer and metadata (``statement``: the compliance statement)."""
     from papdesigner.export.document import PageFacts
     from papdesigner.export.fonts import printable_logical
 
@@ -67,11 +79,17 @@ def page_facts(protocol: Protocol, view: ProtocolView) -> PageFacts:
         subject=meta(f"{kind} {number}, version {m.version}{date}{draft}"),
         keywords=meta(", ".join(k for k in keywords if k)),
         creator=f"papdesigner {view.app_version}",
+        compliance=statement,
     )
 
 
 def make_pdf(
-    protocol: Protocol, view: ProtocolView, blocks: DocumentBlocks, steps: _Steps
+    protocol: Protocol,
+    view: ProtocolView,
+    blocks: DocumentBlocks,
+    steps: _Steps,
+    *,
+    statement: str = "",
 ) -> RenderedPdf:
     """Lay out the blocks, save the PDF and record its digests in it."""
     from papdesigner.export.api import RenderedPdf
@@ -89,7 +107,7 @@ def make_pdf(
     story = layout.story()
     steps.total = max(len(story), 1)
     steps.step(0.15, "laying out pages")
-    facts = page_facts(protocol, view)
+    facts = page_facts(protocol, view, statement)
     marks = Placeholders()
     buffer = io.BytesIO()
     pages = build_pdf(buffer, story, facts, layout.book, marks=marks, on_flowable=steps.flowable)

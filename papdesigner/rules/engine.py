@@ -80,6 +80,14 @@ def run_check(
     )
 
 
+def applies_to(protocol: Protocol, rulesets: Sequence[CompiledRuleSet]) -> list[CompiledRuleSet]:
+    """The sets of ``rulesets`` whose ``applies_when`` holds for ``protocol`` (no rule runs)."""
+    view = build_view(protocol)
+    top = activation(view)
+    _ensure_convertible(top, view)
+    return [ruleset for ruleset in rulesets if _status(ruleset, top).active]
+
+
 class ProtocolNotCheckableError(ValueError):
     """The protocol holds a value the rule engine cannot represent (an integer beyond 64 bits).
 
