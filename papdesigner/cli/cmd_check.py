@@ -80,6 +80,13 @@ def load_catalogue_or_fail(rules_dirs: list[str]) -> Catalogue:
     return default_catalogue(tuple(Path(d).resolve() for d in rules_dirs))
 
 
+def load_named_catalogue_or_fail(rules_dirs: list[str]) -> Catalogue:
+    """As :func:`load_catalogue_or_fail`, and a broken set in a ``--rules-dir`` is bad input."""
+    catalogue = load_catalogue_or_fail(rules_dirs)
+    _refuse_broken_explicit_sets(catalogue, rules_dirs)
+    return catalogue
+
+
 def _selected(catalogue: Catalogue, wanted: list[str]) -> list[str] | None:
     if not wanted:
         return None

@@ -15,7 +15,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from papdesigner.cli.cmd_check import _selected, add_rules_dir_option, load_catalogue_or_fail
+from papdesigner.cli.cmd_check import _selected, add_rules_dir_option, load_named_catalogue_or_fail
 from papdesigner.cli.common import EXIT_OK, CliError, check_output_path, load_or_fail
 
 
@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     out = _output_path(args)
     inputs = [args.file, *([args.report] if args.report else [])]
     check_output_path(out, inputs=inputs)
-    catalogue = load_catalogue_or_fail(args.rules_dir)
+    catalogue = load_named_catalogue_or_fail(args.rules_dir)
     if args.report:
         if args.ruleset:
             raise CliError("--report and --ruleset: the report already names its rule sets")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from papdesigner.cli.cmd_check import add_rules_dir_option, load_catalogue_or_fail
+from papdesigner.cli.cmd_check import add_rules_dir_option, load_named_catalogue_or_fail
 from papdesigner.cli.common import EXIT_FINDINGS, EXIT_OK, CliError, load_or_fail, report_error
 
 
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from papdesigner.export.verify import PdfTooLargeError
 
     protocol = load_or_fail(args.file) if args.file else None
-    catalogue = load_catalogue_or_fail(args.rules_dir) if protocol is not None else None
+    catalogue = load_named_catalogue_or_fail(args.rules_dir) if protocol is not None else None
     try:
         outcome = verify_pdf(args.pdf, protocol, catalogue=catalogue)
     except FileNotFoundError:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pypdf
 import pytest
+from pypdf import PdfReader
 
 from papdesigner.cli import main
 from papdesigner.export import export_pdf, verify_pdf
@@ -288,3 +289,45 @@ def test_export_does_not_read_a_huge_report(
         handle.truncate(3 * 1024**3)
     err = _refused(capsys, bad, huge, tmp_path / "out.pdf")
     assert "too large for a check report" in err
+
+
+LOOK_ALIKE = """\
+id: FDA-PSY-2025
+title: FDA psychedelic guidance 2025
+authority: Not the FDA
+version: "1.0"
+source: {title: Nothing, date: "2025", status: test}
+applies_when: "true"
+applies_description: every protocol
+rules:
+  - id: FAKE-1
+    title: Looks official
+    severity: warning
+    citation: Nowhere, section 1
+    provenance: uncertain
+    rationale: None.
+    message: "MESSAGE"
+    fix: Nothing.
+    require: ["false"]
+"""
+
+
+def test_user_sets_are_labelled_in_the_pdf_and_bound_by_content(
+    bad: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from papdesigner.rules import user_rules_dir
+
+    folder = user_rules_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    user_set = folder / "fda-psy-2025.yaml"
+    user_set.write_text(LOOK_ALIKE.replace("MESSAGE", "looks official"), encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    assert _cli(capsys, "export", str(bad), "-o", str(out), "-q")[0] == 0
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(out).pages)
+    assert "FDA-PSY-2025 (user rule set, not shipped with papdesigner)" in text
+    assert "FDA-PSY (user rule set" not in text
+    code, stdout, _ = _cli(capsys, "verify", str(out), str(bad))
+    assert code == 0 and "(1 user rule set)" in stdout
+    user_set.write_text(LOOK_ALIKE.replace("MESSAGE", "changed later"), encoding="utf-8")
+    code, _, err = _cli(capsys, "verify", str(out), str(bad))
+    assert code == 1 and "FDA-PSY-2025 version 1.0 has other contents here" in err
