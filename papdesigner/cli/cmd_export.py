@@ -104,23 +104,13 @@ def _saved_report(path: str) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     """Check (or read the report), export, and say where the PDF went."""
     from papdesigner.export import ExportError, export_pdf
-    from papdesigner.export.statement import ReportBindingError, bind_report
-    from papdesigner.rules import check
 
     protocol = load_or_fail(args.file)
     out = _output_path(args)
     inputs = [args.file, *([args.report] if args.report else [])]
     check_output_path(out, inputs=inputs)
     catalogue = load_named_catalogue_or_fail(args.rules_dir)
-    if args.report:
-        if args.ruleset:
-            raise CliError("--report and --ruleset: the report already names its rule sets")
-        try:
-            report: Any = bind_report(protocol, _saved_report(args.report), catalogue)
-        except ReportBindingError as exc:
-            raise CliError(f"--report {args.report}: {exc}") from None
-    else:
-        report = check(protocol, _selected(catalogue, args.ruleset), catalogue=catalogue)
+    report = _report(args, protocol, catalogue)
     try:
         result = export_pdf(
             protocol, out, report=report, template_dir=args.template_dir, catalogue=catalogue
@@ -131,6 +121,24 @@ def run(args: argparse.Namespace) -> int:
         status = f" DRAFT ({_draft_reason(report)}; see Appendix A)" if result.draft else ""
         print(f"{result.path}: {result.pages} pages, fingerprint {result.fingerprint}{status}")
     return EXIT_OK
+
+
+def _report(args: argparse.Namespace, protocol: Any, catalogue: Any) -> Any:
+    """A fresh check (of the ``--ruleset`` sets), or the saved ``--report`` bound to it."""
+    from papdesigner.export.statement import ReportBindingError, bind_report
+    from papdesigner.rules import check
+    from papdesigner.rules.engine import ProtocolNotCheckableError
+
+    try:
+        if not args.report:
+            return check(protocol, _selected(catalogue, args.ruleset), catalogue=catalogue)
+        if args.ruleset:
+            raise CliError("--report and --ruleset: the report already names its rule sets")
+        return bind_report(protocol, _saved_report(args.report), catalogue)
+    except ReportBindingError as exc:
+        raise CliError(f"--report {args.report}: {exc}") from None
+    except ProtocolNotCheckableError as exc:
+        raise CliError(f"{args.file} cannot be checked: {exc}") from None
 
 
 def _draft_reason(report: Any) -> str:
