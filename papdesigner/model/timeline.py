@@ -132,13 +132,25 @@ def format_dose(dose: float, unit: str) -> str:
     return f"{format_number(dose)} {label(unit)}"
 
 
+def is_placebo(admin: Administration, protocol: Protocol | None) -> bool:
+    """True when the administration gives a placebo product (substance ``placebo``)."""
+    product = protocol.product(admin.product_id) if protocol is not None else None
+    return product is not None and product.substance == "placebo"
+
+
 def dose_text(administrations: list[Administration], protocol: Protocol) -> str:
-    """Describe one arm's administrations in a session: initial dose, then supplements."""
+    """Describe one arm's administrations in a session: initial dose, then supplements.
+
+    A placebo administration reads "placebo (matching 80 mg)": it is given, and it
+    matches the active dose, but it delivers no drug.
+    """
     several_products = len({a.product_id for a in administrations}) > 1
     parts = []
     for admin in sorted(administrations, key=lambda a: (a.at_hours, a.supplemental)):
         text = format_dose(admin.dose, admin.unit)
-        if several_products:
+        if is_placebo(admin, protocol):
+            text = f"placebo (matching {text})"
+        elif several_products:
             product = protocol.product(admin.product_id)
             text += f" {product.name if product else admin.product_id}"
         if admin.at_hours > 0:
@@ -151,11 +163,16 @@ def dose_text(administrations: list[Administration], protocol: Protocol) -> str:
     return " ".join(parts) if parts else "no dose"
 
 
-def dose_short(administrations: list[Administration]) -> str:
-    """A compact dose label: the first dose with its unit, then ``+dose`` per later dose."""
+def dose_short(administrations: list[Administration], protocol: Protocol | None = None) -> str:
+    """A compact dose label: the first dose with its unit, then ``+dose`` per later dose.
+
+    Placebo administrations (known when ``protocol`` is given) read "placebo".
+    """
     ordered = sorted(administrations, key=lambda a: (a.at_hours, a.supplemental))
     if not ordered:
         return "no dose"
+    if all(is_placebo(a, protocol) for a in ordered):
+        return "placebo"
     first, *later = ordered
     return " ".join(
         [format_dose(first.dose, first.unit), *(f"+{format_number(a.dose)}" for a in later)]
@@ -192,14 +209,14 @@ def _doses(session: Session, lane: Lane, protocol: Protocol) -> tuple[DoseLabel,
         a for a in session.dosing.administrations if lane.arm_id is None or a.arm_id == lane.arm_id
     ]
     if lane.arm_id is not None:
-        return (DoseLabel(lane.arm_id, dose_text(admins, protocol), dose_short(admins)),)
+        return (DoseLabel(lane.arm_id, dose_text(admins, protocol), dose_short(admins, protocol)),)
     by_arm: dict[str, list[Administration]] = {}
     for admin in admins:
         by_arm.setdefault(admin.arm_id, []).append(admin)
     if not by_arm:
         return (DoseLabel(None, "no dose", "no dose"),)
     return tuple(
-        DoseLabel(arm, dose_text(group, protocol), dose_short(group))
+        DoseLabel(arm, dose_text(group, protocol), dose_short(group, protocol))
         for arm, group in by_arm.items()
     )
 

@@ -26,7 +26,8 @@ Condition = Literal[
     "tobacco_use_disorder",
     "other",
 ]
-Substance = Literal["psilocybin", "mdma", "lsd", "other"]
+Substance = Literal["psilocybin", "mdma", "lsd", "other", "placebo"]
+Allocation = Literal["unspecified", "randomised", "non_randomised"]
 ProductForm = Literal["synthetic", "botanical", "whole_fungi", "extract"]
 ArmRole = Literal[
     "experimental",
@@ -73,6 +74,9 @@ CONDITIONS: tuple[str, ...] = get_args(Condition)
 SUBSTANCES: tuple[str, ...] = get_args(Substance)
 
 LABELS: dict[str, str] = {
+    "unspecified": "Not specified",
+    "randomised": "Randomised",
+    "non_randomised": "Not randomised",
     "ind_trial": "US IND clinical trial",
     "cta_trial": "Clinical trial under a CTA/CTN",
     "au_authorised_prescriber": "Australian Authorised Prescriber treatment",

@@ -172,8 +172,13 @@ def _resolve_dosing(s: Data, base: tuple[PathPart, ...], products: dict[str, Dat
         admin["path"] = format_path((*base, "dosing", "administrations", j))
         admin["product"] = products.get(admin["product_id"])
         admin["substance"] = admin["product"]["substance"] if admin["product"] else "other"
-        admin["dose_mg"] = _dose_mg(admin)
-        admin["dose_mg_per_kg"] = float(admin["dose"]) if admin["unit"] == "mg/kg" else None
+        admin["is_placebo"] = admin["substance"] == "placebo"
+        # A placebo administration matches the active regimen but delivers no drug: it never
+        # counts towards a session's or an arm's dose.
+        admin["dose_mg"] = 0.0 if admin["is_placebo"] else _dose_mg(admin)
+        admin["dose_mg_per_kg"] = (
+            float(admin["dose"]) if admin["unit"] == "mg/kg" and not admin["is_placebo"] else None
+        )
         admin["session_id"] = s["id"]
         admin["session_path"] = s["path"]
     by_arm: dict[str, list[Data]] = defaultdict(list)
@@ -367,6 +372,12 @@ def _add_arm_summaries(p: Data) -> None:
             (s["total_dose_by_arm"].get(arm["id"], 0.0) for s in mine), default=0.0
         )
         arm["receives_drug"] = arm["max_total_dose_mg"] > 0.0
+        arm["administration_count"] = sum(
+            1
+            for s in mine
+            for a in (s["dosing"]["administrations"] if s["dosing"] else ())
+            if a["arm_id"] == arm["id"]
+        )
 
 
 def _add_protocol_summaries(p: Data) -> None:

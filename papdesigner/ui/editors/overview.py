@@ -74,6 +74,9 @@ class OverviewEditor(StepEditor):
                     d, ("metadata", "principal_investigator", "affiliation"), "PI affiliation"
                 ),
                 TextField(d, ("metadata", "principal_investigator", "email"), "PI e-mail"),
+                TextField(d, ("metadata", "medical_monitor"), "Medical monitor"),
+                TextField(d, ("metadata", "emergency_contact"), "24-hour emergency contact"),
+                TextField(d, ("metadata", "eu_trial_number"), "EU trial number"),
             ],
         )
         registrations = form.section("Registrations")
