@@ -465,9 +465,7 @@ def parse_blocks(text: str, m11: Mapping[str, str] | None = None) -> DocumentBlo
         raise TemplateError(msg) from None
     parser = _Parser(m11)
     parser.walk(root)
-    return DocumentBlocks(
-        parser.blocks, parser.headings, parser.addressed, parser.anchor_sections
-    )
+    return DocumentBlocks(parser.blocks, parser.headings, parser.addressed, parser.anchor_sections)
 
 
 def iter_headings(doc: DocumentBlocks) -> Iterator[Heading]:

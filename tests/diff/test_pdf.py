@@ -80,7 +80,11 @@ def test_pdf_metadata_names_both_fingerprints(amendment_pdf: Path) -> None:
     meta = PdfReader(amendment_pdf).metadata
     assert meta is not None
     assert meta.title == "Summary of changes: PSI-TRD-001"
-    assert "A sha256:89555c20" in (meta.get("/Keywords") or "")
+    from papdesigner.model import load_protocol
+    from papdesigner.model.fileformat import fingerprint
+
+    first = fingerprint(load_protocol(DATA / "trd_v1.pap.json"))
+    assert f"A sha256:{first}" in (meta.get("/Keywords") or "")
     assert " B sha256:" in (meta.get("/Keywords") or "")
 
 

@@ -189,7 +189,7 @@ def test_pdf_outline_and_toc_show_the_m11_numbers(mdma: Protocol, tmp_path: Path
     reader = pypdf.PdfReader(export_pdf(mdma, tmp_path / "m.pdf").path)
     titles = [title for _, title, _ in outline(reader)]
     for expected in (
-        "6.3  Dosing and administration",
+        "6.3  Investigational trial intervention administration",
         "6.7.4  Emergency unblinding at the site",
         "6.10.1  Prohibited concomitant therapy",
         "4.3  Trial stopping rules",
