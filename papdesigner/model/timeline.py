@@ -328,19 +328,89 @@ def _cell(
     return tuple(lines)
 
 
+def _treatment_periods(protocol: Protocol, days: list[int]) -> list[Period]:
+    """The treatment column, split into crossover periods when an arm switches product.
+
+    A period is a run of dosing sessions in which every arm keeps its product (placebo
+    counts as a product); integration sessions belong to the period they follow.
+    """
+    dosing = sorted(
+        (s for s in protocol.sessions if s.dosing is not None and s.dosing.administrations),
+        key=lambda s: s.day,
+    )
+    starts: list[int] = []
+    previous: dict[str, str] = {}
+    for session in dosing:
+        assert session.dosing is not None
+        current = {a.arm_id: a.product_id for a in session.dosing.administrations}
+        switched = any(previous.get(arm) not in (None, product) for arm, product in current.items())
+        if not starts or switched:
+            starts.append(session.day)
+        previous.update(current)
+    if len(protocol.arms) < 2 or len(starts) < 2:
+        return [Period("treatment", "Treatment", min(days), max(days))]
+    bounds = [*starts[1:], max(days) + 1]
+    periods = []
+    for i, (start, end) in enumerate(zip(starts, bounds, strict=True), start=1):
+        inside = [d for d in days if start <= d < end] or [start]
+        periods.append(Period(f"treatment{i}", f"Period {i}", min(inside), max(inside)))
+    return periods
+
+
+def _sessions_of(period: Period, protocol: Protocol, first_dose: int | None) -> list[Session]:
+    """Sessions drawn in a schema column (baseline: 'other' visits before the first dose)."""
+    if period.key == "baseline":
+        return [
+            s
+            for s in protocol.sessions
+            if s.kind == "other" and first_dose is not None and s.day < first_dose
+        ]
+    if period.key.startswith("treatment"):
+        return [
+            s
+            for s in protocol.sessions
+            if s.kind in _PERIOD_KINDS["treatment"] and period.first_day <= s.day <= period.last_day
+        ]
+    return [s for s in protocol.sessions if s.kind in _PERIOD_KINDS[period.key]]
+
+
 def build_schema(protocol: Protocol) -> Schema:
-    """Summarise the design as periods (columns) by arms (rows) for the schema figure."""
+    """Summarise the design as periods (columns) by arms (rows) for the schema figure.
+
+    Columns: screening, preparation, baseline (visits of kind "other" before the first
+    dose), treatment (split into crossover periods when arms switch product), follow-up.
+    """
+    dose_days = [s.day for s in protocol.sessions if s.kind == "dosing"]
+    first_dose = min(dose_days) if dose_days else None
     periods: list[Period] = []
     for key, period_label, kinds in PERIODS:
         days = [s.day for s in protocol.sessions if s.kind in kinds]
+        if key == "treatment":
+            baseline = [
+                s.day
+                for s in protocol.sessions
+                if s.kind == "other" and first_dose is not None and s.day < first_dose
+            ]
+            if baseline:
+                periods.append(Period("baseline", "Baseline", min(baseline), max(baseline)))
+            if days:
+                periods.extend(_treatment_periods(protocol, days))
+            continue
         if days:
             periods.append(Period(key, period_label, min(days), max(days)))
     rows = []
     for lane in lanes_of(protocol):
         arm = protocol.arm(lane.arm_id) if lane.arm_id else None
-        in_lane = sorted((s for s in protocol.sessions if _in_lane(s, lane)), key=lambda s: s.day)
         cells = tuple(
-            _cell(p.key, [s for s in in_lane if s.kind in _PERIOD_KINDS[p.key]], lane, protocol)
+            _cell(
+                "treatment" if p.key.startswith("treatment") else p.key,
+                sorted(
+                    (s for s in _sessions_of(p, protocol, first_dose) if _in_lane(s, lane)),
+                    key=lambda s: s.day,
+                ),
+                lane,
+                protocol,
+            )
             for p in periods
         )
         rows.append(
@@ -352,6 +422,5 @@ def build_schema(protocol: Protocol) -> Schema:
                 cells,
             )
         )
-    return Schema(
-        tuple(periods), tuple(rows), len(protocol.arms) > 1, protocol.statistics.sample_size
-    )
+    randomised = len(protocol.arms) > 1 and protocol.blinding.allocation == "randomised"
+    return Schema(tuple(periods), tuple(rows), randomised, protocol.statistics.sample_size)
