@@ -75,6 +75,16 @@ SUBSTANCES: tuple[str, ...] = get_args(Substance)
 
 LABELS: dict[str, str] = {
     "unspecified": "Not specified",
+    "or_service_center": "Oregon psilocybin service center",
+    "co_healing_center": "Colorado healing center",
+    "bachelor": "Bachelor's degree",
+    "master": "Master's degree",
+    "doctoral": "Doctoral degree",
+    "md": "Medical degree (MD)",
+    "co_therapist": "Co-therapist",
+    "low_dose_comparator": "Low-dose comparator",
+    "continue_justified": "Continue, with justification",
+    "mixed": "Washout for some medicines, continuation of others",
     "randomised": "Randomised",
     "non_randomised": "Not randomised",
     "ind_trial": "US IND clinical trial",

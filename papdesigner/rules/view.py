@@ -66,7 +66,10 @@ def build_view(protocol: Protocol) -> Data:
     )
     for role in p["roles"]:
         role["degree_rank"] = DEGREE_RANK.get(role["qualifications"]["degree"], 0)
-    p["substances"] = list(dict.fromkeys(x["substance"] for x in p["products"]))
+    # A placebo product delivers no substance: rules about a drug never match it.
+    p["substances"] = list(
+        dict.fromkeys(x["substance"] for x in p["products"] if x["substance"] != "placebo")
+    )
     for index, session in enumerate(p["sessions"]):
         _resolve_session(session, index, joins)
     _add_session_order(p["sessions"])
@@ -185,7 +188,7 @@ def _resolve_dosing(s: Data, base: tuple[PathPart, ...], products: dict[str, Dat
     for admin in admins:
         by_arm[admin["arm_id"]].append(admin)
     s["regimens"] = [_regimen(s, arm_id, items) for arm_id, items in by_arm.items()]
-    s["substances"] = sorted({a["substance"] for a in admins})
+    s["substances"] = sorted({a["substance"] for a in admins if not a["is_placebo"]})
     s["total_dose_by_arm"] = {r["arm_id"]: r["total_dose_mg"] for r in s["regimens"]}
     s["max_total_dose_mg"] = max((r["total_dose_mg"] for r in s["regimens"]), default=0.0)
     s["initial_dose_mg"] = max((r["initial_dose_mg"] for r in s["regimens"]), default=0.0)

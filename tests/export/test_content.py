@@ -43,7 +43,7 @@ def test_every_session_has_its_plan(rich: Exported) -> None:
         assert f"({session.id})" not in text  # ids are internal codes, never printed
     assert "Escorted home by a pre-identified adult" in text
     assert "Alert, oriented, vital signs within normal limits" in text
-    assert "Doctoral, clinical psychologist, licensed" in text
+    assert "Doctoral degree, clinical psychologist, licensed" in text
 
 
 def test_setting_lists_respct_items(rich: Exported) -> None:
