@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{args.pdf}: no such file") from None
     except (UnreadablePdfError, OSError) as exc:
         raise CliError(f"{args.pdf}: {exc}") from None
-    if b"/PapdesignerFingerprint" not in data:
+    if b"/PapdesignerVerification" not in data:
         raise CliError(f"{args.pdf}: not a PDF exported by papdesigner")
     pkcs12 = _read_small(Path(args.pkcs12), "--pkcs12")
     try:

@@ -13,7 +13,7 @@ asks of a document that reportlab does not write itself:
 All fonts are embedded by reportlab already (TrueType subsets). The document is not
 tagged: reportlab writes no structure tree (see the README's "PDF/A" section).
 
-The verification record goes into the document information: the protocol's
+The verification record goes into the document catalog: the protocol's
 fingerprint, the export date and recipe (see :mod:`.recipe`) that let ``verify``
 re-create the pages, and the digests of what every page shows (:mod:`.shown`).
 Dates and the file identifier are fixed by the export date, so the same protocol
@@ -31,13 +31,15 @@ from papdesigner.export.shown import document_digest, shown_pages
 from papdesigner.paths import resource
 
 FORMAT = "2"
-KEY_FORMAT = "/PapdesignerFormat"
-KEY_FINGERPRINT = "/PapdesignerFingerprint"
-KEY_DIGEST = "/PapdesignerDigest"
-KEY_PAGES = "/PapdesignerPageDigests"
-KEY_EXPORTED = "/PapdesignerExported"
-KEY_RECIPE = "/PapdesignerRecipe"
-KEY_RECREATE = "/PapdesignerRecreate"
+RECORD_KEY = "/PapdesignerVerification"
+"""The catalog entry holding the record (the catalog survives every viewer's save)."""
+KEY_FORMAT = "/Format"
+KEY_FINGERPRINT = "/Fingerprint"
+KEY_DIGEST = "/Digest"
+KEY_PAGES = "/PageDigests"
+KEY_EXPORTED = "/Exported"
+KEY_RECIPE = "/Recipe"
+KEY_RECREATE = "/Recreate"
 ICC_PROFILE = ("color", "sRGB-IEC61966-2.1.icc")
 
 
@@ -123,14 +125,17 @@ def _record(pdf: object, record: Record) -> str:
     assert isinstance(pdf, pikepdf.Pdf)
     pages = shown_pages(pdf)
     digest = document_digest(record.fingerprint, pages)
-    info = pdf.docinfo
-    info[KEY_FORMAT] = FORMAT
-    info[KEY_FINGERPRINT] = record.fingerprint
-    info[KEY_EXPORTED] = record.exported.isoformat()
-    info[KEY_RECIPE] = record.recipe
-    info[KEY_RECREATE] = json.dumps(record.recreate, sort_keys=True, separators=(",", ":"))
-    info[KEY_PAGES] = " ".join(page.digest for page in pages)
-    info[KEY_DIGEST] = digest
+    recreate = json.dumps(record.recreate, sort_keys=True, separators=(",", ":"))
+    entries = {
+        KEY_FORMAT: FORMAT,
+        KEY_FINGERPRINT: record.fingerprint,
+        KEY_EXPORTED: record.exported.isoformat(),
+        KEY_RECIPE: record.recipe,
+        KEY_RECREATE: recreate,
+        KEY_PAGES: " ".join(page.digest for page in pages),
+        KEY_DIGEST: digest,
+    }
+    pdf.Root[RECORD_KEY] = pikepdf.Dictionary({k: pikepdf.String(v) for k, v in entries.items()})
     return digest
 
 

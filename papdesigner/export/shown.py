@@ -200,34 +200,51 @@ def document_digest(fingerprint: str, pages: tuple[PageShown, ...]) -> str:
     return h.hexdigest()
 
 
-def _target(annot: Any) -> str:
+def _destination(dest: Any, page_numbers: dict[tuple[int, int], int]) -> str:
+    """A link destination with its page named by number (page objects change on a save)."""
+    import pikepdf
+
+    if isinstance(dest, pikepdf.Array) and len(dest) > 0:
+        first = dest[0]
+        page = page_numbers.get(first.objgen, -1) if isinstance(first, pikepdf.Object) else -1
+        rest = [_scalar(v) for v in list(dest)[1:]]
+        return f"page {page} {' '.join(rest)}"
+    return _scalar(dest)
+
+
+def _target(annot: Any, page_numbers: dict[tuple[int, int], int]) -> str:
     dest = annot.get("/Dest")
     action = annot.get("/A")
     if action is not None:
         uri = action.get("/URI")
-        return f"uri:{uri}" if uri is not None else f"action:{action.get('/S')}"
-    if dest is not None:
-        return f"dest:{_Hasher().digest(dest).hex()[:16]}"
-    return ""
+        if uri is not None:
+            return f"uri:{uri}"
+        if action.get("/D") is not None:
+            return f"goto:{_destination(action.get('/D'), page_numbers)}"
+        return f"action:{action.get('/S')}"
+    return f"dest:{_destination(dest, page_numbers)}" if dest is not None else ""
 
 
-def _page_annotations(number: int, page: Any) -> Iterator[Annotation]:
+def _page_annotations(
+    number: int, page: Any, page_numbers: dict[tuple[int, int], int]
+) -> Iterator[Annotation]:
     for annot in page.get("/Annots") or ():
         rect = tuple(round(float(v), 1) for v in (annot.get("/Rect") or ()))
         yield Annotation(
             page=number,
             subtype=str(annot.get("/Subtype", "")),
             rect=rect,
-            target=_target(annot),
+            target=_target(annot, page_numbers),
             contents=str(annot.get("/Contents", "")),
         )
 
 
 def list_annotations(pdf: Any) -> tuple[Annotation, ...]:
     """Every annotation of every page, in page order."""
+    page_numbers = {page.obj.objgen: n for n, page in enumerate(pdf.pages, start=1)}
     found: list[Annotation] = []
     for number, page in enumerate(pdf.pages, start=1):
-        found.extend(_page_annotations(number, page.obj))
+        found.extend(_page_annotations(number, page.obj, page_numbers))
     return tuple(found)
 
 

@@ -80,8 +80,13 @@ class Recreation:
 
 
 def _info(pdf: Any, key: str) -> str:
-    value = pdf.docinfo.get(key)
-    return "" if value is None else str(value)
+    import pikepdf
+
+    record = pdf.Root.get(finish.RECORD_KEY)
+    if not isinstance(record, pikepdf.Dictionary):
+        return ""
+    value = record.get(key)
+    return str(value) if isinstance(value, pikepdf.String) else ""
 
 
 def _recorded(pdf: Any) -> Recorded:
