@@ -152,6 +152,8 @@ def finish_pdf(data: bytes, record: Record) -> Finished:
         _write_xmp(pdf, record)
         digest = _record(pdf, record)
         out = io.BytesIO()
-        # A file identifier derived from the content keeps exports reproducible.
+        # reportlab's identifier is random; one derived from the content keeps exports
+        # reproducible (qpdf derives both halves when the file has none).
+        del pdf.trailer["/ID"]
         pdf.save(out, deterministic_id=True, fix_metadata_version=False)
     return Finished(out.getvalue(), digest)

@@ -207,6 +207,20 @@ def test_attachment_fails_with_or_without_the_protocol(rich: Exported, tmp_path:
         assert "attached files" in outcome.reason and "corrected-doses.txt" in outcome.reason
 
 
+def test_pdf_from_a_doctored_report_fails(rich: Exported, tmp_path: Path) -> None:
+    from papdesigner.export import export_pdf
+    from papdesigner.rules import check
+
+    report = check(rich.protocol).to_json_data()
+    report["findings"] = [f for f in report["findings"] if f["severity"] != "error"]
+    report["summary"]["errors"] = 0
+    doctored = export_pdf(rich.protocol, tmp_path / "clean.pdf", report=report)
+    assert not doctored.draft  # the doctored report hid the errors...
+    outcome = verify_pdf(doctored.path, rich.protocol)
+    assert not outcome.ok  # ...and verify, checking the protocol again, refuses the PDF
+    assert "the protocol produces" in outcome.reason or "does not show" in outcome.reason
+
+
 def test_removed_page_and_changed_protocol_fail(rich: Exported, tmp_path: Path) -> None:
     def drop(pdf: pikepdf.Pdf) -> None:
         del pdf.pages[-1]
