@@ -166,13 +166,18 @@ def _validated(data: dict[str, Any], study: Node, ext: Node | None) -> Protocol:
     return protocol
 
 
+def _blank_only(text: str) -> str:
+    """The extension's value when the export left its title out for being blank, else ""."""
+    return text if not text.strip() else ""
+
+
 def _metadata(
     meta: dict[str, Any], study: Node, version: Node, design: Node, ctx: ImportContext, *, own: bool
 ) -> dict[str, Any]:
     titles = {t.decode("type"): t.text("text") for t in version.children("titles")}
     meta["title"] = titles.get("Official Study Title", meta.get("title", ""))
-    meta["short_title"] = titles.get("Brief Study Title", "")
-    meta["acronym"] = titles.get("Study Acronym", "")
+    for key, decode in (("short_title", "Brief Study Title"), ("acronym", "Study Acronym")):
+        meta[key] = titles.get(decode, _blank_only(meta.get(key, "")))
     meta["version"] = version.text("versionIdentifier") or meta.get("version", "1.0")
     if own:
         return meta

@@ -143,3 +143,10 @@ def test_any_valid_protocol_round_trips(protocol: Protocol) -> None:
     imported = import_usdm(document).protocol
     assert imported == protocol
     assert export_usdm(imported) == document
+
+
+def test_blank_short_title_and_acronym_round_trip() -> None:
+    protocol = example(EXAMPLES[0])
+    meta = protocol.metadata.model_copy(update={"acronym": " ", "short_title": "\t"})
+    protocol = protocol.model_copy(update={"metadata": meta})
+    assert import_usdm(json.loads(usdm_json(protocol))).protocol == protocol
