@@ -430,8 +430,8 @@ def _recorded_heads(values: list[str]) -> list[tuple[str, int, str]]:
 
 
 def _heads_in_pdfs(paths: list[str]) -> list[tuple[str, int, str]]:
-    from papdesigner.export.integrity import UnreadablePdfError
     from papdesigner.export.library_head import recorded_head
+    from papdesigner.export.pdfread import UnreadablePdfError
 
     heads = []
     for path in paths:

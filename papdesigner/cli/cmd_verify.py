@@ -1,37 +1,79 @@
-"""``papdesigner verify OUT.pdf [FILE]``: is the PDF intact, and was it exported from FILE?
+"""``papdesigner verify OUT.pdf [FILE]``: does every page show what the protocol produces?
 
-Exit 0 when it is (one line on stdout), 1 with the reason on stderr when the PDF
-was altered, carries no verification data, or the protocol changed since export,
-2 for bad input (no such file, not a PDF, not a protocol).
+With FILE, the PDF is re-created from the protocol and compared page by page; a
+reviewer's annotations are listed and do not fail it. Without FILE, only the digests
+recorded in the PDF are recomputed (integrity, not authenticity: the output says so).
+Signatures are checked offline against ``--trust`` certificates.
+
+Exit 0 when it holds (the verdict and notes on stdout), 1 with the reason on stderr
+when the PDF was altered, carries no verification data, cannot be re-created, or the
+protocol changed since export, 2 for bad input (no such file, not a PDF, not a protocol).
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+from papdesigner.cli.cmd_check import add_rules_dir_option
 from papdesigner.cli.common import EXIT_FINDINGS, EXIT_OK, CliError, load_or_fail, report_error
+
+_MAX_CERTIFICATE_BYTES = 1024 * 1024
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``verify`` subcommand."""
     parser = subparsers.add_parser(
         "verify",
-        help="check that an exported PDF is intact and matches a protocol file",
-        description="Recompute the digests recorded in an exported PDF and, with FILE, "
-        "compare the protocol's fingerprint. Exit 0 when all match, 1 when not, 2 for bad input.",
+        help="check that every page of an exported PDF shows what the protocol produces",
+        description="With FILE, re-create the PDF from the protocol and compare what every page "
+        "shows; reviewer annotations are listed, not failed. Without FILE, recompute the digests "
+        "recorded in the PDF (integrity only). Signatures are checked offline. "
+        "Exit 0 when all holds, 1 when not, 2 for bad input.",
     )
     parser.add_argument("pdf", metavar="OUT.pdf", help="a PDF exported by papdesigner")
     parser.add_argument("file", metavar="FILE", nargs="?", help="the protocol file (*.pap.json)")
+    parser.add_argument(
+        "--trust",
+        action="append",
+        default=[],
+        metavar="CERT",
+        help="a certificate (PEM or DER) whose signatures you trust (repeatable)",
+    )
+    parser.add_argument(
+        "--template-dir",
+        metavar="DIR",
+        help="the template folder the PDF was exported with, if it was a custom one",
+    )
+    add_rules_dir_option(parser)
     parser.set_defaults(handler=run)
+
+
+def _certificates(names: list[str]) -> list[bytes]:
+    found = []
+    for name in names:
+        path = Path(name)
+        try:
+            if path.stat().st_size > _MAX_CERTIFICATE_BYTES or not path.is_file():
+                raise CliError(f"--trust {name}: not a certificate file")
+            found.append(path.read_bytes())
+        except OSError as exc:
+            raise CliError(f"--trust {name}: cannot read ({exc.strerror or exc})") from None
+    return found
 
 
 def run(args: argparse.Namespace) -> int:
     """Verify and print the outcome."""
     from papdesigner.export import UnreadablePdfError, verify_pdf
+    from papdesigner.export.verify import Recreation
 
     protocol = load_or_fail(args.file) if args.file else None
+    trusted = _certificates(args.trust)
+    recreation = Recreation(args.rules_dir, args.template_dir)
     try:
-        outcome = verify_pdf(args.pdf, protocol)
+        outcome = verify_pdf(
+            args.pdf, protocol, recreation=recreation, trusted_certificates=trusted
+        )
     except FileNotFoundError:
         raise CliError(f"{args.pdf}: no such file") from None
     except IsADirectoryError:
@@ -44,8 +86,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{args.pdf}: cannot read ({exc.strerror or exc})") from None
     if not outcome.ok:
         return report_error(f"{args.pdf}: verification failed: {outcome.reason}", EXIT_FINDINGS)
-    print(
-        f"{args.pdf}: OK: {outcome.reason} ({outcome.pages} pages, fingerprint "
-        f"{outcome.fingerprint})"
-    )
+    facts = f"{outcome.pages} pages, fingerprint {outcome.fingerprint}"
+    print(f"{args.pdf}: OK: {outcome.reason} ({facts})")
+    for note in outcome.notes:
+        print(f"  {note}")
     return EXIT_OK

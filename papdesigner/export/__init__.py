@@ -17,7 +17,7 @@ from papdesigner.export.api import (
     export_pdf,
     render_pdf,
 )
-from papdesigner.export.integrity import UnreadablePdfError
+from papdesigner.export.pdfread import UnreadablePdfError
 from papdesigner.export.verify import Verification, verify_pdf
 
 __all__ = [

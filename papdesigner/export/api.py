@@ -2,22 +2,27 @@
 
 Pipeline: view (:mod:`.view`) -> jinja2 templates -> blocks (:mod:`.markup`) ->
 flowables (:mod:`.layout`) -> one reportlab layout pass (:mod:`.document`) ->
-digests recorded in the PDF (:mod:`.integrity`) -> atomic write. Usable from the
+PDF/A and the verification record (:mod:`.finish`) -> atomic write. Usable from the
 GUI: ``progress(fraction, message)`` is called as the work advances and
 ``cancel()`` returning True stops it with :class:`ExportCancelled` (no file written).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from papdesigner.export.markup import TemplateError
 from papdesigner.model.protocol import Protocol
+
+if TYPE_CHECKING:
+    from papdesigner.export.finish import Record
 
 Progress = Callable[[float, str], None]
 Cancel = Callable[[], bool]
@@ -113,23 +118,49 @@ def render_pdf(
     cancel: Cancel | None = None,
     template_dir: str | os.PathLike[str] | None = None,
     library_head: tuple[int, str] | None = None,
+    today: dt.date | None = None,
 ) -> RenderedPdf:
-    """Build the PDF in memory; see :func:`export_pdf` for the arguments."""
+    """Build the PDF in memory; see :func:`export_pdf` for the arguments.
+
+    ``today`` is the export date the PDF prints and records (default: today, UTC);
+    ``verify`` passes the recorded date to re-create a PDF.
+    """
     from papdesigner.export import pipeline
 
     refuse_unprintable(protocol)
     steps = _Steps(progress, cancel)
     steps.step(0.0, "checking the protocol")
-    view = pipeline.make_view(protocol, _report_data(protocol, report))
+    report_data = _report_data(protocol, report)
+    exported = today or dt.datetime.now(dt.UTC).date()
+    view = pipeline.make_view(protocol, report_data, exported)
     steps.step(0.08, "writing the text")
     try:
         blocks = pipeline.make_blocks(protocol, view, template_dir)
     except TemplateError as exc:
         raise ExportError(str(exc)) from None
-    from papdesigner.export.library_head import KEY_LIBRARY_HEAD, format_head
+    record = _record(view.fingerprint, exported, report_data, template_dir)
+    if library_head is not None:
+        from papdesigner.export.library_head import format_head
 
-    extra = ((KEY_LIBRARY_HEAD, format_head(library_head)),) if library_head else ()
-    return pipeline.make_pdf(protocol, view, blocks, steps, extra)
+        record = dataclasses.replace(record, library_head=format_head(library_head))
+    return pipeline.make_pdf(protocol, view, blocks, steps, record)
+
+
+def _record(
+    fingerprint: str,
+    exported: dt.date,
+    report: Mapping[str, Any] | None,
+    template_dir: str | os.PathLike[str] | None,
+) -> Record:
+    """What verify needs to re-create this export: the rule sets checked, the templates."""
+    from papdesigner.export.finish import Record
+    from papdesigner.export.recipe import folder_digest, recipe_digest
+
+    rulesets = sorted({str(r.get("id")) for r in (report or {}).get("rulesets", ())})
+    templates = folder_digest(template_dir) if template_dir is not None else None
+    return Record(
+        fingerprint, exported, recipe_digest(), {"rulesets": rulesets, "templates": templates}
+    )
 
 
 def export_pdf(

@@ -7,28 +7,17 @@ page count, the pages of headings) are form XObjects defined just before saving
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.pdfbase.pdfdoc import PDFDate, PDFDictionary, PDFInfo, PDFName, PDFString
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate
 
 from papdesigner.export.bidi import visual
-from papdesigner.export.builddigest import digests_from_build
 from papdesigner.export.flowables import PageBook
 from papdesigner.export.fonts import MONO, SANS, SANS_BOLD, printable_logical
-from papdesigner.export.integrity import (
-    KEY_DIGEST,
-    KEY_FINGERPRINT,
-    KEY_FORMAT,
-    KEY_PAGES,
-    PAGE_DIGEST_CHARS,
-    Digests,
-)
 from papdesigner.export.scripts import is_shaped, single_font
 from papdesigner.export.styles import (
     ERROR,
@@ -54,81 +43,25 @@ class PageFacts:
     subject: str
     keywords: str
     creator: str
-    extra_info: tuple[tuple[str, str], ...] = ()
-    """More document-information entries (e.g. the library head the export came from)."""
 
 
-class Placeholders:
-    """Random same-length stand-ins for the digests, replaced in the saved bytes.
-
-    ``digests`` receives the real digests computed from reportlab's objects as the
-    PDF is saved (:mod:`papdesigner.export.builddigest`), or stays None when they
-    must be computed by reading the saved file back.
-    """
-
-    def __init__(self) -> None:
-        self.digest = secrets.token_hex(32)
-        self.pages = ""
-        self.digests: Digests | None = None
-
-    def for_pages(self, count: int) -> str:
-        """Set and return the stand-in of the page-digest list for ``count`` pages."""
-        token = secrets.token_hex(PAGE_DIGEST_CHARS // 2)
-        self.pages = " ".join(token for _ in range(count))
-        return self.pages
-
-
-class _Info(PDFInfo):  # type: ignore[misc]
-    """Document information with the standard keys plus papdesigner's verification keys."""
-
-    def __init__(self, extra: dict[str, str]) -> None:
-        super().__init__()
-        self.extra = extra
-        self.formatted = b""
-
-    def format(self, document: Any) -> bytes:
-        entries: dict[str, Any] = {
-            "Title": PDFString(self.title),
-            "Author": PDFString(self.author),
-            "Subject": PDFString(self.subject),
-            "Keywords": PDFString(self.keywords),
-            "Creator": PDFString(self.creator),
-            "Producer": PDFString(self.producer),
-            "CreationDate": PDFDate(ts=document._timeStamp),
-            "ModDate": PDFDate(ts=document._timeStamp),
-            "Trapped": PDFName(self.trapped),
-        }
-        entries.update({key.lstrip("/"): PDFString(value) for key, value in self.extra.items()})
-        result: bytes = PDFDictionary(entries).format(document)
-        self.formatted = result
-        return result
-
-
-def _make_canvas(book: PageBook, facts: PageFacts, marks: Placeholders) -> Callable[..., Canvas]:
+def _make_canvas(book: PageBook, facts: PageFacts) -> Callable[..., Canvas]:
     class DocumentCanvas(Canvas):  # type: ignore[misc]
-        """Defines the page-number forms and the metadata just before saving."""
+        """Defines the page-number forms and the metadata just before saving.
+
+        The verification record and the PDF/A metadata are added afterwards
+        (:mod:`papdesigner.export.finish`).
+        """
 
         def save(self) -> None:
-            pages = len(self._doc.Pages.pages)
-            book.total_pages = pages
+            book.total_pages = len(self._doc.Pages.pages)
             book.define_forms(self)
-            info = _Info(
-                {
-                    KEY_FORMAT: "1",
-                    KEY_FINGERPRINT: facts.fingerprint,
-                    KEY_DIGEST: marks.digest,
-                    KEY_PAGES: marks.for_pages(pages),
-                    **dict(facts.extra_info),
-                }
-            )
-            self._doc.info = info
             self.setTitle(facts.title)
             self.setAuthor(facts.author)
             self.setSubject(facts.subject)
             self.setKeywords(facts.keywords)
             self.setCreator(facts.creator)
             super().save()
-            marks.digests = digests_from_build(self._doc, info.formatted, facts.fingerprint)
 
     return DocumentCanvas
 
@@ -259,7 +192,6 @@ def build_pdf(
     facts: PageFacts,
     book: PageBook,
     *,
-    marks: Placeholders,
     on_flowable: Callable[[], None],
 ) -> int:
     """Lay out ``story`` into ``target`` (a file object); return the page count."""
@@ -269,7 +201,7 @@ def build_pdf(
     # Binary Flate streams: ASCII85 only makes the file larger and slower to write and read.
     saved, rl_config.useA85 = rl_config.useA85, 0
     try:
-        doc.build([NextPageTemplate("body"), *story], canvasmaker=_make_canvas(book, facts, marks))
+        doc.build([NextPageTemplate("body"), *story], canvasmaker=_make_canvas(book, facts))
     finally:
         rl_config.useA85 = saved
     return book.total_pages

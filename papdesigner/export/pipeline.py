@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+import datetime as dt
 import io
 import os
 from collections.abc import Mapping
@@ -17,11 +17,14 @@ TRIAL_CONTEXTS = ("ind_trial", "cta_trial", "investigator_initiated")
 if TYPE_CHECKING:
     from papdesigner.export.api import RenderedPdf, _Steps
     from papdesigner.export.document import PageFacts
+    from papdesigner.export.finish import Record
 
 
-def make_view(protocol: Protocol, report: Mapping[str, Any] | None) -> ProtocolView:
-    """Derive the print view."""
-    return build_view(protocol, report)
+def make_view(
+    protocol: Protocol, report: Mapping[str, Any] | None, today: dt.date | None = None
+) -> ProtocolView:
+    """Derive the print view (``today`` is the export date it prints)."""
+    return build_view(protocol, report, today=today)
 
 
 def make_blocks(
@@ -72,16 +75,13 @@ def page_facts(protocol: Protocol, view: ProtocolView) -> PageFacts:
 
 
 def make_pdf(
-    protocol: Protocol,
-    view: ProtocolView,
-    blocks: DocumentBlocks,
-    steps: _Steps,
-    extra_info: tuple[tuple[str, str], ...] = (),
+    protocol: Protocol, view: ProtocolView, blocks: DocumentBlocks, steps: _Steps, record: Record
 ) -> RenderedPdf:
-    """Lay out the blocks, save the PDF and record its digests (and ``extra_info``) in it."""
+    """Lay out the blocks, save the PDF and finish it (PDF/A, verification record)."""
     from papdesigner.export.api import RenderedPdf
-    from papdesigner.export.document import Placeholders, build_pdf
+    from papdesigner.export.document import build_pdf
     from papdesigner.export.figures import schema_drawing, timeline_drawing
+    from papdesigner.export.finish import finish_pdf
     from papdesigner.export.fonts import register_fonts
     from papdesigner.export.layout import Layout
 
@@ -94,31 +94,9 @@ def make_pdf(
     story = layout.story()
     steps.total = max(len(story), 1)
     steps.step(0.15, "laying out pages")
-    facts = dataclasses.replace(page_facts(protocol, view), extra_info=extra_info)
-    marks = Placeholders()
+    facts = page_facts(protocol, view)
     buffer = io.BytesIO()
-    pages = build_pdf(buffer, story, facts, layout.book, marks=marks, on_flowable=steps.flowable)
+    pages = build_pdf(buffer, story, facts, layout.book, on_flowable=steps.flowable)
     steps.step(0.92, "recording the verification digest")
-    data, digest = record_digests(buffer.getvalue(), view.fingerprint, marks)
-    return RenderedPdf(data, pages, view.fingerprint, digest, view.draft)
-
-
-def record_digests(data: bytes, fingerprint: str, marks: Any) -> tuple[bytes, str]:
-    """Replace the placeholders in the saved PDF by the digests of its own pages.
-
-    The digests computed from reportlab's objects during the save are used when
-    there are some; otherwise the saved file is read back (same definition).
-    """
-    from papdesigner.export.integrity import compute_digests, open_pdf
-
-    digests = marks.digests or compute_digests(open_pdf(data), fingerprint)
-    for placeholder, value in (
-        (marks.digest, digests.document),
-        (marks.pages, digests.recorded_pages()),
-    ):
-        token = placeholder.encode("ascii")
-        if data.count(token) != 1 or len(value) != len(placeholder):
-            msg = "internal error: verification placeholder not found exactly once in the PDF"
-            raise RuntimeError(msg)
-        data = data.replace(token, value.encode("ascii"))
-    return data, digests.document
+    finished = finish_pdf(buffer.getvalue(), record)
+    return RenderedPdf(finished.data, pages, view.fingerprint, finished.digest, view.draft)

@@ -76,19 +76,3 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Exported:
     """The hostile protocol, with a report whose message holds markup."""
     path = tmp_path_factory.mktemp("hostile") / "hostile.pdf"
     return export_and_read(hostile_protocol(), path, REPORT_WITH_ERROR)
-
-
-@pytest.fixture
-def recorded(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """Captures the digests the build computed (None: it fell back to reading the file)."""
-    from papdesigner.export import pipeline
-
-    seen: dict[str, Any] = {}
-    original = pipeline.record_digests
-
-    def spy(data: bytes, fingerprint: str, marks: Any) -> tuple[bytes, str]:
-        seen["digests"] = marks.digests
-        return original(data, fingerprint, marks)
-
-    monkeypatch.setattr(pipeline, "record_digests", spy)
-    return seen

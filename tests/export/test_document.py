@@ -108,9 +108,10 @@ def test_metadata_and_fingerprint(rich: Exported) -> None:
     assert meta["/Author"] == "Dr Zoë Ñúñez"
     assert "PAP-2026-017" in meta["/Subject"] and "version 2.1" in meta["/Subject"]
     assert "psilocybin" in meta["/Keywords"]
-    assert meta["/PapdesignerFingerprint"] == rich.result.fingerprint
+    record = rich.reader.trailer["/Root"]["/PapdesignerVerification"]
+    assert record["/Fingerprint"] == rich.result.fingerprint
     assert rich.result.fingerprint in rich.texts[0].replace("\n", "")
-    assert len(meta["/PapdesignerPageDigests"].split()) == len(rich.reader.pages)
+    assert len(record["/PageDigests"].split()) == len(rich.reader.pages)
 
 
 def test_header_and_page_n_of_m_on_every_page(rich: Exported) -> None:

@@ -72,7 +72,19 @@ def test_long_paragraph_and_unbreakable_word_stay_on_the_page(hostile: Exported)
 def test_hostile_export_verifies(hostile: Exported) -> None:
     # the 20,000-character title pushes the body's fingerprint off page 1; the footer keeps it
     assert hostile.result.fingerprint not in hostile.texts[0].split("SHA-256")[0]
-    assert verify_pdf(hostile.result.path, hostile.protocol).ok
+    # Its compliance appendix comes from a hand-made report, not from checking the
+    # protocol: verify re-creates the pages with the real check and refuses it.
+    outcome = verify_pdf(hostile.result.path, hostile.protocol)
+    assert not outcome.ok and "rule set TEST-SET" in outcome.reason
+    from papdesigner.export import export_pdf
+    from papdesigner.rules import check
+
+    checked = export_pdf(
+        hostile.protocol,
+        hostile.result.path.with_name("checked.pdf"),
+        report=check(hostile.protocol),
+    )
+    assert verify_pdf(checked.path, hostile.protocol).ok
 
 
 def test_empty_protocol_exports_with_placeholders(tmp_path: Path) -> None:

@@ -1,0 +1,122 @@
+"""Re-create an exported PDF from its protocol and compare what every page shows.
+
+The export is deterministic: the same protocol, export date, rule sets, template
+folder and build of papdesigner give the same pages. The PDF records the date, the
+rule sets checked, a digest of a custom template folder and the build's recipe
+(:mod:`.finish`); this module repeats the export with them and compares page by page.
+A recipe from another build, or a rule set or template folder that is not at hand,
+is reported as "cannot be re-created" — never as a match and never as an alteration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from papdesigner.export.shown import Annotation, PageShown, list_annotations, shown_pages
+from papdesigner.model.protocol import Protocol
+
+if TYPE_CHECKING:
+    from papdesigner.export.verify import Recorded, Recreation
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The outcome of comparing a PDF with its re-creation.
+
+    ``annotations`` are those the export itself makes (the links of the table of
+    contents); anything else on the PDF was added after export.
+    """
+
+    ok: bool
+    reason: str
+    annotations: set[Annotation] = field(default_factory=set)
+
+
+def _cannot(why: str) -> Comparison:
+    return Comparison(False, f"cannot be re-created to compare: {why}")
+
+
+def _precondition(protocol: Protocol, recorded: Recorded, recreation: Recreation) -> str | None:
+    from papdesigner.export.recipe import folder_digest, recipe_digest
+    from papdesigner.export.verify import fingerprint_problem
+
+    mismatch = fingerprint_problem(recorded.fingerprint, protocol)
+    if mismatch is not None:
+        return mismatch
+    if recorded.exported is None:
+        return "the PDF records no valid export date"
+    if recorded.recipe != recipe_digest():
+        return (
+            "exported by a different build of papdesigner (its templates, rule sets or code "
+            "differ from this one); verify it with the build that exported it, or export again"
+        )
+    templates = recorded.recreate.get("templates")
+    if templates is not None:
+        if recreation.template_dir is None:
+            return "exported with a custom template folder; give the same folder (--template-dir)"
+        if folder_digest(recreation.template_dir) != templates:
+            return "the given template folder is not the one the PDF was exported with"
+    return None
+
+
+def _report(protocol: Protocol, recorded: Recorded, recreation: Recreation) -> object:
+    from papdesigner.rules import check, default_catalogue
+
+    catalogue = default_catalogue(tuple(Path(d).resolve() for d in recreation.rules_dirs))
+    wanted = [str(r) for r in recorded.recreate.get("rulesets", ())]
+    known = {s.id for s in catalogue.rulesets}
+    missing = [r for r in wanted if r not in known]
+    if missing:
+        msg = (
+            f"rule set {missing[0]} that the PDF was checked with is not available here; "
+            "give its folder with --rules-dir"
+        )
+        raise LookupError(msg)
+    return check(protocol, wanted or None, catalogue=catalogue)
+
+
+def compare_with_protocol(
+    protocol: Protocol,
+    recorded: Recorded,
+    given: tuple[PageShown, ...],
+    recreation: Recreation,
+) -> Comparison:
+    """Re-create the PDF of ``protocol`` as recorded and compare it with ``given``."""
+    from papdesigner.export.api import ExportError, render_pdf
+    from papdesigner.export.pdfread import open_pdf
+
+    problem = _precondition(protocol, recorded, recreation)
+    if problem is not None:
+        return Comparison(False, problem) if "protocol changed" in problem else _cannot(problem)
+    try:
+        report = _report(protocol, recorded, recreation)
+        again = render_pdf(
+            protocol, report=report, template_dir=recreation.template_dir, today=recorded.exported
+        )
+    except (LookupError, ExportError) as exc:
+        return _cannot(str(exc))
+    with open_pdf(again.data) as pdf:
+        expected = shown_pages(pdf)
+        own_annotations = set(list_annotations(pdf))
+    return _compare(given, expected, own_annotations)
+
+
+def _compare(
+    given: tuple[PageShown, ...], expected: tuple[PageShown, ...], own: set[Annotation]
+) -> Comparison:
+    if len(given) != len(expected):
+        return Comparison(
+            False,
+            f"PDF was altered: it has {len(given)} pages, the protocol produces {len(expected)}",
+        )
+    for number, (page, wanted) in enumerate(zip(given, expected, strict=True), start=1):
+        if page.digest != wanted.digest:
+            what = page.difference(wanted) or "its content"
+            return Comparison(
+                False,
+                f"PDF was altered: page {number} does not show what this protocol produces "
+                f"({what} differ)",
+            )
+    return Comparison(True, "", own)
