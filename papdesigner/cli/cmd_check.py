@@ -80,6 +80,13 @@ def load_catalogue_or_fail(rules_dirs: list[str]) -> Catalogue:
     return default_catalogue(tuple(Path(d).resolve() for d in rules_dirs))
 
 
+def load_named_catalogue_or_fail(rules_dirs: list[str]) -> Catalogue:
+    """As :func:`load_catalogue_or_fail`, and a broken set in a ``--rules-dir`` is bad input."""
+    catalogue = load_catalogue_or_fail(rules_dirs)
+    _refuse_broken_explicit_sets(catalogue, rules_dirs)
+    return catalogue
+
+
 def _selected(catalogue: Catalogue, wanted: list[str]) -> list[str] | None:
     if not wanted:
         return None
@@ -99,9 +106,9 @@ def run(args: argparse.Namespace) -> int:
     catalogue = load_catalogue_or_fail(args.rules_dir)
     only = _selected(catalogue, args.ruleset)
     protocols = [(name, load_or_fail(name)) for name in args.files]
+    _refuse_broken_explicit_sets(catalogue, args.rules_dir)  # before any warning: one line
     for problem in catalogue.problems:
         print(f"papdesigner: warning: rule set not loaded: {problem}", file=sys.stderr)
-    _refuse_broken_explicit_sets(catalogue, args.rules_dir)
     reports = [(name, _checked(name, p, only, catalogue)) for name, p in protocols]
     if args.format == "json":
         print(json.dumps(_json(reports), indent=2, ensure_ascii=False))

@@ -1,8 +1,10 @@
 """``papdesigner export FILE -o OUT.pdf``: the PDF protocol an ethics board reviews.
 
-Exit 0 when the PDF was written (a protocol with unwaived errors is exported with a
-DRAFT watermark, and a note says so), 2 for bad input (unreadable protocol, bad
-template folder or template, unwritable output), with one line on stderr.
+Exit 0 when the PDF was written (a protocol with unwaived errors, or checked with a
+``--ruleset`` subset that leaves applicable rule sets out, is exported with a DRAFT
+watermark, and a note says so), 2 for bad input (unreadable protocol, bad template
+folder or template, a ``--report`` that is not a check of this very protocol with
+these rule sets, unwritable output), with one line on stderr.
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from papdesigner.cli import interop_export
-from papdesigner.cli.cmd_check import _selected, add_rules_dir_option, load_catalogue_or_fail
+from papdesigner.cli.cmd_check import (
+    _selected,
+    add_rules_dir_option,
+    load_named_catalogue_or_fail,
+)
 from papdesigner.cli.common import EXIT_OK, CliError, check_output_path, load_or_fail
 
 
@@ -37,7 +43,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--report",
         metavar="REPORT.json",
-        help="use a saved 'papdesigner check --format json' report",
+        help="use a saved 'papdesigner check --format json' report of this very protocol "
+        "(refused when the protocol, the rule sets or the findings differ)",
     )
     parser.add_argument(
         "--ruleset",
@@ -67,8 +74,16 @@ def _saved_report(path: str) -> dict[str, Any]:
     from papdesigner.model.limits import read_regular_file
 
     try:
-        data = json.loads(read_regular_file(Path(path), MAX_REPORT_BYTES).decode("utf-8"))
-    except (OSError, ValueError) as exc:
+        raw = read_regular_file(Path(path), MAX_REPORT_BYTES)
+    except OSError as exc:
+        msg = f"--report {path}: cannot read ({exc.strerror or exc})"
+        raise CliError(msg) from None
+    if len(raw) > MAX_REPORT_BYTES:
+        msg = f"--report {path}: too large for a check report (at most {MAX_REPORT_BYTES:,} bytes)"
+        raise CliError(msg)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError as exc:
         msg = f"--report {path}: cannot read a JSON report ({exc})"
         raise CliError(msg) from None
     except RecursionError:
@@ -85,22 +100,44 @@ def run(args: argparse.Namespace) -> int:
     if args.format != "pdf":
         return interop_export.run(args)
     from papdesigner.export import ExportError, export_pdf
-    from papdesigner.rules import check
 
     protocol = load_or_fail(args.file)
     out = _output_path(args)
     inputs = [args.file, *([args.report] if args.report else [])]
     check_output_path(out, inputs=inputs)
-    if args.report:
-        report: Any = _saved_report(args.report)
-    else:
-        catalogue = load_catalogue_or_fail(args.rules_dir)
-        report = check(protocol, _selected(catalogue, args.ruleset), catalogue=catalogue)
+    catalogue = load_named_catalogue_or_fail(args.rules_dir)
+    report = _report(args, protocol, catalogue)
     try:
-        result = export_pdf(protocol, out, report=report, template_dir=args.template_dir)
+        result = export_pdf(
+            protocol, out, report=report, template_dir=args.template_dir, catalogue=catalogue
+        )
     except ExportError as exc:
         raise CliError(str(exc)) from None
     if not args.quiet:
-        status = " DRAFT (unwaived errors remain; see Appendix A)" if result.draft else ""
+        status = f" DRAFT ({_draft_reason(report)}; see Appendix A)" if result.draft else ""
         print(f"{result.path}: {result.pages} pages, fingerprint {result.fingerprint}{status}")
     return EXIT_OK
+
+
+def _report(args: argparse.Namespace, protocol: Any, catalogue: Any) -> Any:
+    """A fresh check (of the ``--ruleset`` sets), or the saved ``--report`` bound to it."""
+    from papdesigner.export.statement import ReportBindingError, bind_report
+    from papdesigner.rules import check
+    from papdesigner.rules.engine import ProtocolNotCheckableError
+
+    try:
+        if not args.report:
+            return check(protocol, _selected(catalogue, args.ruleset), catalogue=catalogue)
+        if args.ruleset:
+            raise CliError("--report and --ruleset: the report already names its rule sets")
+        return bind_report(protocol, _saved_report(args.report), catalogue)
+    except ReportBindingError as exc:
+        raise CliError(f"--report {args.report}: {exc}") from None
+    except ProtocolNotCheckableError as exc:
+        raise CliError(f"{args.file} cannot be checked: {exc}") from None
+
+
+def _draft_reason(report: Any) -> str:
+    if report.has_unwaived_errors:
+        return "unwaived errors remain"
+    return "applicable rule sets were left out of the check"

@@ -8,6 +8,8 @@ Signatures are checked offline against ``--trust`` certificates.
 Exit 0 when it holds (the verdict and notes on stdout), 1 with the reason on stderr
 when the PDF was altered, carries no verification data, cannot be re-created, or the
 protocol changed since export, 2 for bad input (no such file, not a PDF, not a protocol).
+The compliance status the PDF states is re-checked: a check of the protocol with the
+same rule sets must give it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from papdesigner.cli.cmd_check import add_rules_dir_option
+from papdesigner.cli.cmd_check import add_rules_dir_option, load_named_catalogue_or_fail
 from papdesigner.cli.common import EXIT_FINDINGS, EXIT_OK, CliError, load_or_fail, report_error
 
 _MAX_CERTIFICATE_BYTES = 1024 * 1024
@@ -68,8 +70,9 @@ def run(args: argparse.Namespace) -> int:
     from papdesigner.export.verify import Recreation
 
     protocol = load_or_fail(args.file) if args.file else None
+    catalogue = load_named_catalogue_or_fail(args.rules_dir) if protocol is not None else None
     trusted = _certificates(args.trust)
-    recreation = Recreation(args.rules_dir, args.template_dir)
+    recreation = Recreation(args.rules_dir, args.template_dir, catalogue)
     try:
         outcome = verify_pdf(
             args.pdf, protocol, recreation=recreation, trusted_certificates=trusted

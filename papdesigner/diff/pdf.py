@@ -24,10 +24,11 @@ if TYPE_CHECKING:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Flowable
 
+    from papdesigner.export.document import PageFacts
+
 from papdesigner import __version__
 
 CREATOR = f"papdesigner {__version__}"
-_MARGIN_MM = 15
 
 
 def write_summary_pdf(summary: Summary, target: str | os.PathLike[str]) -> Path:
@@ -40,33 +41,26 @@ def write_summary_pdf(summary: Summary, target: str | os.PathLike[str]) -> Path:
 
 
 def render_summary_pdf(summary: Summary) -> bytes:
-    """Return the summary of changes as PDF bytes."""
+    """Return the summary of changes as PDF bytes.
+
+    Laid out by the export's document machinery (:func:`papdesigner.export.document.build_pdf`):
+    the same page templates, running header, "Page N of M" and metadata as the protocol, in
+    landscape. It records no verification digests: it is about two versions, not one.
+    """
     import io
 
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
 
+    from papdesigner.export.document import build_pdf
+    from papdesigner.export.flowables import PageBook
     from papdesigner.export.fonts import register_fonts
+    from papdesigner.export.styles import MARGIN_X
 
     register_fonts()
+    page_size = landscape(A4)
     buffer = io.BytesIO()
-    title = _doc_title(summary)
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=landscape(A4),
-        leftMargin=_MARGIN_MM * mm,
-        rightMargin=_MARGIN_MM * mm,
-        topMargin=_MARGIN_MM * mm + 6,
-        bottomMargin=_MARGIN_MM * mm,
-        title=title,
-        author=summary.b.title,
-        subject=f"Changes from {summary.a.label} to {summary.b.label}",
-        keywords=f"A sha256:{summary.a.fingerprint} B sha256:{summary.b.fingerprint}",
-        creator=CREATOR,
-    )
-    story = _story(summary, doc.width)
-    doc.build(story, canvasmaker=_canvas_class(summary))
+    story = _story(summary, page_size[0] - 2 * MARGIN_X)
+    build_pdf(buffer, story, _facts(summary), PageBook(), page_size=page_size)
     return buffer.getvalue()
 
 
@@ -75,57 +69,27 @@ def _doc_title(summary: Summary) -> str:
     return f"Summary of changes: {name}"
 
 
-# --- page furniture --------------------------------------------------------------------------
+def _facts(summary: Summary) -> PageFacts:
+    """Header, footer and metadata: both versions and their fingerprints."""
+    from papdesigner.export.document import PageFacts
+    from papdesigner.export.fonts import printable_logical
 
-
-def _canvas_class(summary: Summary) -> Any:
-    """A canvas that draws header and "page N of M" once the page count is known."""
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.units import mm
-    from reportlab.pdfgen.canvas import Canvas
-
-    from papdesigner.export.fonts import MONO, SANS, SANS_BOLD, printable
-    from papdesigner.export.scripts import single_font
-    from papdesigner.export.styles import MUTED, RULE
-
-    width, height = landscape(A4)
-    margin = _MARGIN_MM * mm
-    left_text = printable(f"{_doc_title(summary)} · {summary.a.label} → {summary.b.label}")
+    title = _doc_title(summary)
     prints = f"A {summary.a.fingerprint[:16]}…  B {summary.b.fingerprint[:16]}…"
-
-    class SummaryCanvas(Canvas):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # noqa: N802 - reportlab API
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._furniture(total)
-                super().showPage()
-            super().save()
-
-        def _furniture(self, total: int) -> None:
-            self.saveState()
-            self.setFillColor(MUTED)
-            self.setStrokeColor(RULE)
-            self.setLineWidth(0.5)
-            top = height - margin + 2
-            self.setFont(single_font(left_text, SANS_BOLD), 7.5)
-            self.drawString(margin, top, left_text[:150])
-            self.line(margin, top - 4, width - margin, top - 4)
-            self.setFont(MONO, 6.5)
-            self.drawString(margin, margin - 12, "SHA-256 " + prints)
-            self.setFont(SANS, 7)
-            self.drawRightString(width - margin, margin - 12, f"Page {self._pageNumber} of {total}")
-            self.restoreState()
-
-    return SummaryCanvas
+    return PageFacts(
+        header_left=f"{title} · {summary.a.label} → {summary.b.label}",
+        header_right="",
+        fingerprint=summary.b.fingerprint,
+        draft=False,
+        title=printable_logical(title, shape=False),
+        author=printable_logical(summary.b.title, shape=False),
+        subject=printable_logical(
+            f"Changes from {summary.a.label} to {summary.b.label}", shape=False
+        ),
+        keywords=f"A sha256:{summary.a.fingerprint} B sha256:{summary.b.fingerprint}",
+        creator=CREATOR,
+        footer_left=f"SHA-256 {prints}",
+    )
 
 
 # --- content -----------------------------------------------------------------------------------
@@ -200,10 +164,18 @@ def _table(
 ) -> Flowable:
     from reportlab.platypus import Table, TableStyle
 
+    from papdesigner.export.layout import TALL_CELL_CHARS
     from papdesigner.export.styles import HEADER_FILL, RULE
 
+    # As in the protocol's tables: split inside a row only where a row may not fit a page;
+    # for ordinary rows it leaves a repeated header and half a row at a page's foot.
+    tall = any(_cell_chars(cell) > TALL_CELL_CHARS for row in rows for cell in row)
     table = Table(
-        rows, colWidths=list(widths), repeatRows=1 if header else 0, splitInRow=1, hAlign="LEFT"
+        rows,
+        colWidths=list(widths),
+        repeatRows=1 if header else 0,
+        splitInRow=1 if tall else 0,
+        hAlign="LEFT",
     )
     style: list[tuple[Any, ...]] = [
         *extra,
@@ -216,6 +188,11 @@ def _table(
         style.append(("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL))
     table.setStyle(TableStyle(style))
     return table
+
+
+def _cell_chars(cell: Any) -> int:
+    """The length of a cell's text (a Paragraph keeps its markup in ``text``)."""
+    return len(getattr(cell, "text", cell if isinstance(cell, str) else "") or "")
 
 
 def _versions_table(summary: Summary, width: float) -> Flowable:
@@ -276,29 +253,32 @@ _KIND_COLOURS = {"added": "#1B6E20", "removed": "#B00020"}
 
 
 def _changes_table(summary: Summary, width: float) -> Flowable:
-    """One row per change; a section's cell spans its rows. Reason columns need a record."""
-    from papdesigner.export.styles import stylesheet
+    """One row per change under a full-width row per section. Reason columns need a record.
+
+    A section is its own row, not a cell spanning the section's changes: a spanned cell
+    cannot split across pages, so a section with more changes than a page holds made
+    the layout fail (every pair of shipped examples did).
+    """
+    from papdesigner.export.styles import HEADER_FILL, stylesheet
 
     s = stylesheet()
     with_notes = summary.record is not None
-    heads = ["Section", "What changed", "Before", "After"]
-    fractions = [0.14, 0.28, 0.29, 0.29]
+    heads = ["What changed", "Before", "After"]
+    fractions = [0.3, 0.35, 0.35]
     if with_notes:
         heads += ["Reason", "Substantial"]
-        fractions = [0.13, 0.22, 0.21, 0.21, 0.15, 0.08]
+        fractions = [0.25, 0.25, 0.25, 0.17, 0.08]
     rows: list[list[Any]] = [[_p(h, s["cellhead"]) for h in heads]]
-    spans: list[tuple[Any, ...]] = []
+    extra: list[tuple[Any, ...]] = []
     for section, section_rows in summary.sections:
-        first = len(rows)
-        for index, row in enumerate(section_rows):
-            label = section.label if index == 0 else ""
-            rows.append(_change_cells(label, row, with_notes))
-        if len(section_rows) > 1:
-            spans.append(("SPAN", (0, first), (0, len(rows) - 1)))
-    return _table(rows, _split(width, fractions), extra=spans)
+        extra.append(("SPAN", (0, len(rows)), (-1, len(rows))))
+        extra.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), HEADER_FILL))
+        rows.append([_p(section.label, s["cellhead"])] + [""] * (len(heads) - 1))
+        rows.extend(_change_cells(row, with_notes) for row in section_rows)
+    return _table(rows, _split(width, fractions), extra=extra)
 
 
-def _change_cells(section: str, row: SummaryRow, with_notes: bool) -> list[Any]:
+def _change_cells(row: SummaryRow, with_notes: bool) -> list[Any]:
 
     from papdesigner.export.styles import stylesheet
 
@@ -321,7 +301,7 @@ def _change_cells(section: str, row: SummaryRow, with_notes: bool) -> list[Any]:
     else:
         before = _p(text.before or "—", s["cell"])
         after = _p(text.after or "—", s["cell"])
-    cells = [_p(section, s["cell"]), _markup_p(what, s["cell"]), before, after]
+    cells = [_markup_p(what, s["cell"]), before, after]
     if with_notes:
         note = row.note
         cells.append(_p(note.rationale if note else "", s["cell"]))

@@ -23,6 +23,8 @@ from papdesigner.model.protocol import Protocol
 
 if TYPE_CHECKING:
     from papdesigner.export.finish import Record
+    from papdesigner.export.statement import Statement
+    from papdesigner.rules import Catalogue
 
 Progress = Callable[[float, str], None]
 Cancel = Callable[[], bool]
@@ -59,18 +61,35 @@ class RenderedPdf:
     draft: bool
 
 
-def _report_data(protocol: Protocol, report: Any) -> Mapping[str, Any] | None:
+def _report_data(protocol: Protocol, report: Any, catalogue: Catalogue) -> Mapping[str, Any]:
+    """The report as JSON data: a fresh check, or the one given if it is for this protocol."""
+    from papdesigner.export.statement import report_fingerprint
+    from papdesigner.model.fileformat import fingerprint
+
     if report is None:
         from papdesigner.rules import check
 
-        report = check(protocol)
+        report = check(protocol, catalogue=catalogue)
     if hasattr(report, "to_json_data"):
         data: Mapping[str, Any] = report.to_json_data()
-        return data
-    if isinstance(report, Mapping):
-        return report
-    msg = f"report must be a rules Report or its JSON data, not {type(report).__name__}"
-    raise TypeError(msg)
+    elif isinstance(report, Mapping):
+        data = report
+    else:
+        msg = f"report must be a rules Report or its JSON data, not {type(report).__name__}"
+        raise TypeError(msg)
+    recorded = report_fingerprint(data)
+    if recorded and recorded != fingerprint(protocol):
+        msg = "the check report is for another version of this protocol; check it again"
+        raise ExportError(msg)
+    return data
+
+
+def _statement(protocol: Protocol, data: Mapping[str, Any], catalogue: Catalogue) -> Any:
+    """What the PDF states about compliance, with the applicable sets the report left out."""
+    from papdesigner.export.statement import applicable_left_out, statement_of
+
+    checked = [str(r.get("id", "")) for r in data.get("rulesets") or () if isinstance(r, Mapping)]
+    return statement_of(data, applicable_left_out(protocol, checked, catalogue))
 
 
 class _Steps:
@@ -119,6 +138,7 @@ def render_pdf(
     template_dir: str | os.PathLike[str] | None = None,
     library_head: tuple[int, str] | None = None,
     today: dt.date | None = None,
+    catalogue: Catalogue | None = None,
 ) -> RenderedPdf:
     """Build the PDF in memory; see :func:`export_pdf` for the arguments.
 
@@ -126,19 +146,22 @@ def render_pdf(
     ``verify`` passes the recorded date to re-create a PDF.
     """
     from papdesigner.export import pipeline
+    from papdesigner.rules import default_catalogue
 
     refuse_unprintable(protocol)
     steps = _Steps(progress, cancel)
     steps.step(0.0, "checking the protocol")
-    report_data = _report_data(protocol, report)
+    catalogue = catalogue if catalogue is not None else default_catalogue()
+    data = _report_data(protocol, report, catalogue)
+    statement = _statement(protocol, data, catalogue)
     exported = today or dt.datetime.now(dt.UTC).date()
-    view = pipeline.make_view(protocol, report_data, exported)
+    view = pipeline.make_view(protocol, data, exported, statement.left_out)
     steps.step(0.08, "writing the text")
     try:
         blocks = pipeline.make_blocks(protocol, view, template_dir)
     except TemplateError as exc:
         raise ExportError(str(exc)) from None
-    record = _record(view.fingerprint, exported, report_data, template_dir)
+    record = _record(view.fingerprint, exported, statement, template_dir)
     if library_head is not None:
         from papdesigner.export.library_head import format_head
 
@@ -149,18 +172,17 @@ def render_pdf(
 def _record(
     fingerprint: str,
     exported: dt.date,
-    report: Mapping[str, Any] | None,
+    statement: Statement,
     template_dir: str | os.PathLike[str] | None,
 ) -> Record:
-    """What verify needs to re-create this export: the rule sets checked, the templates."""
+    """What verify needs: the rule sets checked, the templates, the compliance statement."""
     from papdesigner.export.finish import Record
     from papdesigner.export.recipe import folder_digest, recipe_digest
 
-    rulesets = sorted({str(r.get("id")) for r in (report or {}).get("rulesets", ())})
+    rulesets = sorted({s.id for s in statement.rulesets})
     templates = folder_digest(template_dir) if template_dir is not None else None
-    return Record(
-        fingerprint, exported, recipe_digest(), {"rulesets": rulesets, "templates": templates}
-    )
+    recreate: dict[str, object] = {"rulesets": rulesets, "templates": templates}
+    return Record(fingerprint, exported, recipe_digest(), recreate, compliance=statement.to_json())
 
 
 def export_pdf(
@@ -172,12 +194,17 @@ def export_pdf(
     cancel: Cancel | None = None,
     template_dir: str | os.PathLike[str] | None = None,
     library_head: tuple[int, str] | None = None,
+    catalogue: Catalogue | None = None,
 ) -> ExportResult:
     """Export ``protocol`` as a PDF protocol at ``out_path`` (written atomically).
 
     ``report`` is a :class:`papdesigner.rules.Report` or its JSON data; None runs
-    the rule engine. ``template_dir`` holds user templates that override the
-    built-in ones by name (e.g. ``pdf/s02_introduction.xml.j2``). ``library_head``
+    the rule engine. A report that names another protocol fingerprint is refused.
+    ``catalogue`` holds the rule sets (default: shipped and user sets); the PDF
+    states which of them the report checked, and which applicable ones it left out
+    (then the PDF is a DRAFT). ``template_dir`` holds user templates that override
+    the built-in ones by name (e.g. ``pdf/s02_introduction.xml.j2``); the
+    compliance appendix cannot be overridden. ``library_head``
     (``(version id, hash)``) is recorded in the PDF so that ``library verify --pdf``
     can later check the library against it (:mod:`.library_head`).
     Raises :class:`ExportError` (template problem, unwritable target) or
@@ -197,6 +224,7 @@ def export_pdf(
         cancel=cancel,
         template_dir=template_dir,
         library_head=library_head,
+        catalogue=catalogue,
     )
     try:
         write_bytes_atomic(target, rendered.data)

@@ -72,6 +72,8 @@ class RulesetView:
     reason: str
     source: str
     findings: tuple[FindingView, ...]
+    user_set: bool = False
+    """Not shipped with papdesigner: printed as a user rule set (its id proves nothing)."""
 
 
 @dataclass(frozen=True)
@@ -88,11 +90,13 @@ class ComplianceView:
     waivers: tuple[WaiverView, ...]
     load_problems: tuple[str, ...] = ()
     unmatched_waivers: tuple[UnmatchedWaiverView, ...] = ()
+    left_out: tuple[str, ...] = ()
+    """Rule sets that apply to the protocol but were not checked (a ``--ruleset`` subset)."""
 
     @property
     def draft(self) -> bool:
-        """A protocol is a draft while unwaived errors remain or it was not checked."""
-        return not self.available or self.unwaived_errors > 0
+        """A draft while unwaived errors remain, it was not checked, or applicable sets were not."""
+        return not self.available or self.unwaived_errors > 0 or bool(self.left_out)
 
     @property
     def active(self) -> tuple[RulesetView, ...]:
@@ -174,8 +178,14 @@ def _finding(raw: Mapping[str, Any], waivers: list[WaiverView]) -> FindingView:
     )
 
 
-def compliance_view(protocol: Protocol, report: Mapping[str, Any] | None) -> ComplianceView:
-    """Turn a JSON-shaped check report into the appendix view (None: not checked)."""
+def compliance_view(
+    protocol: Protocol, report: Mapping[str, Any] | None, left_out: tuple[str, ...] = ()
+) -> ComplianceView:
+    """Turn a JSON-shaped check report into the appendix view (None: not checked).
+
+    ``left_out`` names the rule sets that apply to the protocol but that the report
+    did not check; the view is then a draft and the appendix says so.
+    """
     if report is None:
         return ComplianceView(False, (), 0, 0, 0, 0, 0, tuple(_protocol_waivers(protocol)))
     waivers = _protocol_waivers(protocol)
@@ -197,6 +207,7 @@ def compliance_view(protocol: Protocol, report: Mapping[str, Any] | None) -> Com
                 reason=_text(raw.get("reason")),
                 source=_source_text(raw),
                 findings=tuple(f for f in findings if f.ruleset == ruleset_id),
+                user_set=bool(raw.get("user_set")),
             )
         )
     known = {r.id for r in rulesets}
@@ -222,4 +233,5 @@ def compliance_view(protocol: Protocol, report: Mapping[str, Any] | None) -> Com
             if isinstance(lp, Mapping)
         ),
         unmatched_waivers=_unmatched(report),
+        left_out=left_out,
     )

@@ -43,6 +43,8 @@ class PageFacts:
     subject: str
     keywords: str
     creator: str
+    footer_left: str = ""
+    """Replaces the fingerprint in the footer (the summary of changes shows two)."""
 
 
 def _make_canvas(book: PageBook, facts: PageFacts) -> Callable[..., Canvas]:
@@ -82,14 +84,23 @@ def _fit_text(text: str, font: str, size: float, width: float) -> str:
 
 
 class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
-    """A4 protocol document: a title page template and a body template with header/footer."""
+    """A4 document: a title page template and a body template with header/footer.
+
+    The protocol is portrait; the summary of changes uses the same machinery in landscape.
+    """
 
     def __init__(
-        self, target: Any, facts: PageFacts, book: PageBook, on_flowable: Callable[[], None]
+        self,
+        target: Any,
+        facts: PageFacts,
+        book: PageBook,
+        on_flowable: Callable[[], None],
+        page_size: tuple[float, float] = PAGE_SIZE,
     ) -> None:
+        self.page_size = page_size
         super().__init__(
             target,
-            pagesize=PAGE_SIZE,
+            pagesize=page_size,
             leftMargin=MARGIN_X,
             rightMargin=MARGIN_X,
             topMargin=MARGIN_TOP,
@@ -131,7 +142,7 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
         canvas.setFillColor(ERROR)
         canvas.setFillAlpha(0.09)
         canvas.setFont(SANS_BOLD, 120)
-        canvas.translate(PAGE_SIZE[0] / 2, PAGE_SIZE[1] / 2)
+        canvas.translate(self.page_size[0] / 2, self.page_size[1] / 2)
         canvas.rotate(50)
         canvas.drawCentredString(0, -40, "DRAFT")
         canvas.restoreState()
@@ -139,11 +150,11 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
     def _footer(self, canvas: Canvas, *, full_fingerprint: bool = False) -> None:
         canvas.setFillColor(MUTED)
         y = MARGIN_BOTTOM - 12
-        right = PAGE_SIZE[0] - MARGIN_X
+        right = self.page_size[0] - MARGIN_X
         canvas.setFont(MONO, 6.5)
         # The title page always shows the whole fingerprint at the same place (verify reads it).
         shown = self.facts.fingerprint if full_fingerprint else self.facts.fingerprint[:16] + "…"
-        canvas.drawString(MARGIN_X, y, f"SHA-256 {shown}")
+        canvas.drawString(MARGIN_X, y, self.facts.footer_left or f"SHA-256 {shown}")
         canvas.setFont(SANS, 7)
         number_width = stringWidth("999", SANS, 7)
         canvas.drawRightString(right - number_width, y, f"Page {canvas.getPageNumber()} of ")
@@ -170,18 +181,20 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
     def _body_page(self, canvas: Canvas, doc: Any) -> None:
         canvas.saveState()
         self._watermark(canvas)
-        width = PAGE_SIZE[0] - 2 * MARGIN_X
-        y = PAGE_SIZE[1] - MARGIN_TOP + 10
+        width = self.page_size[0] - 2 * MARGIN_X
+        y = self.page_size[1] - MARGIN_TOP + 10
         canvas.setFillColor(MUTED)
         left, right = self._header_texts(width)
         left_font, right_font = single_font(left, SANS_BOLD), single_font(right, SANS)
         canvas.setFont(left_font, 7.5)
         canvas.drawString(MARGIN_X, y, left, shaping=is_shaped(left_font))
         canvas.setFont(right_font, 7.5)
-        canvas.drawRightString(PAGE_SIZE[0] - MARGIN_X, y, right, shaping=is_shaped(right_font))
+        canvas.drawRightString(
+            self.page_size[0] - MARGIN_X, y, right, shaping=is_shaped(right_font)
+        )
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
-        canvas.line(MARGIN_X, y - 4, PAGE_SIZE[0] - MARGIN_X, y - 4)
+        canvas.line(MARGIN_X, y - 4, self.page_size[0] - MARGIN_X, y - 4)
         self._footer(canvas)
         canvas.restoreState()
 
@@ -192,12 +205,13 @@ def build_pdf(
     facts: PageFacts,
     book: PageBook,
     *,
-    on_flowable: Callable[[], None],
+    on_flowable: Callable[[], None] = lambda: None,
+    page_size: tuple[float, float] = PAGE_SIZE,
 ) -> int:
     """Lay out ``story`` into ``target`` (a file object); return the page count."""
     from reportlab import rl_config
 
-    doc = ProtocolDocument(target, facts, book, on_flowable)
+    doc = ProtocolDocument(target, facts, book, on_flowable, page_size)
     # Binary Flate streams: ASCII85 only makes the file larger and slower to write and read.
     saved, rl_config.useA85 = rl_config.useA85, 0
     try:

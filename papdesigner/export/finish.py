@@ -15,7 +15,8 @@ tagged: reportlab writes no structure tree (see the README's "PDF/A" section).
 
 The verification record goes into the document catalog: the protocol's
 fingerprint, the export date and recipe (see :mod:`.recipe`) that let ``verify``
-re-create the pages, and the digests of what every page shows (:mod:`.shown`).
+re-create the pages, the compliance statement (:mod:`.statement`) it re-checks,
+and the digests of what every page shows (:mod:`.shown`).
 Dates and the file identifier are fixed by the export date, so the same protocol
 exported on the same day by the same build gives the same bytes.
 """
@@ -40,6 +41,8 @@ KEY_PAGES = "/PageDigests"
 KEY_EXPORTED = "/Exported"
 KEY_RECIPE = "/Recipe"
 KEY_RECREATE = "/Recreate"
+KEY_COMPLIANCE = "/Compliance"
+"""The compliance statement (:mod:`.statement`), re-checked by ``verify``."""
 KEY_LIBRARY_HEAD = "/LibraryHead"
 """The library version the export came from (not covered by the digest; see library_head)."""
 ICC_PROFILE = ("color", "sRGB-IEC61966-2.1.icc")
@@ -59,6 +62,7 @@ class Record:
     recreate: dict[str, object]
     language: str = "en"
     library_head: str | None = None
+    compliance: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,8 @@ def _record(pdf: object, record: Record) -> str:
         KEY_PAGES: " ".join(page.digest for page in pages),
         KEY_DIGEST: digest,
     }
+    if record.compliance:
+        entries[KEY_COMPLIANCE] = record.compliance
     if record.library_head is not None:
         entries[KEY_LIBRARY_HEAD] = record.library_head
     pdf.Root[RECORD_KEY] = pikepdf.Dictionary({k: pikepdf.String(v) for k, v in entries.items()})

@@ -20,6 +20,12 @@ Every value a template prints is escaped (autoescaping), passed through
 or ``{{ x }}`` in a protocol title print literally. Undefined names are errors
 (StrictUndefined). A user template directory is searched before the built-in one,
 so any template can be overridden by a file of the same name.
+
+Template folders travel between institutions, so templates run in jinja2's
+immutable sandbox: no attribute that starts with an underscore (``__globals__``,
+``__subclasses__``, ``__init__``), no method that changes data, no ``str.format``
+walks, and only the filters and globals registered below. A template that tries
+any of that stops the export with one line naming the template and line.
 """
 
 from __future__ import annotations
@@ -30,10 +36,13 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from papdesigner.export.fonts import printable_logical
@@ -43,6 +52,9 @@ from papdesigner.model.vocab import label
 from papdesigner.paths import templates_dir
 
 DOCUMENT_TEMPLATE = "pdf/document.xml.j2"
+COMPLIANCE_TEMPLATE = "pdf/appendix_compliance.xml.j2"
+COMPLIANCE_HEADING = "appx_compliance"
+"""The compliance report is always the built-in template, and every document must have it."""
 HEADING_MAX_CHARS = 150
 """Longer headings are shortened (with an ellipsis) in the heading, TOC and outline."""
 
@@ -210,12 +222,46 @@ def instrument_reference(name: str) -> str:
     return entry.reference if entry else ""
 
 
+MAX_REPEAT_CHARS = 100_000
+"""Largest text or list a template may make by repetition (``"x" * n``)."""
+MAX_POWER_BITS = 4096
+"""Largest result of ``a ** b`` in a template, in bits (``9 ** 9 ** 9`` would never finish)."""
+
+
+class _TemplateSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, also bounding the two operators that can exhaust memory or time."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            _check_repeat(left, right)
+            _check_repeat(right, left)
+        elif _power_too_large(left, right):
+            msg = f"{left} ** {right} is too large"
+            raise SecurityError(msg)
+        return super().call_binop(context, operator, left, right)
+
+
+def _power_too_large(base: Any, exponent: Any) -> bool:
+    if not (isinstance(base, int) and isinstance(exponent, int)) or abs(base) < 2:
+        return False
+    return exponent > 0 and exponent * abs(base).bit_length() > MAX_POWER_BITS
+
+
+def _check_repeat(sequence: Any, count: Any) -> None:
+    sized = isinstance(sequence, str | list | tuple) and isinstance(count, int)
+    if sized and len(sequence) * count > MAX_REPEAT_CHARS:
+        msg = f"repeating a text or list {count} times makes it too long"
+        raise SecurityError(msg)
+
+
 @cache
 def environment(user_dir: str | None = None) -> jinja2.Environment:
     """Return the (cached) jinja2 environment: user templates first, then the built-in ones."""
     search = [user_dir] if user_dir else []
     search.append(str(templates_dir()))
-    env = jinja2.Environment(
+    env = _TemplateSandbox(
         loader=jinja2.FileSystemLoader(search, encoding="utf-8"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -231,6 +277,9 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         yesno=_yesno,
         instrument_reference=instrument_reference,
     )
+    # Only what the templates use: jinja2's default globals (range, dict, lipsum,
+    # cycler, joiner, namespace) are dropped; the sandbox already blocks their internals.
+    env.globals.clear()
     env.globals["instrument_name"] = instrument_name
     return env
 
@@ -250,13 +299,28 @@ def _template_location(exc: BaseException) -> str:
     return f"template {name} line {lineno}" if lineno else f"template {name}"
 
 
+def _refuse_protected(user_dir: str | os.PathLike[str]) -> None:
+    """A template folder may restyle the protocol, never replace the compliance report."""
+    if (Path(user_dir) / COMPLIANCE_TEMPLATE).exists():
+        msg = (
+            f"template folder {user_dir}: {COMPLIANCE_TEMPLATE} cannot be replaced "
+            "(the compliance report is always papdesigner's own)"
+        )
+        raise TemplateError(msg)
+
+
 def render(context: dict[str, Any], user_dir: str | os.PathLike[str] | None = None) -> str:
     """Render the document template to block-language text."""
+    if user_dir:
+        _refuse_protected(user_dir)
     env = environment(str(user_dir) if user_dir else None)
     try:
         return env.get_template(DOCUMENT_TEMPLATE).render(context)
     except jinja2.TemplateNotFound as exc:
         msg = f"template {exc.name} not found"
+        raise TemplateError(msg) from None
+    except SecurityError as exc:
+        msg = f"{_template_location(exc)}: not allowed in a template ({exc})"
         raise TemplateError(msg) from None
     except jinja2.TemplateError as exc:
         msg = f"{_template_location(exc)}: {exc.message or type(exc).__name__}"

@@ -8,7 +8,13 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from papdesigner.export.markup import DocumentBlocks, parse_blocks, render
+from papdesigner.export.markup import (
+    COMPLIANCE_HEADING,
+    DocumentBlocks,
+    TemplateError,
+    parse_blocks,
+    render,
+)
 from papdesigner.export.view import ProtocolView, build_view
 from papdesigner.model.protocol import Protocol
 
@@ -21,10 +27,14 @@ if TYPE_CHECKING:
 
 
 def make_view(
-    protocol: Protocol, report: Mapping[str, Any] | None, today: dt.date | None = None
+    protocol: Protocol,
+    report: Mapping[str, Any] | None,
+    today: dt.date | None = None,
+    left_out: tuple[str, ...] = (),
 ) -> ProtocolView:
-    """Derive the print view (``today`` is the export date it prints)."""
-    return build_view(protocol, report, today=today)
+    """Derive the print view (``today``: the export date it prints; ``left_out``: applicable
+    rule sets the report did not check)."""
+    return build_view(protocol, report, today=today, left_out=left_out)
 
 
 def make_blocks(
@@ -32,11 +42,15 @@ def make_blocks(
 ) -> DocumentBlocks:
     """Render the templates and parse them into blocks."""
     text = render({"p": protocol, "v": view}, template_dir)
-    return parse_blocks(text)
+    blocks = parse_blocks(text)
+    if COMPLIANCE_HEADING not in blocks.headings:
+        msg = "the templates must include pdf/appendix_compliance.xml.j2 (the compliance report)"
+        raise TemplateError(msg)
+    return blocks
 
 
 def page_facts(protocol: Protocol, view: ProtocolView) -> PageFacts:
-    """The running header, footer and metadata of the document."""
+    """The running header, footer and metadata."""
     from papdesigner.export.document import PageFacts
     from papdesigner.export.fonts import printable_logical
 

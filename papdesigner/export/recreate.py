@@ -10,6 +10,7 @@ is reported as "cannot be re-created" — never as a match and never as an alter
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from papdesigner.model.protocol import Protocol
 
 if TYPE_CHECKING:
     from papdesigner.export.verify import Recorded, Recreation
+    from papdesigner.rules import Catalogue
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Comparison:
     ok: bool
     reason: str
     annotations: set[Annotation] = field(default_factory=set)
+    notes: tuple[str, ...] = ()
 
 
 def _cannot(why: str) -> Comparison:
@@ -61,10 +64,34 @@ def _precondition(protocol: Protocol, recorded: Recorded, recreation: Recreation
     return None
 
 
-def _report(protocol: Protocol, recorded: Recorded, recreation: Recreation) -> object:
-    from papdesigner.rules import check, default_catalogue
+def _catalogue(recreation: Recreation) -> Catalogue:
+    from papdesigner.rules import default_catalogue
 
-    catalogue = default_catalogue(tuple(Path(d).resolve() for d in recreation.rules_dirs))
+    if recreation.catalogue is not None:
+        return recreation.catalogue
+    return default_catalogue(tuple(Path(d).resolve() for d in recreation.rules_dirs))
+
+
+def _recheck(protocol: Protocol, recorded: Recorded, catalogue: Catalogue) -> Comparison:
+    """Re-check the compliance statement; ok with a note saying what it covers."""
+    from papdesigner.export.recheck import coverage_text, recheck
+    from papdesigner.export.statement import statement_from_json
+
+    if not recorded.compliance:
+        return Comparison(False, "PDF was altered: it records no compliance statement")
+    try:
+        statement = statement_from_json(recorded.compliance)
+    except ValueError as exc:
+        return Comparison(False, f"PDF was altered: {exc}")
+    problem = recheck(statement, protocol, catalogue)
+    if problem is not None:
+        return Comparison(False, f"PDF matches the protocol, but {problem}")
+    return Comparison(True, "", notes=(coverage_text(statement),))
+
+
+def _report(protocol: Protocol, recorded: Recorded, catalogue: Catalogue) -> object:
+    from papdesigner.rules import check
+
     wanted = [str(r) for r in recorded.recreate.get("rulesets", ())]
     known = {s.id for s in catalogue.rulesets}
     missing = [r for r in wanted if r not in known]
@@ -90,17 +117,25 @@ def compare_with_protocol(
     problem = _precondition(protocol, recorded, recreation)
     if problem is not None:
         return Comparison(False, problem) if "protocol changed" in problem else _cannot(problem)
+    catalogue = _catalogue(recreation)
+    stated = _recheck(protocol, recorded, catalogue)
+    if not stated.ok:
+        return stated
     try:
-        report = _report(protocol, recorded, recreation)
         again = render_pdf(
-            protocol, report=report, template_dir=recreation.template_dir, today=recorded.exported
+            protocol,
+            report=_report(protocol, recorded, catalogue),
+            template_dir=recreation.template_dir,
+            today=recorded.exported,
+            catalogue=catalogue,
         )
     except (LookupError, ExportError) as exc:
         return _cannot(str(exc))
     with open_pdf(again.data) as pdf:
         expected = shown_pages(pdf)
         own_annotations = set(list_annotations(pdf))
-    return _compare(given, expected, own_annotations)
+    compared = _compare(given, expected, own_annotations)
+    return dataclasses.replace(compared, notes=stated.notes) if compared.ok else compared
 
 
 def _compare(

@@ -6,6 +6,9 @@ page is compared with the re-created one by what it shows (:mod:`.shown`): text,
 drawings, geometry, rotation, fonts and images. Annotations, comments and form
 fields that a reviewer added are listed separately and do not fail verification;
 attachments and scripts do. Signatures are validated offline (:mod:`.signing`).
+The compliance status the PDF states is re-checked first: the same rule sets must
+give the same counts, and no applicable shipped set may be left out unsaid
+(:mod:`.recheck`).
 
 Without the protocol file only the digests recorded in the PDF can be recomputed.
 That shows the file is consistent, not that it is authentic: the digests carry no
@@ -21,7 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from papdesigner.export import finish
 from papdesigner.export.pdfread import UnreadablePdfError, open_pdf, read_pdf_bytes
@@ -35,6 +38,9 @@ from papdesigner.export.shown import (
 )
 from papdesigner.model.fileformat import fingerprint as protocol_fingerprint
 from papdesigner.model.protocol import Protocol
+
+if TYPE_CHECKING:
+    from papdesigner.rules import Catalogue
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 WITHOUT_KEY = (
@@ -69,14 +75,20 @@ class Recorded:
     exported: dt.date | None
     recipe: str
     recreate: dict[str, Any] = field(default_factory=dict)
+    compliance: str = ""
 
 
 @dataclass(frozen=True)
 class Recreation:
-    """What ``verify`` may use to re-create a PDF: extra rule-set folders, a template folder."""
+    """What ``verify`` may use to re-create a PDF: extra rule-set folders, a template folder.
+
+    ``catalogue`` is the rule sets already loaded from ``rules_dirs`` (the command line
+    loads them once to refuse a broken set); None loads them here.
+    """
 
     rules_dirs: Sequence[str | os.PathLike[str]] = ()
     template_dir: str | os.PathLike[str] | None = None
+    catalogue: Catalogue | None = None
 
 
 def _info(pdf: Any, key: str) -> str:
@@ -106,6 +118,7 @@ def _recorded(pdf: Any) -> Recorded:
         exported=exported,
         recipe=_info(pdf, finish.KEY_RECIPE),
         recreate=recreate if isinstance(recreate, dict) else {},
+        compliance=_info(pdf, finish.KEY_COMPLIANCE),
     )
 
 
@@ -213,7 +226,7 @@ def verify_pdf(
     outcome = compare_with_protocol(protocol, read.recorded, read.shown, recreation or Recreation())
     if not outcome.ok:
         return Verification(False, outcome.reason, *facts)
-    notes = _annotation_notes(read.annotations, outcome.annotations)
+    notes = [*outcome.notes, *_annotation_notes(read.annotations, outcome.annotations)]
     reason = "every page shows exactly what this protocol produces"
     return Verification(True, reason, *facts, (*notes, *signatures))
 

@@ -262,9 +262,16 @@ def _narrative(p: Protocol) -> dict[str, tuple[NarrativeView, ...]]:
 
 
 def build_view(
-    protocol: Protocol, report: Mapping[str, Any] | None, *, today: dt.date | None = None
+    protocol: Protocol,
+    report: Mapping[str, Any] | None,
+    *,
+    today: dt.date | None = None,
+    left_out: tuple[str, ...] = (),
 ) -> ProtocolView:
-    """Derive the print view of ``protocol`` with its check ``report`` (JSON shape, or None)."""
+    """Derive the print view of ``protocol`` with its check ``report`` (JSON shape, or None).
+
+    ``left_out``: rule sets that apply to the protocol but that the report did not check.
+    """
     ordered = sorted(protocol.sessions, key=lambda s: (s.day, s.id))
     sessions = tuple(_session_view(i + 1, s, protocol) for i, s in enumerate(ordered))
     assessments, soa = _soa(sessions)
@@ -275,7 +282,7 @@ def build_view(
         for s in protocol.settings
     )
     kinds = [s.kind for s in protocol.sessions]
-    compliance = compliance_view(protocol, report)
+    compliance = compliance_view(protocol, report, left_out)
     return ProtocolView(
         fingerprint=fingerprint(protocol),
         exported=(today or dt.datetime.now(dt.UTC).date()).isoformat(),

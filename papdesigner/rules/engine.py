@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
+from papdesigner.model.fileformat import fingerprint
 from papdesigner.model.jsonpath import PathPart, format_path
 from papdesigner.model.protocol import Protocol, Waiver
 from papdesigner.rules.expr import CelEvalError, activation, compile_cached, on_element
@@ -69,6 +70,7 @@ def run_check(
             id=str(protocol.id),
             title=protocol.metadata.title,
             version=protocol.metadata.version,
+            fingerprint=fingerprint(protocol),
         ),
         rulesets=statuses,
         findings=findings,
@@ -76,6 +78,14 @@ def run_check(
         load_problems=[_problem_ref(p) for p in catalogue.problems],
         unmatched_waivers=unmatched_waivers(protocol.waivers, catalogue, statuses, findings),
     )
+
+
+def applies_to(protocol: Protocol, rulesets: Sequence[CompiledRuleSet]) -> list[CompiledRuleSet]:
+    """The sets of ``rulesets`` whose ``applies_when`` holds for ``protocol`` (no rule runs)."""
+    view = build_view(protocol)
+    top = activation(view)
+    _ensure_convertible(top, view)
+    return [ruleset for ruleset in rulesets if _status(ruleset, top).active]
 
 
 class ProtocolNotCheckableError(ValueError):
@@ -156,6 +166,8 @@ def _status(ruleset: CompiledRuleSet, top: Any) -> RuleSetStatus:
         source_status=spec.source.status,
         origin=ruleset.origin,
         rules=sum(1 for r in ruleset.rules if r.spec.status == "active"),
+        user_set=ruleset.user_set,
+        sha256=ruleset.sha256,
     )
 
 
@@ -168,15 +180,20 @@ def _elements(rule: CompiledRule, view: Data) -> list[Data]:
 
 
 def _quick_all(ruleset: CompiledRuleSet, top: Any) -> list[Any] | None:
-    """Every rule's quick pass in one call; None when some rule errors (then rule by rule)."""
-    program = ruleset.quick_all
-    if program is None:
+    """Every rule's quick pass, a call per chunk; None when some rule errors (then rule by rule)."""
+    programs = ruleset.quick_all
+    if programs is None:
         return None
-    try:
-        results = program.evaluate_in(top)
-    except CelEvalError:
-        return None
-    return results if isinstance(results, list) else None
+    results: list[Any] = []
+    for program in programs:
+        try:
+            chunk = program.evaluate_in(top)
+        except CelEvalError:
+            return None
+        if not isinstance(chunk, list):
+            return None
+        results.extend(chunk)
+    return results if len(results) == len(ruleset.active_rules) else None
 
 
 def _evaluate(

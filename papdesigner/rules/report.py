@@ -23,6 +23,9 @@ class ProtocolRef(_Frozen):
     id: str
     title: str
     version: str
+    fingerprint: str = Field(
+        default="", description="SHA-256 fingerprint of the protocol checked (binds the report)"
+    )
 
 
 class RuleSetStatus(_Frozen):
@@ -37,6 +40,10 @@ class RuleSetStatus(_Frozen):
     source_status: str = ""
     origin: str = "shipped"
     rules: int = 0
+    user_set: bool = Field(
+        default=False, description="Not shipped with papdesigner (user folder or --rules-dir)"
+    )
+    sha256: str = Field(default="", description="SHA-256 of the rule-set file checked with")
 
 
 class Clause(_Frozen):

@@ -123,6 +123,17 @@ class RuleSetSpec(_Spec):
         return str(value) if isinstance(value, int | float) else value
 
 
+MAX_FORMAT_NUMBER = 100
+"""Largest width or precision in a message placeholder (``{x:>999999999}`` is 1 GB of text)."""
+
+
+def _bounded_spec(spec: str) -> bool:
+    """True when a format spec has no nested field and no number above MAX_FORMAT_NUMBER."""
+    if "{" in spec or "}" in spec:
+        return False
+    return all(int(number) <= MAX_FORMAT_NUMBER for number in re.findall(r"\d+", spec))
+
+
 def placeholders(template: str) -> list[tuple[str, str]]:
     """Return ``(field, format_spec)`` for each ``{...}`` in a message template.
 
@@ -140,6 +151,12 @@ def placeholders(template: str) -> list[tuple[str, str]]:
             continue
         if conversion or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*", field_name):
             msg = f"bad placeholder {{{field_name}}} in {template!r}"
+            raise ValueError(msg)
+        if spec and not _bounded_spec(spec):
+            msg = (
+                f"format {{{field_name}:{spec}}}: widths and precisions above "
+                f"{MAX_FORMAT_NUMBER} are not allowed (a message would be huge)"
+            )
             raise ValueError(msg)
         found.append((field_name, spec or ""))
     return found

@@ -63,12 +63,17 @@ def render_report(report: Report, source: str, style: Style | None = None) -> st
 
 def _ruleset_line(status: RuleSetStatus, style: Style) -> str:
     mark = "active  " if status.active else "inactive"
-    text = f"  {mark} {status.id} {status.version}: {status.reason}"
+    text = f"  {mark} {status.id} {status.version}{user_label(status)}: {status.reason}"
     return text if status.active else style.dim(text)
 
 
+def user_label(status: RuleSetStatus) -> str:
+    """ " (user rule set)" for a set papdesigner does not ship; a look-alike id is not official."""
+    return " (user rule set)" if status.user_set else ""
+
+
 def _ruleset_section(status: RuleSetStatus, findings: list[Finding], style: Style) -> Iterator[str]:
-    yield style.bold(f"{status.id}: {status.title}")
+    yield style.bold(f"{status.id}{user_label(status)}: {status.title}")
     for severity, plural in _GROUPS:
         group = [f for f in findings if f.severity == severity and not f.waived]
         if group:

@@ -15,6 +15,9 @@ import yaml
 
 PathKey = tuple[str | int, ...]
 
+MAX_DEPTH = 32
+"""Deepest nesting of mappings and lists accepted; a rule set needs five levels."""
+
 
 class YamlSourceError(ValueError):
     """The text is not YAML we accept; ``line`` is 1-based (None when unknown)."""
@@ -57,6 +60,9 @@ def parse_yaml(text: str) -> YamlDocument:
         raise YamlSourceError(f"invalid YAML: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise YamlSourceError(f"invalid YAML: {exc}", None) from None
+    except RecursionError:  # the pure-Python composer, when libyaml is missing
+        msg = f"invalid YAML: nested more than {MAX_DEPTH} levels deep"
+        raise YamlSourceError(msg, None) from None
     doc = YamlDocument(data=None)
     if node is not None:
         doc.data = _Converter(doc.lines).convert(node, ())
@@ -78,6 +84,9 @@ class _Converter:
             raise YamlSourceError(msg, line)
         self.seen.add(id(node))
         self.lines.setdefault(path, line)
+        if len(path) > MAX_DEPTH:
+            msg = f"nested more than {MAX_DEPTH} levels deep"
+            raise YamlSourceError(msg, line)
         if isinstance(node, yaml.MappingNode):
             return _convert_mapping(self, node, path)
         if isinstance(node, yaml.SequenceNode):

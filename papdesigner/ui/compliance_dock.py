@@ -203,7 +203,7 @@ class ComplianceDock(QDockWidget):
             self._fill_by_place(needle)
             self._add_stale(needle)
             return
-        titles = {r.id: r.title or r.id for r in self.report.rulesets}
+        titles = {r.id: (r.title or r.id) + _user_mark(r) for r in self.report.rulesets}
         groups: dict[str, dict[str, list[Any]]] = {}
         for finding in self.report.findings:
             if needle and needle not in _haystack(finding):
@@ -342,7 +342,8 @@ class ComplianceDock(QDockWidget):
                 if status.id in self.choice.on
                 else ("applies" if status.active else "does not apply")
             )
-            self._ruleset_action(status.id, f"{status.title} ({how})", status.reason, status.active)
+            text = f"{status.title}{_user_mark(status)} ({how})"
+            self._ruleset_action(status.id, text, status.reason, status.active)
         for ruleset_id in sorted(self.choice.off):
             self._ruleset_action(ruleset_id, "(turned off by you)", "Not checked", active=False)
         if self.choice.on or self.choice.off:
@@ -644,3 +645,8 @@ def _clauses_html(finding: Any) -> str:
         "<p><b>Clauses</b> (the rule requires every <i>require</i> clause to be true):</p>"
         '<table border="0" cellspacing="4">' + "".join(rows) + "</table>"
     )
+
+
+def _user_mark(status: Any) -> str:
+    """A set papdesigner does not ship is labelled: an id like "FDA-PSY-2025" is not official."""
+    return " (user rule set)" if getattr(status, "user_set", False) else ""

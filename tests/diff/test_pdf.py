@@ -91,7 +91,8 @@ def test_every_page_is_numbered(amendment_pdf: Path) -> None:
     reader = PdfReader(amendment_pdf)
     total = len(reader.pages)
     for number, page in enumerate(reader.pages, start=1):
-        assert f"Page {number} of {total}" in (page.extract_text() or "")
+        # the total is a form drawn after the layout (the export's machinery): its own text run
+        assert f"Page {number} of {total}" in " ".join((page.extract_text() or "").split())
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")

@@ -72,6 +72,7 @@ def test_long_paragraph_and_unbreakable_word_stay_on_the_page(hostile: Exported)
 def test_hostile_export_verifies(hostile: Exported) -> None:
     # the 20,000-character title pushes the body's fingerprint off page 1; the footer keeps it
     assert hostile.result.fingerprint not in hostile.texts[0].split("SHA-256")[0]
+    assert verify_pdf(hostile.result.path).ok  # intact (integrity only, no protocol given)
     # Its compliance appendix comes from a hand-made report, not from checking the
     # protocol: verify re-creates the pages with the real check and refuses it.
     outcome = verify_pdf(hostile.result.path, hostile.protocol)

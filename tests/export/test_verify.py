@@ -23,6 +23,7 @@ from papdesigner.export import UnreadablePdfError, verify_pdf
 from papdesigner.export.finish import Record, _record
 from papdesigner.export.verify import WITHOUT_KEY, _recorded
 from papdesigner.model import save_protocol
+from papdesigner.rules import check
 
 
 def _forge(source: Path, target: Path, change: Callable[[pikepdf.Pdf], None]) -> Path:
@@ -33,7 +34,13 @@ def _forge(source: Path, target: Path, change: Callable[[pikepdf.Pdf], None]) ->
         assert recorded.exported is not None
         _record(
             pdf,
-            Record(recorded.fingerprint, recorded.exported, recorded.recipe, recorded.recreate),
+            Record(
+                recorded.fingerprint,
+                recorded.exported,
+                recorded.recipe,
+                recorded.recreate,
+                compliance=recorded.compliance,
+            ),
         )
         pdf.save(target)
     return target
@@ -59,7 +66,11 @@ def test_fresh_export_verifies_page_by_page(rich: Exported) -> None:
     outcome = verify_pdf(rich.result.path, rich.protocol)
     assert outcome.ok, outcome.reason
     assert outcome.reason == "every page shows exactly what this protocol produces"
-    assert outcome.pages == len(rich.reader.pages) and not outcome.notes
+    assert outcome.pages == len(rich.reader.pages)
+    errors = check(rich.protocol).summary.errors
+    assert outcome.notes == (
+        f"compliance status re-checked: {errors} unwaived errors in 8 applicable rule sets",
+    )
 
 
 def test_without_the_protocol_it_says_integrity_is_not_authenticity(rich: Exported) -> None:
@@ -80,7 +91,8 @@ def test_sticky_note_and_highlight_pass_with_a_note(rich: Exported, tmp_path: Pa
     copy = _incremental(rich.result.path, tmp_path / "annotated.pdf", annotate)
     outcome = verify_pdf(copy, rich.protocol)
     assert outcome.ok, outcome.reason
-    assert outcome.notes == (
+    assert outcome.notes[0].startswith("compliance status re-checked: ")
+    assert outcome.notes[1:] == (
         "2 reviewer annotation(s) or form field(s) added: Text on page 4, Highlight on page 6",
     )
 
@@ -101,7 +113,7 @@ def test_empty_signature_field_and_new_xmp_pass(rich: Exported, tmp_path: Path) 
     (tmp_path / "fielded.pdf").write_bytes(out.getvalue())
     outcome = verify_pdf(tmp_path / "fielded.pdf", rich.protocol)
     assert outcome.ok, outcome.reason
-    assert "Widget on page 1" in outcome.notes[0]
+    assert "Widget on page 1" in outcome.notes[1]
 
 
 # --- forgeries --------------------------------------------------------------------------
@@ -218,7 +230,8 @@ def test_pdf_from_a_doctored_report_fails(rich: Exported, tmp_path: Path) -> Non
     assert not doctored.draft  # the doctored report hid the errors...
     outcome = verify_pdf(doctored.path, rich.protocol)
     assert not outcome.ok  # ...and verify, checking the protocol again, refuses the PDF
-    assert "the protocol produces" in outcome.reason or "does not show" in outcome.reason
+    assert "its compliance status does not match the protocol" in outcome.reason
+    assert "the PDF states 0 unwaived errors" in outcome.reason
 
 
 def test_removed_page_and_changed_protocol_fail(rich: Exported, tmp_path: Path) -> None:
