@@ -106,3 +106,48 @@ def test_lower_layers_do_not_import_upper_layers() -> None:
                         if a.name.startswith(banned)
                     ]
     assert offenders == []
+
+
+LAYERS = ("paths", "model", "rules", "store", "export", "diff", "interop", "ui", "cli")
+"""Every package of papdesigner, lowest first: a module imports only its own layer or lower.
+
+``cli`` is the entry point: it drives every layer, including ``ui`` for ``papdesigner gui``.
+"""
+
+
+def _layer_of(path: Path) -> str:
+    return path.relative_to(PACKAGE).with_suffix("").parts[0]
+
+
+def _imported_layers(path: Path) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        found += [
+            (node.lineno, name.split(".")[1])
+            for name in names
+            if name.startswith("papdesigner.") and len(name.split(".")) > 1
+        ]
+    return found
+
+
+def test_every_package_has_a_declared_layer() -> None:
+    packages = {_layer_of(p) for p in PACKAGE.rglob("*.py")} - {"__init__", "__main__"}
+    assert packages == set(LAYERS)
+
+
+def test_no_module_imports_a_higher_layer() -> None:
+    rank = {name: index for index, name in enumerate(LAYERS)}
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        layer = _layer_of(path)
+        if layer not in rank:
+            continue  # papdesigner/__init__.py and __main__.py sit above every layer
+        for line, target in _imported_layers(path):
+            if rank.get(target, len(LAYERS)) > rank[layer]:
+                offenders.append(f"{path.relative_to(PACKAGE.parent)}:{line} {layer} -> {target}")
+    assert offenders == []

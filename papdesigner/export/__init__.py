@@ -9,15 +9,9 @@ Public API::
 reportlab is imported only when a PDF is built, so importing this package is cheap.
 """
 
-from papdesigner.export.api import (
-    ExportCancelled,
-    ExportError,
-    ExportResult,
-    RenderedPdf,
-    export_pdf,
-    render_pdf,
-)
+from papdesigner.export.api import export_pdf, render_pdf
 from papdesigner.export.pdfread import UnreadablePdfError
+from papdesigner.export.results import ExportCancelled, ExportError, ExportResult, RenderedPdf
 from papdesigner.export.verify import Verification, verify_pdf
 
 __all__ = [

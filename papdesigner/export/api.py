@@ -13,52 +13,25 @@ import dataclasses
 import datetime as dt
 import os
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from papdesigner.export.markup import TemplateError
+from papdesigner.export.results import (
+    Cancel,
+    ExportError,
+    ExportResult,
+    Progress,
+    RenderedPdf,
+    Steps,
+)
 from papdesigner.model.protocol import Protocol
 
 if TYPE_CHECKING:
     from papdesigner.export.finish import Record
     from papdesigner.export.statement import Statement
     from papdesigner.rules import Catalogue
-
-Progress = Callable[[float, str], None]
-Cancel = Callable[[], bool]
-
-
-class ExportCancelled(Exception):  # noqa: N818 - a cancellation, not an error
-    """The caller cancelled the export; no file was written."""
-
-
-class ExportError(Exception):
-    """The export failed for a reason a user can act on; ``str()`` is one line."""
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    """What was written."""
-
-    path: Path
-    pages: int
-    fingerprint: str
-    digest: str
-    draft: bool
-    seconds: float
-
-
-@dataclass(frozen=True)
-class RenderedPdf:
-    """A PDF in memory, with its facts."""
-
-    data: bytes
-    pages: int
-    fingerprint: str
-    digest: str
-    draft: bool
 
 
 def _report_data(protocol: Protocol, report: Any, catalogue: Catalogue) -> Mapping[str, Any]:
@@ -90,26 +63,6 @@ def _statement(protocol: Protocol, data: Mapping[str, Any], catalogue: Catalogue
 
     checked = [str(r.get("id", "")) for r in data.get("rulesets") or () if isinstance(r, Mapping)]
     return statement_of(data, applicable_left_out(protocol, checked, catalogue))
-
-
-class _Steps:
-    """Progress reporting and cancellation checks, cheap enough to call per flowable."""
-
-    def __init__(self, progress: Progress | None, cancel: Cancel | None) -> None:
-        self.progress, self.cancel = progress, cancel
-        self.total, self.done = 1, 0
-
-    def step(self, fraction: float, message: str) -> None:
-        if self.cancel is not None and self.cancel():
-            raise ExportCancelled("export cancelled")
-        if self.progress is not None:
-            self.progress(min(max(fraction, 0.0), 1.0), message)
-
-    def flowable(self) -> None:
-        self.done += 1
-        if self.done % 25 == 0:
-            # Split flowables count again, so the share of the layout is capped.
-            self.step(min(0.15 + 0.75 * self.done / self.total, 0.9), "laying out pages")
 
 
 def refuse_unprintable(protocol: Protocol) -> None:
@@ -149,7 +102,7 @@ def render_pdf(
     from papdesigner.rules import default_catalogue
 
     refuse_unprintable(protocol)
-    steps = _Steps(progress, cancel)
+    steps = Steps(progress, cancel)
     steps.step(0.0, "checking the protocol")
     catalogue = catalogue if catalogue is not None else default_catalogue()
     data = _report_data(protocol, report, catalogue)

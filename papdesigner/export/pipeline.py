@@ -21,9 +21,9 @@ from papdesigner.model.protocol import Protocol
 TRIAL_CONTEXTS = ("ind_trial", "cta_trial", "investigator_initiated")
 
 if TYPE_CHECKING:
-    from papdesigner.export.api import RenderedPdf, _Steps
     from papdesigner.export.document import PageFacts
     from papdesigner.export.finish import Record
+    from papdesigner.export.results import RenderedPdf, Steps
 
 
 def make_view(
@@ -89,15 +89,15 @@ def page_facts(protocol: Protocol, view: ProtocolView) -> PageFacts:
 
 
 def make_pdf(
-    protocol: Protocol, view: ProtocolView, blocks: DocumentBlocks, steps: _Steps, record: Record
+    protocol: Protocol, view: ProtocolView, blocks: DocumentBlocks, steps: Steps, record: Record
 ) -> RenderedPdf:
     """Lay out the blocks, save the PDF and finish it (PDF/A, verification record)."""
-    from papdesigner.export.api import RenderedPdf
     from papdesigner.export.document import build_pdf
     from papdesigner.export.figures import schema_drawing, timeline_drawing
     from papdesigner.export.finish import finish_pdf
     from papdesigner.export.fonts import register_fonts
     from papdesigner.export.layout import Layout
+    from papdesigner.export.results import RenderedPdf
 
     register_fonts()
     figures = {

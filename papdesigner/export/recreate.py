@@ -111,8 +111,9 @@ def compare_with_protocol(
     recreation: Recreation,
 ) -> Comparison:
     """Re-create the PDF of ``protocol`` as recorded and compare it with ``given``."""
-    from papdesigner.export.api import ExportError, render_pdf
+    from papdesigner.export.api import render_pdf
     from papdesigner.export.pdfread import open_pdf
+    from papdesigner.export.results import ExportError
 
     problem = _precondition(protocol, recorded, recreation)
     if problem is not None:
