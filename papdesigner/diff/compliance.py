@@ -16,12 +16,11 @@ from papdesigner.diff.changes import ProtocolDiff
 from papdesigner.diff.describe import place_name
 from papdesigner.diff.structure import key_of_steps, steps_for_path
 from papdesigner.model.jsonpath import parse_path
+from papdesigner.rules.schema import SEVERITY_RANK
 
 if TYPE_CHECKING:
     from papdesigner.model.protocol import Protocol
     from papdesigner.rules import Finding, Report
-
-_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 @dataclass(frozen=True)
@@ -160,7 +159,7 @@ def _delta(finding: Finding, data: dict[str, Any]) -> FindingDelta:
 
 
 def _ordered(findings: Iterable[FindingDelta]) -> list[FindingDelta]:
-    return sorted(findings, key=lambda f: (_SEVERITY_ORDER.get(f.severity, 9), f.rule_id, f.path))
+    return sorted(findings, key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.rule_id, f.path))
 
 
 def compliance_delta(diff: ProtocolDiff, report_a: Report, report_b: Report) -> ComplianceDelta:

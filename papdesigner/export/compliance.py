@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from papdesigner.model.protocol import Protocol
-
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+from papdesigner.rules.schema import SEVERITY_RANK
 
 
 @dataclass(frozen=True)
@@ -192,7 +191,7 @@ def compliance_view(
     findings = [
         _finding(f, waivers) for f in report.get("findings") or () if isinstance(f, Mapping)
     ]
-    findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.waived, f.path, f.rule_id))
+    findings.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, 3), f.waived, f.path, f.rule_id))
     rulesets = []
     for raw in report.get("rulesets") or ():
         if not isinstance(raw, Mapping):

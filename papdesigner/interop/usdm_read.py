@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from papdesigner.model.fileformat import reject_constant, unique_keys
 from papdesigner.model.jsonpath import PathPart, format_path
 
 MAX_USDM_BYTES = 64 * 1024 * 1024
@@ -55,21 +56,6 @@ def read_json_file(path: str | Path, source: str | None = None) -> Any:
     return parse_json(data, source)
 
 
-def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            msg = f"duplicate key {key!r} in a JSON object"
-            raise ValueError(msg)
-        result[key] = value
-    return result
-
-
-def _no_constant(name: str) -> Any:
-    msg = f"{name} is not valid JSON"
-    raise ValueError(msg)
-
-
 def _float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
@@ -92,8 +78,8 @@ def loads_strict(text: str) -> Any:
     """
     return json.loads(
         text,
-        object_pairs_hook=_unique,
-        parse_constant=_no_constant,
+        object_pairs_hook=unique_keys,
+        parse_constant=reject_constant,
         parse_float=_float,
         parse_int=_int,
     )

@@ -121,12 +121,14 @@ def _read_bytes(path: Path, source: str) -> bytes:
         raise ProtocolFileError(source, f"cannot read file ({exc.strerror or exc})") from None
 
 
-def _reject_constant(name: str) -> Any:
+def reject_constant(name: str) -> Any:
+    """``parse_constant`` hook: NaN and Infinity are not JSON (raise ValueError)."""
     msg = f"{name} is not valid JSON"
     raise ValueError(msg)
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook``: an object with a repeated key is refused (ValueError)."""
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
@@ -155,8 +157,8 @@ def _parse_json(data: bytes | str, source: str) -> Any:
     try:
         raw = json.loads(
             text,
-            object_pairs_hook=_unique_keys,
-            parse_constant=_reject_constant,
+            object_pairs_hook=unique_keys,
+            parse_constant=reject_constant,
             parse_int=lambda digits: _int(digits, too_large),
             parse_float=lambda digits: _float(digits, too_large),
         )
@@ -313,25 +315,35 @@ def dumps_protocol(protocol: Protocol) -> str:
     return json.dumps(protocol_to_dict(protocol), indent=2, ensure_ascii=False) + "\n"
 
 
-def canonical_json(protocol: Protocol) -> bytes:
-    """Return the canonical JSON bytes: sorted keys, no insignificant whitespace, UTF-8.
+def canonical_bytes(value: Any) -> bytes:
+    """The one definition of canonical JSON: sorted keys, no insignificant whitespace, UTF-8.
 
-    The same protocol always gives the same bytes, whatever the key order or
-    formatting of the file it was read from.
+    Used for a protocol's fingerprint here and in the library (which fingerprints
+    stored documents without building the model); NaN and infinities are refused.
     """
     text = json.dumps(
-        protocol_to_dict(protocol),
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     )
     return text.encode("utf-8")
 
 
+def fingerprint_of_data(value: Any) -> str:
+    """The SHA-256 of the canonical JSON of protocol data (a dict), as 64 hex digits."""
+    return hashlib.sha256(canonical_bytes(value)).hexdigest()
+
+
+def canonical_json(protocol: Protocol) -> bytes:
+    """Return the canonical JSON bytes of ``protocol``.
+
+    The same protocol always gives the same bytes, whatever the key order or
+    formatting of the file it was read from.
+    """
+    return canonical_bytes(protocol_to_dict(protocol))
+
+
 def fingerprint(protocol: Protocol) -> str:
     """Return the SHA-256 of the canonical JSON, as 64 hex digits."""
-    return hashlib.sha256(canonical_json(protocol)).hexdigest()
+    return fingerprint_of_data(protocol_to_dict(protocol))
 
 
 def save_protocol(protocol: Protocol, path: str | os.PathLike[str]) -> None:

@@ -23,7 +23,12 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from papdesigner.model.fileformat import MAX_FILE_BYTES, protocol_to_dict
+from papdesigner.model.fileformat import (
+    MAX_FILE_BYTES,
+    fingerprint_of_data,
+    protocol_to_dict,
+    reject_constant,
+)
 from papdesigner.model.protocol import Protocol
 
 COMPRESSION_LEVEL = 6
@@ -55,14 +60,11 @@ def encode_document(protocol: Protocol) -> EncodedDocument:
     """
     value = protocol_to_dict(protocol)
     data = (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    canonical = json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
     return EncodedDocument(
         data=data,
         compressed=zlib.compress(data, COMPRESSION_LEVEL),
         content_sha256=hashlib.sha256(data).hexdigest(),
-        fingerprint=hashlib.sha256(canonical).hexdigest(),
+        fingerprint=fingerprint_of_data(value),
     )
 
 
@@ -80,10 +82,6 @@ def decompress_document(blob: bytes) -> bytes:
     return data
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def document_fingerprint(data: bytes) -> str:
     """Return the fingerprint (SHA-256 of canonical JSON) of a stored document's bytes.
 
@@ -91,16 +89,13 @@ def document_fingerprint(data: bytes) -> str:
     made from: both are ``json.dumps`` of the same data with sorted keys.
     """
     try:
-        value = json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
-        text = json.dumps(
-            value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-        )
+        value = json.loads(data.decode("utf-8"), parse_constant=reject_constant)
+        return fingerprint_of_data(value)
     except (UnicodeDecodeError, ValueError) as exc:
         raise DocumentError(f"stored document is not valid JSON ({exc})") from None
     except RecursionError:
         # A tampered document nested thousands deep must be reported, not crash verify.
         raise DocumentError("stored document is nested too deeply to read") from None
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def sha256_hex(data: bytes) -> str:

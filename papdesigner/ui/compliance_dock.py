@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from papdesigner.model.commands import RemoveItem, add_waiver
 from papdesigner.model.jsonpath import parse_path
 from papdesigner.model.labels import humanize, path_place
+from papdesigner.rules.schema import SEVERITY_RANK
 from papdesigner.ui.compliance import RuleSetChoice
 from papdesigner.ui.dialogs.waive import WaiveDialog
 from papdesigner.ui.document import ProtocolDocument
@@ -47,7 +48,6 @@ _STALE_ROLE = Qt.ItemDataRole.UserRole + 2
 _LEFTOVER_ROLE = Qt.ItemDataRole.UserRole + 3
 _PLACE_ROLE = Qt.ItemDataRole.UserRole + 4
 _LEFTOVER_TITLE = "Example text to replace"
-_RANK = {"error": 0, "warning": 1, "info": 2}
 GROUPINGS = (("place", "What to do first"), ("ruleset", "By rule set"))
 _STALE_TITLE = "Waivers that match no finding"
 _SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Notes", "waived": "Waived"}
@@ -238,21 +238,21 @@ class ComplianceDock(QDockWidget):
 
         def rank(item: tuple[str, list[Any]]) -> tuple[int, int, int]:
             path, findings = item
-            worst = min(_RANK.get(f.severity, 3) for f in findings)
+            worst = min(SEVERITY_RANK.get(f.severity, 3) for f in findings)
             return (worst, -len(findings), order[path])
 
         return sorted(groups.items(), key=rank)
 
     def _first_to_do(self) -> str:
         groups = self._place_groups()
-        if not groups or min(_RANK.get(f.severity, 3) for f in groups[0][1]) > 1:
+        if not groups or min(SEVERITY_RANK.get(f.severity, 3) for f in groups[0][1]) > 1:
             return ""
         return path_place(groups[0][0], self._data())
 
     def _fill_by_place(self, needle: str) -> None:
         data = self._data()
         for path, findings in self._place_groups(needle):
-            findings.sort(key=lambda f: _RANK.get(f.severity, 3))
+            findings.sort(key=lambda f: SEVERITY_RANK.get(f.severity, 3))
             worst = findings[0]
             todo = humanize(worst.fix or worst.message, data)
             place = path_place(path, data)
