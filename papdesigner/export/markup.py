@@ -36,6 +36,7 @@ from xml.sax.saxutils import escape
 import jinja2
 from markupsafe import Markup
 
+from papdesigner.export.facts import TEMPLATE_FUNCTIONS as FACT_SENTENCES
 from papdesigner.export.fonts import printable_logical
 from papdesigner.model.catalogues import instruments
 from papdesigner.model.timeline import format_number
@@ -232,6 +233,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         instrument_reference=instrument_reference,
     )
     env.globals["instrument_name"] = instrument_name
+    env.globals.update(FACT_SENTENCES)
     return env
 
 

@@ -20,12 +20,16 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from papdesigner.model.vocab import (
+    ApprovalStatus,
     ArmRole,
     AuthorisationStatus,
     Condition,
     Context,
     Degree,
+    DepartureMode,
     DoseUnit,
+    EmergencyEscalation,
+    FacilitationApproach,
     LocationType,
     MedicationPolicy,
     MedicinalProductRole,
@@ -38,10 +42,11 @@ from papdesigner.model.vocab import (
     SessionFormat,
     SessionKind,
     Substance,
+    TouchPolicy,
 )
 
 FORMAT_NAME = "papdesigner-protocol"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Identifier = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -159,6 +164,22 @@ class Regulatory(Part):
         "not_applicable",
         description="Health Canada authority to use a controlled substance in the trial "
         "(CDSA section 56 exemption or Part J letter of authorization)",
+    )
+    # Structured facts the rule sets decide on (schema 2); None = not stated, so a rule asks.
+    prescriber_registered_in_psychiatry: bool | None = Field(
+        None, description="The prescriber is registered as a specialist in psychiatry"
+    )
+    tga_six_monthly_reporting: bool | None = Field(
+        None, description="Australia: six-monthly reports to the TGA for each authorisation"
+    )
+    tga_adverse_event_reporting: bool | None = Field(
+        None, description="Australia: adverse events are reported to the TGA"
+    )
+    tga_defect_reporting: bool | None = Field(
+        None, description="Australia: product defects are reported to the TGA"
+    )
+    act_cho_approval: ApprovalStatus | None = Field(
+        None, description="ACT: approval of the ACT Chief Health Officer"
     )
 
 
@@ -296,6 +317,12 @@ class Dosing(Part):
     administered_by: Identifier | None = Field(
         None, description="The role whose members give the drug to the participant"
     )
+    no_driving_advice: bool | None = Field(
+        None, description="The transport plan advises the participant not to drive afterwards"
+    )
+    departure: DepartureMode | None = Field(
+        None, description="How the participant leaves after the session"
+    )
 
 
 class Recording(Part):
@@ -365,6 +392,10 @@ class Medications(Part):
     washouts: list[Washout] = Field(default_factory=list)
     prohibited: list[str] = Field(default_factory=list)
     rescue: list[str] = Field(default_factory=list)
+    continued_classes: list[str] = Field(
+        default_factory=list,
+        description="Medication classes participants continue (with the policy's justification)",
+    )
 
 
 # --- therapy, blinding, outcomes, safety, statistics --------------------------------------
@@ -385,6 +416,12 @@ class Psychotherapy(Part):
     additional_support: str = Field("", description="ReSPCT 23: support after the trial")
     cultural_safety: str = Field("", description="ReSPCT 25")
     training: str = Field("", description="Training, supervision and adherence monitoring")
+    facilitation_approach: FacilitationApproach | None = Field(
+        None, description="Whether the facilitation is non-directive"
+    )
+    supportive_touch: TouchPolicy | None = Field(
+        None, description="Whether supportive touch is offered, and on what condition"
+    )
 
 
 class Blinding(Part):
@@ -444,6 +481,9 @@ class Safety(Part):
         ge=0,
         description="Calendar days to report an unexpected fatal or life-threatening suspected "
         "adverse reaction to the regulator",
+    )
+    emergency_escalation: EmergencyEscalation | None = Field(
+        None, description="When emergency services are called in a medical emergency"
     )
 
 
@@ -509,7 +549,7 @@ class Protocol(Part):
     """A whole PAP trial protocol, as stored in a ``*.pap.json`` file."""
 
     format: Literal["papdesigner-protocol"] = "papdesigner-protocol"
-    schema_version: Literal[1] = 1
+    schema_version: Literal[2] = 2
     id: uuid.UUID = Field(default_factory=uuid.uuid4)
     metadata: Metadata = Field(default_factory=Metadata)
     context: Context = "ind_trial"

@@ -20,7 +20,7 @@ from typing import Any, get_args
 from papdesigner.model.catalogues import expand_jurisdictions
 from papdesigner.model.jsonpath import PathPart, format_path
 from papdesigner.model.protocol import Protocol
-from papdesigner.model.vocab import DEGREE_RANK, SESSION_KINDS, RoleKind
+from papdesigner.model.vocab import DEGREE_RANK, MONITOR_ROLE_KINDS, SESSION_KINDS, RoleKind
 
 Data = dict[str, Any]
 
@@ -136,7 +136,13 @@ def _resolve_session(s: Data, index: int, joins: _Joins) -> None:
         staff["session_kind"] = s["kind"]
     present = [x for x in s["staff"] if x["present_throughout"]]
     s["staff_count"] = sum(x["count"] for x in s["staff"])
-    s["monitor_count"] = sum(x["count"] for x in present)
+    s["present_count"] = sum(x["count"] for x in present)
+    # A rater, a licensee representative, a support person or a role of unknown kind
+    # is present but never a monitor (issue 10: "lead therapist + rater" is one monitor).
+    s["monitor_count"] = sum(x["count"] for x in present if _is_monitor(x))
+    s["raters_present_throughout"] = sum(
+        x["count"] for x in present if x["role"] is not None and x["role"]["kind"] == "rater"
+    )
     kinds = [x["role"]["kind"] for x in present if x["role"] is not None]
     s["role_kinds"] = sorted(set(kinds))
     s["monitor_count_by_kind"] = _count_by_kind(present)
@@ -144,6 +150,11 @@ def _resolve_session(s: Data, index: int, joins: _Joins) -> None:
     s["role_ids"] = sorted({x["role_id"] for x in s["staff"]})
     s["monitor_role_ids"] = sorted({x["role_id"] for x in present})
     _resolve_dosing(s, base, joins.products)
+
+
+def _is_monitor(staff: Data) -> bool:
+    role = staff["role"]
+    return role is not None and role["kind"] in MONITOR_ROLE_KINDS
 
 
 def _count_by_kind(present: list[Data]) -> dict[str, int]:
@@ -235,6 +246,7 @@ def _add_session_order(sessions: list[Data]) -> None:
         s["preparation_role_ids"] = []
         s["days_since_last_preparation"] = None
         s["days_since_previous_dosing"] = None
+        s["days_since_initial_dosing"] = None
         s["dosing_number"] = None
         s["integration_after"] = 0
         s["has_integration_after"] = False
@@ -257,6 +269,7 @@ def _link_dosing(d: Data, timeline: list[Data], dosing: list[Data]) -> None:
     earlier = [x for x in dosing if _before(x, d) and _shares_arm(x, d)]
     if earlier:
         d["days_since_previous_dosing"] = _day_gap(earlier[-1]["day"], d["day"])
+        d["days_since_initial_dosing"] = _day_gap(earlier[0]["day"], d["day"])
     later = [x for x in dosing if _before(d, x) and _shares_arm(x, d)]
     limit = (later[0]["day"], later[0]["index"]) if later else None
     after = [

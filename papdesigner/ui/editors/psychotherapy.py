@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from papdesigner.model.protocol import Blinding, Psychotherapy
 from papdesigner.ui.editors.base import StepEditor
+from papdesigner.ui.editors.facts import therapy_facts
 from papdesigner.ui.fields import CheckField, TextAreaField, TextField
 from papdesigner.ui.list_fields import StringListField
 
@@ -50,6 +51,7 @@ class PsychotherapyEditor(StepEditor):
                     for name, label in _THERAPY_TEXTS
                 ),
                 StringListField(d, (*base, "bias_controls"), "Bias controls", item_name="control"),
+                *therapy_facts(d),
             ],
         )
         recording = form.section("Recording of sessions")

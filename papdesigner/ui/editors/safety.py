@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from papdesigner.ui import choices
 from papdesigner.ui.editors.base import StepEditor
+from papdesigner.ui.editors.facts import safety_facts
 from papdesigner.ui.fields import CheckField, ChoiceField, IntField, TextAreaField
 from papdesigner.ui.list_fields import StringListField
 
@@ -87,6 +88,7 @@ class SafetyEditor(StepEditor):
                 TextAreaField(d, (*s, "stopping_rules"), "Stopping rules", lines=3),
                 TextAreaField(d, (*s, "dsmb"), "Data and safety monitoring board", lines=2),
                 TextAreaField(d, (*s, "emergency_plan"), "Emergency plan", lines=3),
+                *safety_facts(d),
             ],
         )
         self.add_narrative("Discontinuation and safety narrative")
