@@ -36,7 +36,7 @@ from xml.sax.saxutils import escape
 import jinja2
 from markupsafe import Markup
 
-from papdesigner.export.facts import TEMPLATE_FUNCTIONS as FACT_SENTENCES
+from papdesigner.export.fact_sentences import TEMPLATE_FUNCTIONS as FACT_SENTENCES
 from papdesigner.export.fonts import printable_logical
 from papdesigner.model.catalogues import instruments
 from papdesigner.model.timeline import format_number
