@@ -6,7 +6,11 @@ import subprocess
 from pathlib import Path
 
 from papdesigner.export import export_pdf
-from papdesigner.export.fact_sentences import regulatory_sentences, touch_sentence, transport_sentence
+from papdesigner.export.fact_sentences import (
+    regulatory_sentences,
+    touch_sentence,
+    transport_sentence,
+)
 from papdesigner.model.fileformat import load_protocol
 from papdesigner.model.protocol import Dosing, Psychotherapy, Regulatory
 from papdesigner.paths import resource
