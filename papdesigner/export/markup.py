@@ -163,6 +163,8 @@ class DocumentBlocks:
     blocks: list[Block]
     headings: dict[str, Heading]
     addressed: set[str] = field(default_factory=set)
+    anchor_sections: dict[str, str] = field(default_factory=dict)
+    """Anchor key -> number of the section it sits in (the nearest numbered heading above)."""
 
     def first_addressed(self, keys: tuple[str, ...]) -> Heading | Anchor | None:
         """Return the first of ``keys`` that exists and has content (headings or anchors)."""
@@ -307,6 +309,7 @@ class _Parser:
         self.open: list[Heading] = []
         self.m11 = m11
         self.m11_used: dict[str, str] = {}
+        self.anchor_sections: dict[str, str] = {}
 
     def heading(self, el: ET.Element) -> None:
         level = int(el.tag[1])
@@ -382,6 +385,8 @@ class _Parser:
         elif tag == "anchor":
             key = el.get("key", "")
             self.addressed.add(key)
+            if self.open:
+                self.anchor_sections[key] = self.open[-1].section
             self.blocks.append(Anchor(key))
         elif tag in ("toc", "pagebreak"):
             self.blocks.append(Simple(tag))
@@ -462,7 +467,7 @@ def parse_blocks(text: str, m11: Mapping[str, str] | None = None) -> DocumentBlo
         raise TemplateError(msg) from None
     parser = _Parser(m11)
     parser.walk(root)
-    return DocumentBlocks(parser.blocks, parser.headings, parser.addressed)
+    return DocumentBlocks(parser.blocks, parser.headings, parser.addressed, parser.anchor_sections)
 
 
 def iter_headings(doc: DocumentBlocks) -> Iterator[Heading]:

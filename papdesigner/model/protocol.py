@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from papdesigner.model.vocab import (
+    Allocation,
     ApprovalStatus,
     ArmRole,
     AuthorisationStatus,
@@ -89,6 +90,14 @@ class Registration(Part):
     identifier: str
 
 
+class VersionEntry(Part):
+    """One earlier or current version of the protocol, for the version history table."""
+
+    version: str = ""
+    date: dt.date | None = None
+    summary: str = Field("", description="What changed and why (the amendment summary)")
+
+
 class Metadata(Part):
     """Title page facts."""
 
@@ -104,6 +113,11 @@ class Metadata(Part):
     registrations: list[Registration] = Field(default_factory=list)
     funding: str = ""
     keywords: list[str] = Field(default_factory=list)
+    medical_monitor: str = Field("", description="Sponsor's medical monitor or medical expert")
+    emergency_contact: str = Field("", description="24-hour emergency contact for sites")
+    version_history: list[VersionEntry] = Field(
+        default_factory=list, description="Prior versions and amendments, oldest first"
+    )
 
 
 # --- regulatory -------------------------------------------------------------------------
@@ -435,6 +449,9 @@ class Blinding(Part):
     integrity_measure: str = ""
     unblinding_procedure: str = ""
     rationale: str = ""
+    allocation: Allocation = Field(
+        "unspecified", description="How participants are assigned to arms (M11 6.7.1)"
+    )
 
 
 class Endpoint(Part):
@@ -485,6 +502,19 @@ class Safety(Part):
     emergency_escalation: EmergencyEscalation | None = Field(
         None, description="When emergency services are called in a medical emergency"
     )
+    ae_collection_period: str = Field("", description="When AEs and SAEs are collected (M11 9.2.1)")
+    ae_severity_scale: str = Field("", description="How the intensity of an AE is graded")
+    ae_causality_scale: str = Field("", description="How relatedness to the intervention is judged")
+    sae_sponsor_report_hours: int | None = Field(
+        None, ge=0, description="Hours within which a site reports an SAE to the sponsor"
+    )
+    ethics_reporting: str = Field("", description="What is reported to the IRB/EC, and when")
+    pregnancy_reporting: str = Field(
+        "", description="Procedure when a participant or partner becomes pregnant"
+    )
+    overdose_management: str = Field(
+        "", description="Definition and management of an overdose (M11 6.5)"
+    )
 
 
 class Statistics(Part):
@@ -497,6 +527,13 @@ class Statistics(Part):
     missing_data: str = ""
     sensitivity_analyses: str = ""
     interim_analysis: str = ""
+    analysis_sets: str = Field("", description="Analysis sets (M11 10.2)")
+    estimand_strategy: str = Field(
+        "", description="Intercurrent events and strategies, population-level summary (M11 10.4)"
+    )
+    secondary_analyses: str = Field("", description="Analyses of secondary objectives (M11 10.5)")
+    safety_analyses: str = Field("", description="Safety analyses (M11 10.7)")
+    multiplicity: str = Field("", description="Multiplicity adjustment (M11 10.10)")
 
 
 class FollowUp(Part):
@@ -597,8 +634,11 @@ class Protocol(Part):
         return next((s for s in self.sessions if s.id == session_id), None)
 
     def substances(self) -> list[str]:
-        """Return the distinct substances of the products, in product order."""
-        return list(dict.fromkeys(p.substance for p in self.products))
+        """Return the distinct substances of the products, in product order.
+
+        A placebo product delivers no substance, so it is not listed.
+        """
+        return list(dict.fromkeys(p.substance for p in self.products if p.substance != "placebo"))
 
     def jurisdictions(self) -> list[str]:
         """Return the countries and regions of every site ("US", "US-OR"), sorted."""

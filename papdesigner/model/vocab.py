@@ -26,7 +26,8 @@ Condition = Literal[
     "tobacco_use_disorder",
     "other",
 ]
-Substance = Literal["psilocybin", "mdma", "lsd", "other"]
+Substance = Literal["psilocybin", "mdma", "lsd", "other", "placebo"]
+Allocation = Literal["unspecified", "randomised", "non_randomised"]
 ProductForm = Literal["synthetic", "botanical", "whole_fungi", "extract"]
 ArmRole = Literal[
     "experimental",
@@ -91,6 +92,9 @@ DepartureMode = Literal[
 ]
 """How a participant leaves after a dosing session (None in the file = not stated)."""
 FacilitationApproach = Literal["non_directive", "directive", "mixed"]
+FACILITATION_LABELS: dict[str, str] = {"mixed": "Mixed: partly directive"}
+"""Labels of facilitation approaches that differ from :data:`LABELS` ("mixed" there is a
+medication policy)."""
 TouchPolicy = Literal["no_touch", "on_request_with_written_consent", "other"]
 EmergencyEscalation = Literal["immediate", "after_assessment"]
 ApprovalStatus = Literal["not_sought", "applied", "approved"]
@@ -104,6 +108,19 @@ CONDITIONS: tuple[str, ...] = get_args(Condition)
 SUBSTANCES: tuple[str, ...] = get_args(Substance)
 
 LABELS: dict[str, str] = {
+    "unspecified": "Not specified",
+    "or_service_center": "Oregon psilocybin service center",
+    "co_healing_center": "Colorado healing center",
+    "bachelor": "Bachelor's degree",
+    "master": "Master's degree",
+    "doctoral": "Doctoral degree",
+    "md": "Medical degree (MD)",
+    "co_therapist": "Co-therapist",
+    "low_dose_comparator": "Low-dose comparator",
+    "continue_justified": "Continue, with justification",
+    "mixed": "Washout for some medicines, continuation of others",
+    "randomised": "Randomised",
+    "non_randomised": "Not randomised",
     "ind_trial": "US IND clinical trial",
     "cta_trial": "Clinical trial under a CTA/CTN",
     "au_authorised_prescriber": "Australian Authorised Prescriber treatment",
@@ -146,7 +163,6 @@ LABELS: dict[str, str] = {
     "client_drives": "Drives themselves",
     "non_directive": "Non-directive",
     "directive": "Directive",
-    "mixed": "Mixed",
     "no_touch": "No supportive touch",
     "on_request_with_written_consent": "Only on request, with prior written consent",
     "immediate": "Emergency services are called immediately",

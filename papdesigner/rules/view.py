@@ -66,7 +66,10 @@ def build_view(protocol: Protocol) -> Data:
     )
     for role in p["roles"]:
         role["degree_rank"] = DEGREE_RANK.get(role["qualifications"]["degree"], 0)
-    p["substances"] = list(dict.fromkeys(x["substance"] for x in p["products"]))
+    # A placebo product delivers no substance: rules about a drug never match it.
+    p["substances"] = list(
+        dict.fromkeys(x["substance"] for x in p["products"] if x["substance"] != "placebo")
+    )
     for index, session in enumerate(p["sessions"]):
         _resolve_session(session, index, joins)
     _add_session_order(p["sessions"])
@@ -183,15 +186,20 @@ def _resolve_dosing(s: Data, base: tuple[PathPart, ...], products: dict[str, Dat
         admin["path"] = format_path((*base, "dosing", "administrations", j))
         admin["product"] = products.get(admin["product_id"])
         admin["substance"] = admin["product"]["substance"] if admin["product"] else "other"
-        admin["dose_mg"] = _dose_mg(admin)
-        admin["dose_mg_per_kg"] = float(admin["dose"]) if admin["unit"] == "mg/kg" else None
+        admin["is_placebo"] = admin["substance"] == "placebo"
+        # A placebo administration matches the active regimen but delivers no drug: it never
+        # counts towards a session's or an arm's dose.
+        admin["dose_mg"] = 0.0 if admin["is_placebo"] else _dose_mg(admin)
+        admin["dose_mg_per_kg"] = (
+            float(admin["dose"]) if admin["unit"] == "mg/kg" and not admin["is_placebo"] else None
+        )
         admin["session_id"] = s["id"]
         admin["session_path"] = s["path"]
     by_arm: dict[str, list[Data]] = defaultdict(list)
     for admin in admins:
         by_arm[admin["arm_id"]].append(admin)
     s["regimens"] = [_regimen(s, arm_id, items) for arm_id, items in by_arm.items()]
-    s["substances"] = sorted({a["substance"] for a in admins})
+    s["substances"] = sorted({a["substance"] for a in admins if not a["is_placebo"]})
     s["total_dose_by_arm"] = {r["arm_id"]: r["total_dose_mg"] for r in s["regimens"]}
     s["max_total_dose_mg"] = max((r["total_dose_mg"] for r in s["regimens"]), default=0.0)
     s["initial_dose_mg"] = max((r["initial_dose_mg"] for r in s["regimens"]), default=0.0)
@@ -380,6 +388,12 @@ def _add_arm_summaries(p: Data) -> None:
             (s["total_dose_by_arm"].get(arm["id"], 0.0) for s in mine), default=0.0
         )
         arm["receives_drug"] = arm["max_total_dose_mg"] > 0.0
+        arm["administration_count"] = sum(
+            1
+            for s in mine
+            for a in (s["dosing"]["administrations"] if s["dosing"] else ())
+            if a["arm_id"] == arm["id"]
+        )
 
 
 def _add_protocol_summaries(p: Data) -> None:

@@ -17,8 +17,15 @@ from papdesigner.ui.fields import ChoiceField, FieldEditor, tri_state_field
 from papdesigner.ui.list_fields import StringListField
 
 
-def _choice(d: ProtocolDocument, path: JsonPath, label: str, literal: Any) -> ChoiceField:
-    return ChoiceField(d, path, label, vocabulary(literal), optional=True, none_label="Not stated")
+def _choice(
+    d: ProtocolDocument,
+    path: JsonPath,
+    label: str,
+    literal: Any,
+    labels: dict[str, str] | None = None,
+) -> ChoiceField:
+    choices = vocabulary(literal, labels)
+    return ChoiceField(d, path, label, choices, optional=True, none_label="Not stated")
 
 
 def regulatory_facts(d: ProtocolDocument) -> list[FieldEditor]:
@@ -52,7 +59,11 @@ def therapy_facts(d: ProtocolDocument) -> list[FieldEditor]:
     t = ("psychotherapy",)
     return [
         _choice(
-            d, (*t, "facilitation_approach"), "Facilitation approach", vocab.FacilitationApproach
+            d,
+            (*t, "facilitation_approach"),
+            "Facilitation approach",
+            vocab.FacilitationApproach,
+            vocab.FACILITATION_LABELS,
         ),
         _choice(d, (*t, "supportive_touch"), "Supportive touch", vocab.TouchPolicy),
     ]

@@ -91,4 +91,28 @@ class SafetyEditor(StepEditor):
                 *safety_facts(d),
             ],
         )
+        reporting = form.section(
+            "Adverse event definitions and reporting",
+            "Protocol-specific facts for chapter 9 of the PDF; empty ones print as not specified.",
+        )
+        form.add_all(
+            reporting,
+            [
+                TextAreaField(d, (*s, "ae_collection_period"), "Collection period", lines=2),
+                TextAreaField(d, (*s, "ae_severity_scale"), "Severity grading scale", lines=2),
+                TextAreaField(d, (*s, "ae_causality_scale"), "Causality assessment", lines=2),
+                IntField(
+                    d,
+                    (*s, "sae_sponsor_report_hours"),
+                    "SAE report to sponsor within",
+                    minimum=0,
+                    maximum=720,
+                    unit="hours",
+                    optional=True,
+                ),
+                TextAreaField(d, (*s, "ethics_reporting"), "Reporting to the IRB/EC", lines=2),
+                TextAreaField(d, (*s, "pregnancy_reporting"), "Pregnancy procedure", lines=2),
+                TextAreaField(d, (*s, "overdose_management"), "Overdose management", lines=2),
+            ],
+        )
         self.add_narrative("Discontinuation and safety narrative")
