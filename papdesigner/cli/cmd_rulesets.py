@@ -70,6 +70,8 @@ def _set_data(ruleset: CompiledRuleSet) -> dict[str, Any]:
         "origin": ruleset.origin,
         "file": ruleset.file,
         "rules": sum(1 for r in ruleset.rules if r.spec.status == "active"),
+        "as_of": spec.as_of,
+        "authority_kind": spec.authority_kind,
     }
 
 
@@ -97,16 +99,18 @@ def _problem_data(problem: Any) -> dict[str, Any]:
 
 
 def _print_list(catalogue: Catalogue) -> None:
-    rows = [("ID", "VERSION", "RULES", "ORIGIN", "SOURCE STATUS", "TITLE")]
+    rows = [("ID", "VERSION", "RULES", "ORIGIN", "AS OF", "SOURCE STATUS", "TITLE")]
     for s in catalogue.rulesets:
         d = _set_data(s)
+        as_of = d["as_of"] or "not stated"
+        status = s.spec.source.status
         rows.append(
-            (d["id"], d["version"], str(d["rules"]), d["origin"], s.spec.source.status, d["title"])
+            (d["id"], d["version"], str(d["rules"]), d["origin"], as_of, status, d["title"])
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
     for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row[:5], widths, strict=True)]
-        print("  ".join([*cells, row[5]]).rstrip())
+        cells = [cell.ljust(width) for cell, width in zip(row[:6], widths, strict=True)]
+        print("  ".join([*cells, row[6]]).rstrip())
     if catalogue.problems:
         print()
         print(f"Not loaded ({len(catalogue.problems)}):")
@@ -137,7 +141,8 @@ def run_show(args: argparse.Namespace) -> int:
 def _print_set(ruleset: CompiledRuleSet) -> None:
     spec = ruleset.spec
     print(f"{spec.id} {spec.version}: {spec.title}")
-    print(f"  authority: {spec.authority}")
+    print(f"  authority: {spec.authority} ({spec.authority_kind or 'kind not stated'})")
+    print(f"  as of:     {spec.as_of or 'not stated'}")
     print(f"  source:    {spec.source.title} ({spec.source.date}; {spec.source.status})")
     if spec.source.url:
         print(f"             {spec.source.url}")

@@ -42,6 +42,8 @@ class ChecklistItem:
     confidence: str
     refs: tuple[str, ...]
     fields: tuple[str, ...]
+    min_fields: int = 1
+    """How many of ``fields`` must hold a value for the item to count as addressed."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ def _item(raw: dict[str, Any]) -> ChecklistItem:
         confidence=str(raw["confidence"]),
         refs=tuple(raw.get("refs") or ()),
         fields=tuple(raw.get("fields") or ()),
+        min_fields=int(raw.get("min_fields") or 1),
     )
 
 
@@ -141,7 +144,8 @@ class ItemPlaces:
 
 def item_places(protocol: Protocol, item: ChecklistItem, narrative: tuple[str, ...]) -> ItemPlaces:
     """Return where ``item`` is printed; ``narrative`` = keys of its filled free-text sections."""
-    structured = not item.fields or any(field_has_value(protocol, f) for f in item.fields)
+    filled = sum(1 for f in item.fields if field_has_value(protocol, f))
+    structured = not item.fields or filled >= min(item.min_fields, len(item.fields))
     first = item.refs if structured else ()
     rest = () if structured else item.refs
     keys = tuple(dict.fromkeys((*first, *narrative, *rest)))

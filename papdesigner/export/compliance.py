@@ -153,6 +153,9 @@ def _unmatched(report: Mapping[str, Any]) -> tuple[UnmatchedWaiverView, ...]:
 
 def _source_text(ruleset: Mapping[str, Any]) -> str:
     parts = [_text(ruleset.get(k)) for k in ("authority", "source_status")]
+    as_of = _text(ruleset.get("as_of"))
+    if as_of:
+        parts.append(f"sources as of {as_of}")  # issue 10: the day the sources were read
     return ", ".join(p for p in parts if p)
 
 

@@ -127,13 +127,18 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
         )
         self.addPageTemplates(
             [
-                PageTemplate("title", [frame], onPage=self._title_page),
-                PageTemplate("body", [frame], onPage=self._body_page),
+                PageTemplate("title", [frame], onPage=self._title_page, onPageEnd=self._page_end),
+                PageTemplate("body", [frame], onPage=self._body_page, onPageEnd=self._page_end),
             ]
         )
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab hook name
         self.on_flowable()
+
+    def _page_end(self, canvas: Canvas, doc: Any) -> None:
+        """After the page's content: the DRAFT mark goes on top, so filled table cells
+        cannot hide it (it is transparent, so the text under it stays readable)."""
+        self._watermark(canvas)
 
     def _watermark(self, canvas: Canvas) -> None:
         if not self.facts.draft:
@@ -165,7 +170,6 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
 
     def _title_page(self, canvas: Canvas, doc: Any) -> None:
         canvas.saveState()
-        self._watermark(canvas)
         self._footer(canvas, full_fingerprint=canvas.getPageNumber() == 1)
         canvas.restoreState()
 
@@ -180,7 +184,6 @@ class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
 
     def _body_page(self, canvas: Canvas, doc: Any) -> None:
         canvas.saveState()
-        self._watermark(canvas)
         width = self.page_size[0] - 2 * MARGIN_X
         y = self.page_size[1] - MARGIN_TOP + 10
         canvas.setFillColor(MUTED)

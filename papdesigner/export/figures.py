@@ -5,7 +5,7 @@ The numbers come from :mod:`papdesigner.model.timeline`, which the GUI uses too.
 
 from __future__ import annotations
 
-from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, Rect
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rect
 from reportlab.graphics.shapes import String as _String
 from reportlab.lib import colors
 from reportlab.lib.utils import simpleSplit
@@ -14,7 +14,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from papdesigner.export.bidi import visual
 from papdesigner.export.fonts import SANS, SANS_BOLD, printable_logical
 from papdesigner.export.scripts import single_font
-from papdesigner.export.styles import ACCENT, HEADER_FILL, INK, MUTED, RULE
+from papdesigner.export.styles import ACCENT, ERROR, HEADER_FILL, INK, MUTED, RULE
 from papdesigner.model.protocol import Protocol
 from papdesigner.model.timeline import (
     KIND_STYLES,
@@ -327,15 +327,40 @@ def schema_drawing(protocol: Protocol, width: float) -> Drawing:
                 )
         y -= gap
     if schema.randomised:
-        total = f" (N = {schema.sample_size})" if schema.sample_size is not None else ""
-        d.add(
-            String(
-                0,
-                2,
-                f"Participants are randomised to the arms{total}.",
-                fontName=SANS,
-                fontSize=6.5,
-                fillColor=MUTED,
-            )
-        )
+        _randomisation_mark(d, schema, col_w, gap, (height - header_h, y + gap))
     return _fit(d)
+
+
+def _randomisation_mark(
+    d: Drawing, schema: Schema, col_w: float, gap: float, span: tuple[float, float]
+) -> None:
+    """A dashed line with a circled R where participants are randomised: before treatment."""
+    top, bottom = span
+    first = next((i for i, p in enumerate(schema.periods) if p.key.startswith("treatment")), None)
+    if first is None:
+        return
+    x = (first + 1) * (col_w + gap) - gap / 2  # the gap before the treatment column
+    d.add(Line(x, bottom, x, top, strokeColor=ERROR, strokeWidth=0.8, strokeDashArray=[2, 2]))
+    d.add(Circle(x, top - 6, 5, fillColor=colors.white, strokeColor=ERROR, strokeWidth=0.8))
+    d.add(
+        String(
+            x,
+            top - 8.4,
+            "R",
+            textAnchor="middle",
+            fontName=SANS_BOLD,
+            fontSize=6.5,
+            fillColor=ERROR,
+        )
+    )
+    total = f" (N = {schema.sample_size})" if schema.sample_size is not None else ""
+    d.add(
+        String(
+            0,
+            2,
+            f"R: participants are randomised to the arms{total} before the first dosing session.",
+            fontName=SANS,
+            fontSize=6.5,
+            fillColor=MUTED,
+        )
+    )

@@ -188,7 +188,9 @@ class Layout:
         if key == "title_page":
             return "Title page"
         heading = self.doc.headings.get(key)
-        return heading.section if heading else ""
+        if heading is not None:
+            return heading.section
+        return self.doc.anchor_sections.get(key, "")
 
     def table(self, block: TableBlock) -> Table:
         """A table that splits between rows (and inside a tall row), repeating its header."""
@@ -289,7 +291,9 @@ def content_start(content: Flowable | None, canv: Any, width: float, height: flo
     total = _height(content, canv, width, height)
     if isinstance(content, Paragraph) and getattr(content, "blPara", None) is not None:
         lines = len(content.blPara.lines)
-        if lines > START_LINES:
+        # A paragraph splits only if START_LINES stay on each page (no orphan or widow
+        # line), so a shorter one moves whole and its whole height must fit.
+        if lines >= 2 * START_LINES:
             return total * START_LINES / lines
     return total
 

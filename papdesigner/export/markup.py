@@ -45,6 +45,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from papdesigner.export.fact_sentences import TEMPLATE_FUNCTIONS as FACT_SENTENCES
 from papdesigner.export.fonts import printable_logical
 from papdesigner.model.catalogues import instruments
 from papdesigner.model.timeline import format_number
@@ -174,6 +175,8 @@ class DocumentBlocks:
     blocks: list[Block]
     headings: dict[str, Heading]
     addressed: set[str] = field(default_factory=set)
+    anchor_sections: dict[str, str] = field(default_factory=dict)
+    """Anchor key -> number of the section it sits in (the nearest numbered heading above)."""
 
     def first_addressed(self, keys: tuple[str, ...]) -> Heading | Anchor | None:
         """Return the first of ``keys`` that exists and has content (headings or anchors)."""
@@ -281,6 +284,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
     # cycler, joiner, namespace) are dropped; the sandbox already blocks their internals.
     env.globals.clear()
     env.globals["instrument_name"] = instrument_name
+    env.globals.update(FACT_SENTENCES)
     return env
 
 
@@ -369,6 +373,7 @@ class _Parser:
         self.open: list[Heading] = []
         self.m11 = m11
         self.m11_used: dict[str, str] = {}
+        self.anchor_sections: dict[str, str] = {}
 
     def heading(self, el: ET.Element) -> None:
         level = int(el.tag[1])
@@ -444,6 +449,8 @@ class _Parser:
         elif tag == "anchor":
             key = el.get("key", "")
             self.addressed.add(key)
+            if self.open:
+                self.anchor_sections[key] = self.open[-1].section
             self.blocks.append(Anchor(key))
         elif tag in ("toc", "pagebreak"):
             self.blocks.append(Simple(tag))
@@ -524,7 +531,7 @@ def parse_blocks(text: str, m11: Mapping[str, str] | None = None) -> DocumentBlo
         raise TemplateError(msg) from None
     parser = _Parser(m11)
     parser.walk(root)
-    return DocumentBlocks(parser.blocks, parser.headings, parser.addressed)
+    return DocumentBlocks(parser.blocks, parser.headings, parser.addressed, parser.anchor_sections)
 
 
 def iter_headings(doc: DocumentBlocks) -> Iterator[Heading]:

@@ -17,7 +17,8 @@ from typing import Any
 from papdesigner import __version__
 from papdesigner.export.checklist_status import ChecklistView, checklist_views
 from papdesigner.export.compliance import ComplianceView, compliance_view
-from papdesigner.model.catalogues import narrative_sections
+from papdesigner.export.facts import DesignFacts, design_facts
+from papdesigner.model.catalogues import instruments, narrative_sections
 from papdesigner.model.fileformat import fingerprint
 from papdesigner.model.protocol import (
     Administration,
@@ -26,7 +27,7 @@ from papdesigner.model.protocol import (
     Session,
     Setting,
 )
-from papdesigner.model.timeline import dose_text, format_dose, format_number
+from papdesigner.model.timeline import dose_text, format_dose, format_number, is_placebo
 from papdesigner.model.vocab import label
 
 SOA_COLUMNS_PER_TABLE = 13
@@ -101,6 +102,18 @@ class SoaTable:
 
 
 @dataclass(frozen=True)
+class SoaBlock:
+    """One block of the conventional schedule of activities: procedures as rows, visits as columns.
+
+    ``rows`` are (label, marks, note) with one mark per visit of the block; the row labels are
+    repeated in every block.
+    """
+
+    visits: tuple[SessionView, ...]
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
 class SettingView:
     """A setting with its ReSPCT items in item order."""
 
@@ -143,10 +156,20 @@ class ProtocolView:
     checklists: tuple[ChecklistView, ...]
     narrative: Mapping[str, tuple[NarrativeView, ...]]
     counts: Mapping[str, int] = field(default_factory=dict)
+    facts: DesignFacts | None = None
+    soa_blocks: tuple[SoaBlock, ...] = ()
 
     def narratives(self, m11: str) -> tuple[NarrativeView, ...]:
-        """The free-text sections that belong in ICH M11 section ``m11``."""
+        """The free-text sections that belong in ICH M11 section ``m11`` (exactly that number)."""
         return self.narrative.get(m11, ())
+
+    def instruments(self, names: list[str] | tuple[str, ...]) -> str:
+        """The reader's names of assessments, joined with commas (never catalogue codes)."""
+        return ", ".join(instrument_label(n) for n in names)
+
+    def filled(self, *m11: str) -> tuple[NarrativeView, ...]:
+        """The free-text sections of the M11 sections ``m11`` that hold text, in order."""
+        return tuple(n for number in m11 for n in self.narratives(number) if n.text.strip())
 
     @property
     def draft(self) -> bool:
@@ -181,7 +204,11 @@ def _dose_line(admin: Administration, p: Protocol) -> DoseLine:
     return DoseLine(
         arm=arm.label if arm else admin.arm_id,
         product=product.name if product else admin.product_id,
-        dose=format_dose(admin.dose, admin.unit),
+        dose=(
+            f"placebo (matching {format_dose(admin.dose, admin.unit)})"
+            if is_placebo(admin, p)
+            else format_dose(admin.dose, admin.unit)
+        ),
         route=label(admin.route),
         at_hours=format_number(admin.at_hours),
         supplemental=admin.supplemental,
@@ -229,6 +256,70 @@ def _soa(sessions: tuple[SessionView, ...]) -> tuple[tuple[str, ...], tuple[SoaT
     return columns, tuple(tables)
 
 
+SOA_VISITS_PER_BLOCK = 11
+"""Visit columns (1.1 cm) that fit beside the procedure labels on a portrait page."""
+
+
+def _soa_rows(sessions: tuple[SessionView, ...], p: Protocol) -> list[tuple[str, tuple[str, ...]]]:
+    """Procedure rows of the schedule, in the order a reader expects them.
+
+    Consent is marked at the first visit (consent precedes every trial procedure);
+    randomisation, when the protocol randomises, at the last visit before the first
+    dosing session (the data give no finer timing, and the footnote says so).
+    """
+    first_dosing = min((s.session.day for s in sessions if s.doses), default=None)
+    before = [s for s in sessions if first_dosing is not None and s.session.day < first_dosing]
+    randomise_at = before[-1].session.id if before else None
+    rows: list[tuple[str, tuple[str, ...]]] = []
+
+    def row(name: str, marks: list[str]) -> None:
+        if any(marks):
+            rows.append((name, tuple(marks)))
+
+    row("Informed consent", ["X" if i == 0 else "" for i in range(len(sessions))])
+    if p.blinding.allocation == "randomised" and len(p.arms) > 1:
+        row("Randomisation", ["R" if s.session.id == randomise_at else "" for s in sessions])
+    kinds = (
+        ("screening", "Screening visit"),
+        ("preparation", "Preparation session"),
+        ("dosing", "Dosing session"),
+        ("integration", "Integration session"),
+    )
+    for kind, name in kinds:
+        row(name, ["X" if s.session.kind == kind else "" for s in sessions])
+    row(
+        "Follow-up visit",
+        ["X" if s.session.kind == "follow_up" and not s.session.remote else "" for s in sessions],
+    )
+    row(
+        "Follow-up call or remote contact",
+        ["X" if s.session.kind == "follow_up" and s.session.remote else "" for s in sessions],
+    )
+    row("Other visit", ["X" if s.session.kind == "other" else "" for s in sessions])
+    assessments = dict.fromkeys(a for s in sessions for a in s.session.assessments)
+    for a in assessments:
+        name = instrument_label(a)
+        row(name, ["X" if a in s.session.assessments else "" for s in sessions])
+    return rows
+
+
+def _soa_blocks(sessions: tuple[SessionView, ...], p: Protocol) -> tuple[SoaBlock, ...]:
+    rows = _soa_rows(sessions, p)
+    blocks = []
+    for start in range(0, len(sessions), SOA_VISITS_PER_BLOCK):
+        end = start + SOA_VISITS_PER_BLOCK
+        blocks.append(
+            SoaBlock(sessions[start:end], tuple((name, marks[start:end]) for name, marks in rows))
+        )
+    return tuple(blocks)
+
+
+def instrument_label(name: str) -> str:
+    """The reader's name of an assessment: the catalogue's short name, else the text as given."""
+    entry = instruments().resolve(name)
+    return entry.name if entry is not None else name
+
+
 def _arm_doses(p: Protocol) -> tuple[ArmDoses, ...]:
     dosing = sorted((s for s in p.sessions if s.dosing is not None), key=lambda s: s.day)
     result = []
@@ -250,14 +341,16 @@ def _narrative(p: Protocol) -> dict[str, tuple[NarrativeView, ...]]:
     for entry in catalogue:
         key = entry.key()
         text = p.narrative.get(key, "")
-        # Place by the top-level M11 section; a sub-section (2.2, 6.2.1) sorts within it.
-        placed.setdefault(entry.m11[0].split(".")[0], []).append(
+        # Place by the M11 section the catalogue names first (2.1, 6.7.2, 11.12).
+        placed.setdefault(entry.m11[0], []).append(
             NarrativeView(key, f"narrative.{key}", entry.title, text)
         )
     for key, text in p.narrative.items():
         if key not in catalogue:
             title = key.replace("_", " ").capitalize()
-            placed.setdefault("12", []).append(NarrativeView(key, f"narrative.{key}", title, text))
+            placed.setdefault("12.4", []).append(
+                NarrativeView(key, f"narrative.{key}", title, text)
+            )
     return {m11: tuple(views) for m11, views in placed.items()}
 
 
@@ -297,4 +390,6 @@ def build_view(
         checklists=checklist_views(protocol, compliance),
         narrative=_narrative(protocol),
         counts={kind: kinds.count(kind) for kind in dict.fromkeys(kinds)},
+        facts=design_facts(protocol),
+        soa_blocks=_soa_blocks(sessions, protocol),
     )

@@ -80,11 +80,9 @@ _SINGULAR = {
 }
 _NAME_KEYS = ("title", "label", "name", "text", "id")
 _VALUE_LABELS = {
-    "continue_justified": "Continue (justified)",
     "not_applicable": "Not applicable",
     "active_comparator": "Active comparator",
     "active_placebo": "Active placebo",
-    "low_dose_comparator": "Low-dose comparator",
     "psychotherapy_only": "Psychotherapy only",
 }
 

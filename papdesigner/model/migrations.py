@@ -109,3 +109,18 @@ def _v0_admin(admin: Any) -> Any:
             a["dose"] = a.pop(key)
             a["unit"] = unit
     return a
+
+
+@migrator(from_version=1)
+def _v1_to_v2(raw: RawProtocol) -> RawProtocol:
+    """Version 2 adds structured facts that error rules decide on (issue 10).
+
+    Schema 1 said these things only in prose: the transport plan's advice not to
+    drive, the touch policy, the facilitation approach, the emergency escalation,
+    TGA reporting plans, the ACT Chief Health Officer approval, psychiatry
+    registration, continued medication classes and role kinds such as a licensee
+    representative. Reading them out of words would be guessing, so every new fact
+    starts "not stated" (absent, hence ``None``/empty) and the rule that needs it asks
+    the author. Nothing of version 1 changes meaning, so the step only copies.
+    """
+    return dict(raw)

@@ -20,12 +20,17 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from papdesigner.model.vocab import (
+    Allocation,
+    ApprovalStatus,
     ArmRole,
     AuthorisationStatus,
     Condition,
     Context,
     Degree,
+    DepartureMode,
     DoseUnit,
+    EmergencyEscalation,
+    FacilitationApproach,
     LocationType,
     MedicationPolicy,
     MedicinalProductRole,
@@ -38,10 +43,11 @@ from papdesigner.model.vocab import (
     SessionFormat,
     SessionKind,
     Substance,
+    TouchPolicy,
 )
 
 FORMAT_NAME = "papdesigner-protocol"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Identifier = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -84,6 +90,14 @@ class Registration(Part):
     identifier: str
 
 
+class VersionEntry(Part):
+    """One earlier or current version of the protocol, for the version history table."""
+
+    version: str = ""
+    date: dt.date | None = None
+    summary: str = Field("", description="What changed and why (the amendment summary)")
+
+
 class Metadata(Part):
     """Title page facts."""
 
@@ -99,6 +113,11 @@ class Metadata(Part):
     registrations: list[Registration] = Field(default_factory=list)
     funding: str = ""
     keywords: list[str] = Field(default_factory=list)
+    medical_monitor: str = Field("", description="Sponsor's medical monitor or medical expert")
+    emergency_contact: str = Field("", description="24-hour emergency contact for sites")
+    version_history: list[VersionEntry] = Field(
+        default_factory=list, description="Prior versions and amendments, oldest first"
+    )
 
 
 # --- regulatory -------------------------------------------------------------------------
@@ -159,6 +178,22 @@ class Regulatory(Part):
         "not_applicable",
         description="Health Canada authority to use a controlled substance in the trial "
         "(CDSA section 56 exemption or Part J letter of authorization)",
+    )
+    # Structured facts the rule sets decide on (schema 2); None = not stated, so a rule asks.
+    prescriber_registered_in_psychiatry: bool | None = Field(
+        None, description="The prescriber is registered as a specialist in psychiatry"
+    )
+    tga_six_monthly_reporting: bool | None = Field(
+        None, description="Australia: six-monthly reports to the TGA for each authorisation"
+    )
+    tga_adverse_event_reporting: bool | None = Field(
+        None, description="Australia: adverse events are reported to the TGA"
+    )
+    tga_defect_reporting: bool | None = Field(
+        None, description="Australia: product defects are reported to the TGA"
+    )
+    act_cho_approval: ApprovalStatus | None = Field(
+        None, description="ACT: approval of the ACT Chief Health Officer"
     )
 
 
@@ -296,6 +331,12 @@ class Dosing(Part):
     administered_by: Identifier | None = Field(
         None, description="The role whose members give the drug to the participant"
     )
+    no_driving_advice: bool | None = Field(
+        None, description="The transport plan advises the participant not to drive afterwards"
+    )
+    departure: DepartureMode | None = Field(
+        None, description="How the participant leaves after the session"
+    )
 
 
 class Recording(Part):
@@ -365,6 +406,10 @@ class Medications(Part):
     washouts: list[Washout] = Field(default_factory=list)
     prohibited: list[str] = Field(default_factory=list)
     rescue: list[str] = Field(default_factory=list)
+    continued_classes: list[str] = Field(
+        default_factory=list,
+        description="Medication classes participants continue (with the policy's justification)",
+    )
 
 
 # --- therapy, blinding, outcomes, safety, statistics --------------------------------------
@@ -385,6 +430,12 @@ class Psychotherapy(Part):
     additional_support: str = Field("", description="ReSPCT 23: support after the trial")
     cultural_safety: str = Field("", description="ReSPCT 25")
     training: str = Field("", description="Training, supervision and adherence monitoring")
+    facilitation_approach: FacilitationApproach | None = Field(
+        None, description="Whether the facilitation is non-directive"
+    )
+    supportive_touch: TouchPolicy | None = Field(
+        None, description="Whether supportive touch is offered, and on what condition"
+    )
 
 
 class Blinding(Part):
@@ -398,6 +449,9 @@ class Blinding(Part):
     integrity_measure: str = ""
     unblinding_procedure: str = ""
     rationale: str = ""
+    allocation: Allocation = Field(
+        "unspecified", description="How participants are assigned to arms (M11 6.7.1)"
+    )
 
 
 class Endpoint(Part):
@@ -445,6 +499,22 @@ class Safety(Part):
         description="Calendar days to report an unexpected fatal or life-threatening suspected "
         "adverse reaction to the regulator",
     )
+    emergency_escalation: EmergencyEscalation | None = Field(
+        None, description="When emergency services are called in a medical emergency"
+    )
+    ae_collection_period: str = Field("", description="When AEs and SAEs are collected (M11 9.2.1)")
+    ae_severity_scale: str = Field("", description="How the intensity of an AE is graded")
+    ae_causality_scale: str = Field("", description="How relatedness to the intervention is judged")
+    sae_sponsor_report_hours: int | None = Field(
+        None, ge=0, description="Hours within which a site reports an SAE to the sponsor"
+    )
+    ethics_reporting: str = Field("", description="What is reported to the IRB/EC, and when")
+    pregnancy_reporting: str = Field(
+        "", description="Procedure when a participant or partner becomes pregnant"
+    )
+    overdose_management: str = Field(
+        "", description="Definition and management of an overdose (M11 6.5)"
+    )
 
 
 class Statistics(Part):
@@ -457,6 +527,13 @@ class Statistics(Part):
     missing_data: str = ""
     sensitivity_analyses: str = ""
     interim_analysis: str = ""
+    analysis_sets: str = Field("", description="Analysis sets (M11 10.2)")
+    estimand_strategy: str = Field(
+        "", description="Intercurrent events and strategies, population-level summary (M11 10.4)"
+    )
+    secondary_analyses: str = Field("", description="Analyses of secondary objectives (M11 10.5)")
+    safety_analyses: str = Field("", description="Safety analyses (M11 10.7)")
+    multiplicity: str = Field("", description="Multiplicity adjustment (M11 10.10)")
 
 
 class FollowUp(Part):
@@ -509,7 +586,7 @@ class Protocol(Part):
     """A whole PAP trial protocol, as stored in a ``*.pap.json`` file."""
 
     format: Literal["papdesigner-protocol"] = "papdesigner-protocol"
-    schema_version: Literal[1] = 1
+    schema_version: Literal[2] = 2
     id: uuid.UUID = Field(default_factory=uuid.uuid4)
     metadata: Metadata = Field(default_factory=Metadata)
     context: Context = "ind_trial"
@@ -557,8 +634,11 @@ class Protocol(Part):
         return next((s for s in self.sessions if s.id == session_id), None)
 
     def substances(self) -> list[str]:
-        """Return the distinct substances of the products, in product order."""
-        return list(dict.fromkeys(p.substance for p in self.products))
+        """Return the distinct substances of the products, in product order.
+
+        A placebo product delivers no substance, so it is not listed.
+        """
+        return list(dict.fromkeys(p.substance for p in self.products if p.substance != "placebo"))
 
     def jurisdictions(self) -> list[str]:
         """Return the countries and regions of every site ("US", "US-OR"), sorted."""

@@ -132,13 +132,25 @@ def format_dose(dose: float, unit: str) -> str:
     return f"{format_number(dose)} {label(unit)}"
 
 
+def is_placebo(admin: Administration, protocol: Protocol | None) -> bool:
+    """True when the administration gives a placebo product (substance ``placebo``)."""
+    product = protocol.product(admin.product_id) if protocol is not None else None
+    return product is not None and product.substance == "placebo"
+
+
 def dose_text(administrations: list[Administration], protocol: Protocol) -> str:
-    """Describe one arm's administrations in a session: initial dose, then supplements."""
+    """Describe one arm's administrations in a session: initial dose, then supplements.
+
+    A placebo administration reads "placebo (matching 80 mg)": it is given, and it
+    matches the active dose, but it delivers no drug.
+    """
     several_products = len({a.product_id for a in administrations}) > 1
     parts = []
     for admin in sorted(administrations, key=lambda a: (a.at_hours, a.supplemental)):
         text = format_dose(admin.dose, admin.unit)
-        if several_products:
+        if is_placebo(admin, protocol):
+            text = f"placebo (matching {text})"
+        elif several_products:
             product = protocol.product(admin.product_id)
             text += f" {product.name if product else admin.product_id}"
         if admin.at_hours > 0:
@@ -151,11 +163,16 @@ def dose_text(administrations: list[Administration], protocol: Protocol) -> str:
     return " ".join(parts) if parts else "no dose"
 
 
-def dose_short(administrations: list[Administration]) -> str:
-    """A compact dose label: the first dose with its unit, then ``+dose`` per later dose."""
+def dose_short(administrations: list[Administration], protocol: Protocol | None = None) -> str:
+    """A compact dose label: the first dose with its unit, then ``+dose`` per later dose.
+
+    Placebo administrations (known when ``protocol`` is given) read "placebo".
+    """
     ordered = sorted(administrations, key=lambda a: (a.at_hours, a.supplemental))
     if not ordered:
         return "no dose"
+    if all(is_placebo(a, protocol) for a in ordered):
+        return "placebo"
     first, *later = ordered
     return " ".join(
         [format_dose(first.dose, first.unit), *(f"+{format_number(a.dose)}" for a in later)]
@@ -192,14 +209,14 @@ def _doses(session: Session, lane: Lane, protocol: Protocol) -> tuple[DoseLabel,
         a for a in session.dosing.administrations if lane.arm_id is None or a.arm_id == lane.arm_id
     ]
     if lane.arm_id is not None:
-        return (DoseLabel(lane.arm_id, dose_text(admins, protocol), dose_short(admins)),)
+        return (DoseLabel(lane.arm_id, dose_text(admins, protocol), dose_short(admins, protocol)),)
     by_arm: dict[str, list[Administration]] = {}
     for admin in admins:
         by_arm.setdefault(admin.arm_id, []).append(admin)
     if not by_arm:
         return (DoseLabel(None, "no dose", "no dose"),)
     return tuple(
-        DoseLabel(arm, dose_text(group, protocol), dose_short(group))
+        DoseLabel(arm, dose_text(group, protocol), dose_short(group, protocol))
         for arm, group in by_arm.items()
     )
 
@@ -311,19 +328,89 @@ def _cell(
     return tuple(lines)
 
 
+def _treatment_periods(protocol: Protocol, days: list[int]) -> list[Period]:
+    """The treatment column, split into crossover periods when an arm switches product.
+
+    A period is a run of dosing sessions in which every arm keeps its product (placebo
+    counts as a product); integration sessions belong to the period they follow.
+    """
+    dosing = sorted(
+        (s for s in protocol.sessions if s.dosing is not None and s.dosing.administrations),
+        key=lambda s: s.day,
+    )
+    starts: list[int] = []
+    previous: dict[str, str] = {}
+    for session in dosing:
+        assert session.dosing is not None
+        current = {a.arm_id: a.product_id for a in session.dosing.administrations}
+        switched = any(previous.get(arm) not in (None, product) for arm, product in current.items())
+        if not starts or switched:
+            starts.append(session.day)
+        previous.update(current)
+    if len(protocol.arms) < 2 or len(starts) < 2:
+        return [Period("treatment", "Treatment", min(days), max(days))]
+    bounds = [*starts[1:], max(days) + 1]
+    periods = []
+    for i, (start, end) in enumerate(zip(starts, bounds, strict=True), start=1):
+        inside = [d for d in days if start <= d < end] or [start]
+        periods.append(Period(f"treatment{i}", f"Period {i}", min(inside), max(inside)))
+    return periods
+
+
+def _sessions_of(period: Period, protocol: Protocol, first_dose: int | None) -> list[Session]:
+    """Sessions drawn in a schema column (baseline: 'other' visits before the first dose)."""
+    if period.key == "baseline":
+        return [
+            s
+            for s in protocol.sessions
+            if s.kind == "other" and first_dose is not None and s.day < first_dose
+        ]
+    if period.key.startswith("treatment"):
+        return [
+            s
+            for s in protocol.sessions
+            if s.kind in _PERIOD_KINDS["treatment"] and period.first_day <= s.day <= period.last_day
+        ]
+    return [s for s in protocol.sessions if s.kind in _PERIOD_KINDS[period.key]]
+
+
 def build_schema(protocol: Protocol) -> Schema:
-    """Summarise the design as periods (columns) by arms (rows) for the schema figure."""
+    """Summarise the design as periods (columns) by arms (rows) for the schema figure.
+
+    Columns: screening, preparation, baseline (visits of kind "other" before the first
+    dose), treatment (split into crossover periods when arms switch product), follow-up.
+    """
+    dose_days = [s.day for s in protocol.sessions if s.kind == "dosing"]
+    first_dose = min(dose_days) if dose_days else None
     periods: list[Period] = []
     for key, period_label, kinds in PERIODS:
         days = [s.day for s in protocol.sessions if s.kind in kinds]
+        if key == "treatment":
+            baseline = [
+                s.day
+                for s in protocol.sessions
+                if s.kind == "other" and first_dose is not None and s.day < first_dose
+            ]
+            if baseline:
+                periods.append(Period("baseline", "Baseline", min(baseline), max(baseline)))
+            if days:
+                periods.extend(_treatment_periods(protocol, days))
+            continue
         if days:
             periods.append(Period(key, period_label, min(days), max(days)))
     rows = []
     for lane in lanes_of(protocol):
         arm = protocol.arm(lane.arm_id) if lane.arm_id else None
-        in_lane = sorted((s for s in protocol.sessions if _in_lane(s, lane)), key=lambda s: s.day)
         cells = tuple(
-            _cell(p.key, [s for s in in_lane if s.kind in _PERIOD_KINDS[p.key]], lane, protocol)
+            _cell(
+                "treatment" if p.key.startswith("treatment") else p.key,
+                sorted(
+                    (s for s in _sessions_of(p, protocol, first_dose) if _in_lane(s, lane)),
+                    key=lambda s: s.day,
+                ),
+                lane,
+                protocol,
+            )
             for p in periods
         )
         rows.append(
@@ -335,6 +422,5 @@ def build_schema(protocol: Protocol) -> Schema:
                 cells,
             )
         )
-    return Schema(
-        tuple(periods), tuple(rows), len(protocol.arms) > 1, protocol.statistics.sample_size
-    )
+    randomised = len(protocol.arms) > 1 and protocol.blinding.allocation == "randomised"
+    return Schema(tuple(periods), tuple(rows), randomised, protocol.statistics.sample_size)

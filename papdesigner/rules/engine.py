@@ -10,6 +10,7 @@ cannot be shown is not assumed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -26,11 +27,12 @@ from papdesigner.rules.report import (
     LoadProblemRef,
     ProtocolRef,
     Report,
+    RuleNotInForce,
     RuleSetStatus,
     WaiverRef,
     summarise,
 )
-from papdesigner.rules.schema import SEVERITY_RANK
+from papdesigner.rules.schema import SEVERITY_RANK, in_force
 from papdesigner.rules.stale import path_key, unmatched_waivers
 from papdesigner.rules.view import build_view
 
@@ -38,9 +40,20 @@ Data = dict[str, Any]
 
 
 def run_check(
-    protocol: Protocol, catalogue: Catalogue, only: Sequence[str] | None = None
+    protocol: Protocol,
+    catalogue: Catalogue,
+    only: Sequence[str] | None = None,
+    *,
+    on: dt.date | None = None,
 ) -> Report:
-    """Check a protocol against the sets of a catalogue (or only the sets named in ``only``)."""
+    """Check a protocol against the sets of a catalogue (or only the sets named in ``only``).
+
+    Rules are applied as in force ``on`` a day (today by default): a rule whose
+    source expired or is not yet effective is listed in ``rules_not_in_force``
+    instead of being applied.
+    """
+    day = on or dt.date.today()
+    not_in_force: list[RuleNotInForce] = []
     view = build_view(protocol)
     top = activation(view)  # the one activation of this check: see expr.activation
     _ensure_convertible(top, view)
@@ -57,6 +70,10 @@ def run_check(
             continue
         quick = _quick_all(ruleset, top)
         for rule_index, rule in enumerate(ruleset.active_rules):
+            lapsed = _not_in_force(ruleset, rule, day)
+            if lapsed is not None:
+                not_in_force.append(lapsed)
+                continue
             passed = quick[rule_index] if quick is not None else None
             for element_index, finding in _evaluate(
                 ruleset, rule, view, top, waivers, passed=passed
@@ -77,6 +94,25 @@ def run_check(
         summary=summarise(findings),
         load_problems=[_problem_ref(p) for p in catalogue.problems],
         unmatched_waivers=unmatched_waivers(protocol.waivers, catalogue, statuses, findings),
+        checked_on=day.isoformat(),
+        rules_not_in_force=not_in_force,
+    )
+
+
+def _not_in_force(
+    ruleset: CompiledRuleSet, rule: CompiledRule, day: dt.date
+) -> RuleNotInForce | None:
+    spec = rule.spec
+    status = in_force(spec, day)
+    if status == "in_force":
+        return None
+    return RuleNotInForce(
+        rule_id=spec.id,
+        ruleset=ruleset.id,
+        title=spec.title,
+        status=status,
+        effective_from=spec.effective_from.isoformat() if spec.effective_from else None,
+        effective_until=spec.effective_until.isoformat() if spec.effective_until else None,
     )
 
 
@@ -168,6 +204,8 @@ def _status(ruleset: CompiledRuleSet, top: Any) -> RuleSetStatus:
         rules=sum(1 for r in ruleset.rules if r.spec.status == "active"),
         user_set=ruleset.user_set,
         sha256=ruleset.sha256,
+        as_of=spec.as_of or "",
+        authority_kind=spec.authority_kind or "",
     )
 
 

@@ -44,6 +44,8 @@ class RuleSetStatus(_Frozen):
         default=False, description="Not shipped with papdesigner (user folder or --rules-dir)"
     )
     sha256: str = Field(default="", description="SHA-256 of the rule-set file checked with")
+    as_of: str = Field("", description="The day the set's sources were read (ISO date), or blank")
+    authority_kind: str = ""
 
 
 class Clause(_Frozen):
@@ -126,6 +128,17 @@ class UnmatchedWaiver(_Frozen):
     reason: str
 
 
+class RuleNotInForce(_Frozen):
+    """A rule of an active set that was not applied because its source is not in force."""
+
+    rule_id: str
+    ruleset: str
+    title: str
+    status: Literal["expired", "not_yet_effective"]
+    effective_from: str | None = None
+    effective_until: str | None = None
+
+
 class Report(_Frozen):
     """The whole result of checking one protocol against the rule sets."""
 
@@ -135,6 +148,8 @@ class Report(_Frozen):
     summary: Summary
     load_problems: list[LoadProblemRef] = Field(default_factory=list)
     unmatched_waivers: list[UnmatchedWaiver] = Field(default_factory=list)
+    checked_on: str = Field("", description="The day of the check (ISO date): rules in force then")
+    rules_not_in_force: list[RuleNotInForce] = Field(default_factory=list)
 
     @property
     def has_unwaived_errors(self) -> bool:

@@ -20,6 +20,12 @@ from papdesigner.model.jsonpath import parse_path
 Severity = Literal["error", "warning", "info"]
 Provenance = Literal["verified", "secondary", "uncertain"]
 RuleStatus = Literal["active", "retired"]
+AuthorityKind = Literal["law", "regulation", "guidance", "reporting_guideline", "convention"]
+"""How strongly a rule's source binds: a statute, a regulation (or a condition imposed
+under one), an agency or professional guidance, a reporting guideline, or a practice
+convention of published trials. Only law and regulation, or core safety, justify an error."""
+
+BINDING_AUTHORITIES: frozenset[str] = frozenset({"law", "regulation"})
 
 SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 
@@ -37,6 +43,11 @@ class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _date_text(value: object) -> object:
+    """YAML turns 2023-06-26 into a date; keep the author's spelling as text."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 class Source(_Spec):
     """The document a rule set encodes."""
 
@@ -49,8 +60,7 @@ class Source(_Spec):
     @field_validator("date", mode="before")
     @classmethod
     def _date_as_text(cls, value: object) -> object:
-        # YAML turns 2023-06-26 into a date; keep the author's spelling as text.
-        return value.isoformat() if isinstance(value, dt.date) else value
+        return _date_text(value)
 
 
 class RuleSpec(_Spec):
@@ -66,6 +76,16 @@ class RuleSpec(_Spec):
     message: Text = Field(description="Template; placeholders {it.x}, {p.x}, {<value name>}")
     fix: Text
     status: RuleStatus = "active"
+    authority_kind: AuthorityKind | None = Field(
+        None, description="Overrides the set's authority_kind for this rule's source"
+    )
+    core_safety: bool = Field(
+        False, description="A core safety expectation: an error even where the source is guidance"
+    )
+    effective_from: dt.date | None = Field(None, description="The source applies from this day")
+    effective_until: dt.date | None = Field(
+        None, description="The source applies until this day (exclusive); later the rule is expired"
+    )
     scope: str | None = Field(
         None, description="A named list of the resolved view; None = protocol"
     )
@@ -112,9 +132,24 @@ class RuleSetSpec(_Spec):
     source: Source
     applies_when: Expression
     applies_description: Text
+    as_of: str | None = Field(
+        None, description="When the set's sources were read (YYYY-MM-DD or YYYY-MM)"
+    )
+    authority_kind: AuthorityKind | None = Field(
+        None, description="How strongly the set's source binds (a rule may override it)"
+    )
     rules: list[RuleSpec] = Field(
         description="At least one in the file; rules that fail to load are left out"
     )
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of_is_a_date(cls, value: object) -> object:
+        value = _date_text(value)
+        if isinstance(value, str):
+            # A day (2026-11-30) or, where only the month is known, a month (2026-11).
+            dt.date.fromisoformat(value if len(value) > 7 else value + "-01")
+        return value
 
     @field_validator("version", mode="before")
     @classmethod
@@ -132,6 +167,27 @@ def _bounded_spec(spec: str) -> bool:
     if "{" in spec or "}" in spec:
         return False
     return all(int(number) <= MAX_FORMAT_NUMBER for number in re.findall(r"\d+", spec))
+
+
+InForce = Literal["in_force", "expired", "not_yet_effective"]
+
+
+def rule_authority(ruleset: RuleSetSpec, rule: RuleSpec) -> AuthorityKind | None:
+    """The authority of a rule's source: its own, else its set's (None if neither says)."""
+    return rule.authority_kind or ruleset.authority_kind
+
+
+def in_force(rule: RuleSpec, on: dt.date) -> InForce:
+    """Whether a rule's source applies on a day.
+
+    ``effective_until`` is the first day the source no longer applies ("effective
+    until 1/1/2025" in the Oregon rules means replaced on that day).
+    """
+    if rule.effective_until is not None and on >= rule.effective_until:
+        return "expired"
+    if rule.effective_from is not None and on < rule.effective_from:
+        return "not_yet_effective"
+    return "in_force"
 
 
 def placeholders(template: str) -> list[tuple[str, str]]:

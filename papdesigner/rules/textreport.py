@@ -56,6 +56,10 @@ def render_report(report: Report, source: str, style: Style | None = None) -> st
         rule = f" rule {problem.rule_id}:" if problem.rule_id else ""
         lines.append(style.dim(f"not loaded: {where}:{rule} {problem.message}"))
     lines.extend(_unmatched_section(report))
+    for lapsed in report.rules_not_in_force:
+        when = lapsed.effective_until or lapsed.effective_from
+        word = "expired on" if lapsed.status == "expired" else "in force from"
+        lines.append(style.dim(f"not applied: {lapsed.rule_id} {lapsed.title} ({word} {when})"))
     lines.append("")
     lines.append(_summary_line(report, style))
     return "\n".join(lines) + "\n"
@@ -63,7 +67,8 @@ def render_report(report: Report, source: str, style: Style | None = None) -> st
 
 def _ruleset_line(status: RuleSetStatus, style: Style) -> str:
     mark = "active  " if status.active else "inactive"
-    text = f"  {mark} {status.id} {status.version}{user_label(status)}: {status.reason}"
+    as_of = f" (sources as of {status.as_of})" if status.as_of else ""
+    text = f"  {mark} {status.id} {status.version}{user_label(status)}{as_of}: {status.reason}"
     return text if status.active else style.dim(text)
 
 

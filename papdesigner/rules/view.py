@@ -20,7 +20,7 @@ from typing import Any, get_args
 from papdesigner.model.catalogues import expand_jurisdictions
 from papdesigner.model.jsonpath import PathPart, format_path
 from papdesigner.model.protocol import Protocol
-from papdesigner.model.vocab import DEGREE_RANK, SESSION_KINDS, RoleKind
+from papdesigner.model.vocab import DEGREE_RANK, MONITOR_ROLE_KINDS, SESSION_KINDS, RoleKind
 
 Data = dict[str, Any]
 
@@ -66,7 +66,10 @@ def build_view(protocol: Protocol) -> Data:
     )
     for role in p["roles"]:
         role["degree_rank"] = DEGREE_RANK.get(role["qualifications"]["degree"], 0)
-    p["substances"] = list(dict.fromkeys(x["substance"] for x in p["products"]))
+    # A placebo product delivers no substance: rules about a drug never match it.
+    p["substances"] = list(
+        dict.fromkeys(x["substance"] for x in p["products"] if x["substance"] != "placebo")
+    )
     for index, session in enumerate(p["sessions"]):
         _resolve_session(session, index, joins)
     _add_session_order(p["sessions"])
@@ -136,7 +139,13 @@ def _resolve_session(s: Data, index: int, joins: _Joins) -> None:
         staff["session_kind"] = s["kind"]
     present = [x for x in s["staff"] if x["present_throughout"]]
     s["staff_count"] = sum(x["count"] for x in s["staff"])
-    s["monitor_count"] = sum(x["count"] for x in present)
+    s["present_count"] = sum(x["count"] for x in present)
+    # A rater, a licensee representative, a support person or a role of unknown kind
+    # is present but never a monitor (issue 10: "lead therapist + rater" is one monitor).
+    s["monitor_count"] = sum(x["count"] for x in present if _is_monitor(x))
+    s["raters_present_throughout"] = sum(
+        x["count"] for x in present if x["role"] is not None and x["role"]["kind"] == "rater"
+    )
     kinds = [x["role"]["kind"] for x in present if x["role"] is not None]
     s["role_kinds"] = sorted(set(kinds))
     s["monitor_count_by_kind"] = _count_by_kind(present)
@@ -144,6 +153,11 @@ def _resolve_session(s: Data, index: int, joins: _Joins) -> None:
     s["role_ids"] = sorted({x["role_id"] for x in s["staff"]})
     s["monitor_role_ids"] = sorted({x["role_id"] for x in present})
     _resolve_dosing(s, base, joins.products)
+
+
+def _is_monitor(staff: Data) -> bool:
+    role = staff["role"]
+    return role is not None and role["kind"] in MONITOR_ROLE_KINDS
 
 
 def _count_by_kind(present: list[Data]) -> dict[str, int]:
@@ -172,15 +186,20 @@ def _resolve_dosing(s: Data, base: tuple[PathPart, ...], products: dict[str, Dat
         admin["path"] = format_path((*base, "dosing", "administrations", j))
         admin["product"] = products.get(admin["product_id"])
         admin["substance"] = admin["product"]["substance"] if admin["product"] else "other"
-        admin["dose_mg"] = _dose_mg(admin)
-        admin["dose_mg_per_kg"] = float(admin["dose"]) if admin["unit"] == "mg/kg" else None
+        admin["is_placebo"] = admin["substance"] == "placebo"
+        # A placebo administration matches the active regimen but delivers no drug: it never
+        # counts towards a session's or an arm's dose.
+        admin["dose_mg"] = 0.0 if admin["is_placebo"] else _dose_mg(admin)
+        admin["dose_mg_per_kg"] = (
+            float(admin["dose"]) if admin["unit"] == "mg/kg" and not admin["is_placebo"] else None
+        )
         admin["session_id"] = s["id"]
         admin["session_path"] = s["path"]
     by_arm: dict[str, list[Data]] = defaultdict(list)
     for admin in admins:
         by_arm[admin["arm_id"]].append(admin)
     s["regimens"] = [_regimen(s, arm_id, items) for arm_id, items in by_arm.items()]
-    s["substances"] = sorted({a["substance"] for a in admins})
+    s["substances"] = sorted({a["substance"] for a in admins if not a["is_placebo"]})
     s["total_dose_by_arm"] = {r["arm_id"]: r["total_dose_mg"] for r in s["regimens"]}
     s["max_total_dose_mg"] = max((r["total_dose_mg"] for r in s["regimens"]), default=0.0)
     s["initial_dose_mg"] = max((r["initial_dose_mg"] for r in s["regimens"]), default=0.0)
@@ -235,6 +254,7 @@ def _add_session_order(sessions: list[Data]) -> None:
         s["preparation_role_ids"] = []
         s["days_since_last_preparation"] = None
         s["days_since_previous_dosing"] = None
+        s["days_since_initial_dosing"] = None
         s["dosing_number"] = None
         s["integration_after"] = 0
         s["has_integration_after"] = False
@@ -257,6 +277,7 @@ def _link_dosing(d: Data, timeline: list[Data], dosing: list[Data]) -> None:
     earlier = [x for x in dosing if _before(x, d) and _shares_arm(x, d)]
     if earlier:
         d["days_since_previous_dosing"] = _day_gap(earlier[-1]["day"], d["day"])
+        d["days_since_initial_dosing"] = _day_gap(earlier[0]["day"], d["day"])
     later = [x for x in dosing if _before(d, x) and _shares_arm(x, d)]
     limit = (later[0]["day"], later[0]["index"]) if later else None
     after = [
@@ -367,6 +388,12 @@ def _add_arm_summaries(p: Data) -> None:
             (s["total_dose_by_arm"].get(arm["id"], 0.0) for s in mine), default=0.0
         )
         arm["receives_drug"] = arm["max_total_dose_mg"] > 0.0
+        arm["administration_count"] = sum(
+            1
+            for s in mine
+            for a in (s["dosing"]["administrations"] if s["dosing"] else ())
+            if a["arm_id"] == arm["id"]
+        )
 
 
 def _add_protocol_summaries(p: Data) -> None:

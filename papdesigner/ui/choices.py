@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, get_args
 
 from papdesigner.model import vocab
@@ -9,9 +10,14 @@ from papdesigner.ui.document import ProtocolDocument
 from papdesigner.ui.fields import Choices
 
 
-def vocabulary(literal: Any) -> Choices:
-    """Every value of a closed vocabulary (a ``Literal`` type), with its label."""
-    return tuple((value, vocab.label(value)) for value in get_args(literal))
+def vocabulary(literal: Any, labels: Mapping[str, str] | None = None) -> Choices:
+    """Every value of a closed vocabulary (a ``Literal`` type), with its label.
+
+    ``labels`` names values whose label differs in this vocabulary (a value such as "mixed"
+    means different things in different vocabularies).
+    """
+    own = labels or {}
+    return tuple((value, own.get(value) or vocab.label(value)) for value in get_args(literal))
 
 
 # --- the protocol's own ids (re-read on every change) -------------------------------------------

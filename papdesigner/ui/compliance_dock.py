@@ -342,7 +342,8 @@ class ComplianceDock(QDockWidget):
                 if status.id in self.choice.on
                 else ("applies" if status.active else "does not apply")
             )
-            text = f"{status.title}{_user_mark(status)} ({how})"
+            as_of = f", sources as of {status.as_of}" if status.as_of else ""
+            text = f"{status.title}{_user_mark(status)} ({how}{as_of})"
             self._ruleset_action(status.id, text, status.reason, status.active)
         for ruleset_id in sorted(self.choice.off):
             self._ruleset_action(ruleset_id, "(turned off by you)", "Not checked", active=False)

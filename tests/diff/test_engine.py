@@ -192,8 +192,8 @@ def test_narrative_sections_by_key(v1: Protocol, edited: Make) -> None:
     diff = diff_protocols(v1, edited(narrative))
     found = {(c.kind, c.key, c.section.number) for c in diff.changes}
     assert found == {
-        ("removed", "narrative.rationale", "2"),
-        ("added", "narrative.dose_rationale", "6"),
+        ("removed", "narrative.rationale", "2.1"),
+        ("added", "narrative.dose_rationale", "6.2"),
     }
 
 

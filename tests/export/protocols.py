@@ -91,7 +91,7 @@ def rich_data() -> dict[str, Any]:
     ]
     return {
         "format": "papdesigner-protocol",
-        "schema_version": 1,
+        "schema_version": 2,
         "id": "6f1c1f3e-8d7a-4a55-9a55-0c4f3a1b2c3d",
         "metadata": {
             "title": "Psilocybin with psychological support for treatment-resistant depression: "

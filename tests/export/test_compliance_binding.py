@@ -38,10 +38,13 @@ COUNTS = re.compile(r"Unwaived errors\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)")
 
 @pytest.fixture
 def bad(tmp_path: Path) -> Path:
-    """The MDMA example without a title and waivers: unwaived errors in several rule sets."""
+    """The MDMA example without its waivers, SUSAR timeline and DEA registration:
+    unwaived errors in two rule sets (FDA-PSY, US-IND-SAFETY)."""
     data = json.loads(MDMA.read_text(encoding="utf-8"))
     data["metadata"]["title"] = ""
     data["waivers"] = []
+    data["safety"]["susar_report_days"] = None
+    data["regulatory"]["dea_schedule1_registration"] = ""
     path = tmp_path / "bad.pap.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     return path

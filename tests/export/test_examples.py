@@ -25,7 +25,7 @@ def test_example_exports_and_verifies(name: str, tmp_path: Path) -> None:
         assert number in headings
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     for session in protocol.sessions:
-        assert f"({session.id})" in text
+        assert (session.title or session.id) in text
     assert protocol.metadata.protocol_number in text
     assert verify_pdf(result.path, protocol).ok
     changed = protocol.model_copy(deep=True)

@@ -82,7 +82,7 @@ EDITS: list[tuple[str, Edit, str]] = [
     ("arm description", _set("arms.0.description"), MARK),
     ("site name", _set("sites.0.name"), MARK),
     ("follow-up length", _set("follow_up.duration_weeks", 97), "97 weeks"),
-    ("follow-up weeks", _append("follow_up.timepoints_weeks", 97), "97 after treatment"),
+    ("follow-up weeks", _append("follow_up.timepoints_weeks", 97), "and 97, counted from day 1"),
     ("stopping rules", _set("safety.stopping_rules"), MARK),
     ("age justification", _set("eligibility.age_justification"), MARK),
     ("inclusion criterion", _set("eligibility.inclusion.0.text"), MARK),
@@ -189,7 +189,7 @@ def test_pdf_outline_and_toc_show_the_m11_numbers(mdma: Protocol, tmp_path: Path
     reader = pypdf.PdfReader(export_pdf(mdma, tmp_path / "m.pdf").path)
     titles = [title for _, title, _ in outline(reader)]
     for expected in (
-        "6.3  Dosing and administration",
+        "6.3  Investigational trial intervention administration",
         "6.7.4  Emergency unblinding at the site",
         "6.10.1  Prohibited concomitant therapy",
         "4.3  Trial stopping rules",
@@ -197,14 +197,14 @@ def test_pdf_outline_and_toc_show_the_m11_numbers(mdma: Protocol, tmp_path: Path
         "10.11  Sample size determination",
     ):
         assert expected in titles
-    assert "Session plan" in titles  # no M11 counterpart: no number of its own
+    assert "8.1.1  Session plan" in titles  # sponsor-added sub-heading at the end of 8.1
     toc = " ".join(" ".join(p.extract_text().split()) for p in reader.pages[1:3])
-    assert re.search(r"6\.3 Dosing and administration \d+", toc)
+    assert re.search(r"6\.3 Investigational trial intervention administration \d+", toc)
 
 
 def test_unknown_or_repeated_m11_number_is_a_template_error() -> None:
     with pytest.raises(TemplateError, match="does not list"):
-        parse_blocks('<h1 key="a" m11="6.2">Rationale</h1>')
+        parse_blocks('<h1 key="a" m11="6.99">Rationale</h1>')
     with pytest.raises(TemplateError, match=r"both claim ICH M11 section 6\.3"):
         parse_blocks('<h2 key="a" m11="6.3">A</h2><h2 key="b" m11="6.3">B</h2>')
     blocks = parse_blocks('<h1 key="a" m11="6">Six</h1><h2 key="b">Plain</h2><h3 key="c">Sub</h3>')

@@ -65,7 +65,26 @@ def test_schema_periods_and_cells() -> None:
     treatment = schema.arms[0].cells[2]
     assert treatment[0] == "Day 1: 25 mg +12.5 mg at 1.5 h (optional)"
     assert treatment[-1] == "4 integration sessions"
-    assert schema.randomised and schema.sample_size == 60
+    # Two arms alone do not make a randomised trial: the allocation is data.
+    assert not schema.randomised and schema.sample_size == 60
+    randomised = rich_protocol()
+    randomised.blinding.allocation = "randomised"
+    assert build_schema(randomised).randomised
+
+
+def test_schema_draws_baseline_and_both_crossover_periods() -> None:
+    from papdesigner.model import load_protocol
+    from papdesigner.model.templates import examples_dir
+
+    lsd = build_schema(load_protocol(examples_dir() / "lsd-anxiety.pap.json"))
+    keys = [p.key for p in lsd.periods]
+    assert keys[-3:] == ["treatment1", "treatment2", "follow_up"]
+    first, second = lsd.periods[-3], lsd.periods[-2]
+    assert first.last_day < second.first_day
+    lsd_first = lsd.arms[0].cells[keys.index("treatment2")]
+    assert any("placebo" in line for line in lsd_first)
+    mdma = build_schema(load_protocol(examples_dir() / "mdma-ptsd.pap.json"))
+    assert "baseline" in [p.key for p in mdma.periods] and mdma.randomised
 
 
 def test_dose_units() -> None:

@@ -19,7 +19,8 @@ def test_paths_and_codes_become_labels() -> None:
     )
     assert text == (
         "no committee (Regulatory › Ethics review › Ethics committee) for major depressive "
-        "disorder; policy continue (justified); Psychotherapy › Additional support is empty"
+        "disorder; policy continue, with justification; Psychotherapy › Additional support is "
+        "empty"
     )
     assert field_label("age_max") == "Maximum age"
     assert value_label("ind_trial") == "US IND clinical trial"

@@ -47,3 +47,17 @@ def test_newer_schema_is_refused_with_advice(tmp_path: Path) -> None:
     )
     with pytest.raises(ProtocolFileError, match=r"\$\.schema_version: .*update papdesigner"):
         load_protocol(path)
+
+
+def test_a_schema_1_file_migrates_and_loads_with_new_facts_unset() -> None:
+    """A file saved by schema 1 (the Oregon example as shipped before issue 10) still opens."""
+    path = Path(__file__).parent / "data" / "schema1-oregon.pap.json"
+    assert json.loads(path.read_text(encoding="utf-8"))["schema_version"] == 1
+    protocol = load_protocol(path)
+    assert protocol.schema_version == SCHEMA_VERSION == 2
+    assert protocol.psychotherapy.supportive_touch is None
+    assert protocol.psychotherapy.facilitation_approach is None
+    assert protocol.safety.emergency_escalation is None
+    assert all(s.dosing.no_driving_advice is None for s in protocol.sessions if s.dosing)
+    assert {r.kind for r in protocol.roles} == {"facilitator", "other"}  # no kind is guessed
+    assert protocol.psychotherapy.touch_policy  # the old prose is kept as written

@@ -125,3 +125,21 @@ def test_empty_protocol_builds_a_view_with_safe_defaults(kit: Any) -> None:
     assert view["max_total_dose_mg"] == 0.0
     assert view["jurisdictions"] == []
     assert all(view[scope] == [] for scope in SCOPES)
+
+
+def test_placebo_administrations_deliver_no_drug() -> None:
+    """A placebo is an ordinary administration of a placebo product, counted as 0 mg of drug."""
+    from papdesigner.model import load_protocol
+    from papdesigner.model.templates import examples_dir
+
+    view = build_view(load_protocol(examples_dir() / "mdma-ptsd.pap.json"))
+    arms = {a["id"]: a for a in view["arms"]}
+    assert arms["placebo"]["administration_count"] == 6
+    assert arms["placebo"]["max_total_dose_mg"] == 0.0
+    assert not arms["placebo"]["receives_drug"]
+    assert arms["mdma"]["max_total_dose_mg"] == 180.0
+    placebo = [a for a in view["administrations"] if a["is_placebo"]]
+    assert placebo and all(a["dose_mg"] == 0.0 and a["substance"] == "placebo" for a in placebo)
+    for session in view["dosing_sessions"]:
+        assert session["total_dose_by_arm"]["placebo"] == 0.0
+    assert "placebo" not in view["substances"]

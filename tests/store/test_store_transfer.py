@@ -98,7 +98,7 @@ def test_older_schema_file_is_upgraded_on_import(lib: Library, tmp_path: Path) -
     [result] = lib.import_paths([source], "ana")
     assert result.status == "imported" and not result.canonical
     loaded = lib.load_version(result.version.id)  # type: ignore[union-attr]
-    assert loaded.schema_version == 1
+    assert loaded.schema_version == 2
 
 
 def test_integrity_problems_are_warnings_not_errors(lib: Library, tmp_path: Path) -> None:

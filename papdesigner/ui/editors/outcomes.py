@@ -140,6 +140,13 @@ class OutcomesEditor(StepEditor):
                 TextAreaField(d, (*st, "missing_data"), "Missing data", lines=2),
                 TextAreaField(d, (*st, "sensitivity_analyses"), "Sensitivity analyses", lines=2),
                 TextAreaField(d, (*st, "interim_analysis"), "Interim analysis", lines=2),
+                TextAreaField(d, (*st, "analysis_sets"), "Analysis sets", lines=2),
+                TextAreaField(
+                    d, (*st, "estimand_strategy"), "Intercurrent events and strategies", lines=2
+                ),
+                TextAreaField(d, (*st, "secondary_analyses"), "Secondary analyses", lines=2),
+                TextAreaField(d, (*st, "safety_analyses"), "Safety analyses", lines=2),
+                TextAreaField(d, (*st, "multiplicity"), "Multiplicity adjustment", lines=2),
             ],
         )
         follow = form.section("Follow-up")

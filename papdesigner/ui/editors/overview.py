@@ -25,6 +25,14 @@ def _text(document: ProtocolDocument, path: JsonPath, label: str) -> TextField:
     return TextField(document, path, label)
 
 
+def _date(document: ProtocolDocument, path: JsonPath, label: str) -> DateField:
+    return DateField(document, path, label)
+
+
+def _new_version(_document: ProtocolDocument, _path: JsonPath) -> dict[str, Any]:
+    return {"version": "", "date": None, "summary": ""}
+
+
 def _new_registration(_document: ProtocolDocument, _path: JsonPath) -> dict[str, Any]:
     return {"registry": "ClinicalTrials.gov", "identifier": "NCT"}
 
@@ -100,6 +108,8 @@ class OverviewEditor(StepEditor):
                     d, ("metadata", "principal_investigator", "affiliation"), "PI affiliation"
                 ),
                 TextField(d, ("metadata", "principal_investigator", "email"), "PI e-mail"),
+                TextField(d, ("metadata", "medical_monitor"), "Medical monitor"),
+                TextField(d, ("metadata", "emergency_contact"), "24-hour emergency contact"),
             ],
         )
         registrations = form.section("Registrations")
@@ -114,4 +124,19 @@ class OverviewEditor(StepEditor):
             new_item=_new_registration,
         )
         form.add_part(registrations, ("metadata", "registrations"), table, table)
+        history = form.section(
+            "Version history", "Earlier versions and amendments, for the title page and 12.3."
+        )
+        versions = TableListEditor(
+            d,
+            ("metadata", "version_history"),
+            [
+                Column("version", "Version", _text),
+                Column("date", "Date", _date),
+                Column("summary", "Summary of changes", _text, stretch=True),
+            ],
+            item_name="version",
+            new_item=_new_version,
+        )
+        form.add_part(history, ("metadata", "version_history"), versions, versions)
         self.add_narrative("Background and rationale")

@@ -10,6 +10,7 @@ from papdesigner.model.commands import JsonPath, unique_id
 from papdesigner.ui import choices
 from papdesigner.ui.document import ProtocolDocument
 from papdesigner.ui.editors.base import StepEditor
+from papdesigner.ui.editors.facts import medication_facts
 from papdesigner.ui.fields import (
     CheckField,
     ChoiceField,
@@ -138,6 +139,7 @@ class PopulationEditor(StepEditor):
                     choices.vocabulary(vocab.MedicationPolicy),
                 ),
                 TextAreaField(d, ("medications", "policy_justification"), "Justification", lines=2),
+                *medication_facts(d),
             ],
         )
         washouts = TableListEditor(

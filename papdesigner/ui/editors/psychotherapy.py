@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from papdesigner.model import vocab
 from papdesigner.model.protocol import Blinding, Psychotherapy
+from papdesigner.ui.choices import vocabulary
 from papdesigner.ui.editors.base import StepEditor
-from papdesigner.ui.fields import CheckField, TextAreaField, TextField
+from papdesigner.ui.editors.facts import therapy_facts
+from papdesigner.ui.fields import CheckField, ChoiceField, TextAreaField, TextField
 from papdesigner.ui.list_fields import StringListField
 
 _THERAPY_TEXTS = (
@@ -50,6 +53,7 @@ class PsychotherapyEditor(StepEditor):
                     for name, label in _THERAPY_TEXTS
                 ),
                 StringListField(d, (*base, "bias_controls"), "Bias controls", item_name="control"),
+                *therapy_facts(d),
             ],
         )
         recording = form.section("Recording of sessions")
@@ -66,6 +70,9 @@ class PsychotherapyEditor(StepEditor):
         form.add_all(
             blinding,
             [
+                ChoiceField(
+                    d, (*b, "allocation"), "Assignment to arms", vocabulary(vocab.Allocation)
+                ),
                 CheckField(d, (*b, "participants"), "Participants blinded"),
                 CheckField(d, (*b, "therapists"), "Therapists blinded"),
                 CheckField(d, (*b, "outcome_assessors"), "Outcome assessors blinded"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from papdesigner.ui import choices
 from papdesigner.ui.editors.base import StepEditor
+from papdesigner.ui.editors.facts import safety_facts
 from papdesigner.ui.fields import CheckField, ChoiceField, IntField, TextAreaField
 from papdesigner.ui.list_fields import StringListField
 
@@ -87,6 +88,31 @@ class SafetyEditor(StepEditor):
                 TextAreaField(d, (*s, "stopping_rules"), "Stopping rules", lines=3),
                 TextAreaField(d, (*s, "dsmb"), "Data and safety monitoring board", lines=2),
                 TextAreaField(d, (*s, "emergency_plan"), "Emergency plan", lines=3),
+                *safety_facts(d),
+            ],
+        )
+        reporting = form.section(
+            "Adverse event definitions and reporting",
+            "Protocol-specific facts for chapter 9 of the PDF; empty ones print as not specified.",
+        )
+        form.add_all(
+            reporting,
+            [
+                TextAreaField(d, (*s, "ae_collection_period"), "Collection period", lines=2),
+                TextAreaField(d, (*s, "ae_severity_scale"), "Severity grading scale", lines=2),
+                TextAreaField(d, (*s, "ae_causality_scale"), "Causality assessment", lines=2),
+                IntField(
+                    d,
+                    (*s, "sae_sponsor_report_hours"),
+                    "SAE report to sponsor within",
+                    minimum=0,
+                    maximum=720,
+                    unit="hours",
+                    optional=True,
+                ),
+                TextAreaField(d, (*s, "ethics_reporting"), "Reporting to the IRB/EC", lines=2),
+                TextAreaField(d, (*s, "pregnancy_reporting"), "Pregnancy procedure", lines=2),
+                TextAreaField(d, (*s, "overdose_management"), "Overdose management", lines=2),
             ],
         )
         self.add_narrative("Discontinuation and safety narrative")

@@ -24,6 +24,7 @@ from papdesigner.ui import choices
 from papdesigner.ui.dialogs.dosing_session import NewDosingSessionDialog
 from papdesigner.ui.document import ProtocolDocument
 from papdesigner.ui.editors.base import StepEditor
+from papdesigner.ui.editors.facts import dosing_facts
 from papdesigner.ui.editors.session_fields import SessionFormatField, SessionKindField
 from papdesigner.ui.fields import (
     CheckField,
@@ -174,6 +175,7 @@ class SessionDetail:
                 TextAreaField(d, (*dp, "discharge_criteria"), "Discharge criteria", lines=2),
                 CheckField(d, (*dp, "overnight_stay"), "Overnight stay"),
                 TextField(d, (*dp, "transport_plan"), "Transport plan"),
+                *dosing_facts(d, dp),
                 CheckField(d, (*dp, "observed_ingestion"), "Ingestion observed by staff"),
                 CheckField(d, (*dp, "supervised"), "Supervised throughout"),
                 IntField(

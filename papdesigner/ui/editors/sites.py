@@ -12,6 +12,7 @@ from papdesigner.model.history import Change
 from papdesigner.ui import choices
 from papdesigner.ui.document import ProtocolDocument
 from papdesigner.ui.editors.base import StepEditor
+from papdesigner.ui.editors.facts import regulatory_facts
 from papdesigner.ui.fields import (
     ChoiceField,
     DateField,
@@ -133,6 +134,7 @@ class SitesEditor(StepEditor):
                     "Specialist registration",
                 ),
                 TextField(d, ("regulatory", "prescriber_pat_training"), "Prescriber PAT training"),
+                *regulatory_facts(d),
             ],
         )
 
