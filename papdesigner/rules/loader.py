@@ -17,10 +17,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from papdesigner.model.limits import read_regular_file
+from papdesigner.rules import compiled_cache
 from papdesigner.rules.expr import (
     CelCompileError,
     Program,
     compile_expr,
+    compile_lazily,
     on_element,
     strip_strings,
 )
@@ -145,7 +147,12 @@ def load_ruleset_file(
         return None, [LoadProblem(name, exc.line, None, str(exc))]
     if doc.data is None:  # nothing but blanks and comments
         return None, [LoadProblem(name, None, None, "file is empty")]
-    return _build(doc, name, path, origin)
+    clean_before = compiled_cache.known_clean(path, raw)
+    with compile_lazily(clean_before):  # see compiled_cache: only sets that apply compile
+        ruleset, problems = _build(doc, name, path, origin)
+    if ruleset is not None and not problems and not clean_before:
+        compiled_cache.remember_clean(path, raw)
+    return ruleset, problems
 
 
 def _build(

@@ -3,13 +3,15 @@
 Budget (DESIGN.md section 7): <= 10 ms median on the 2-core reference machine, and
 linear in the number of sessions. Run it directly::
 
-    python tests/bench/bench_check.py [--runs 200]
+    python tests/bench/bench_check.py [--runs 200] [--process-runs 9]
 
 It prints medians for: loading and compiling the shipped rule sets (cold), building
 the resolved view, the full check, the same protocol with its sessions multiplied
 10 times, and a baseline measured in the same run (``model_dump`` of the protocol,
-which every check must do anyway), with ratios. It asserts nothing: numbers are
-read by people, not by tests.
+which every check must do anyway), with ratios. Then it times whole ``papdesigner
+check`` processes on that example against a floor process (see ``processes.py``;
+target: at most 2 x the floor). It asserts nothing: numbers are read by people, not
+by tests.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from processes import compare
 
 from papdesigner.model import Protocol, load_protocol, loads_protocol
 from papdesigner.paths import resource
@@ -79,6 +83,7 @@ def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--process-runs", type=int, default=9, help="0: skip the processes")
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -112,6 +117,9 @@ def main() -> None:
     print(f"           {big_full / full:.1f} x the 1x check for {ratio:.1f} x the sessions")
     fast_ratio = FASTEST["big"] / FASTEST["full"]
     print(f"           fastest runs: {FASTEST['big']:.3f} ms, {fast_ratio:.1f} x")
+    if args.process_runs:
+        path = next(resource("examples").glob(name), None) or BASES / name
+        compare({f"papdesigner check {name}": ["check", str(path)]}, args.process_runs)
 
 
 if __name__ == "__main__":
