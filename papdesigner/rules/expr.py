@@ -14,9 +14,7 @@ when the rule set loads, not when a user runs a check.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Mapping
 from functools import cache, lru_cache
 from typing import Any
 
@@ -115,33 +113,19 @@ class Program:
         return result.plain_value()
 
     def _compile_now(self) -> Any:
-        """Compile a program made by :func:`compile_lazily` on its first evaluation."""
+        """Compile a program made with ``compiled=None`` (text known to compile) on first use.
+
+        The rule-set cache (:mod:`papdesigner.rules.compiled_cache`) makes such programs:
+        most rule sets never apply to a protocol, and compiling costs ~0.2 ms each.
+        """
         try:
             self._compiled = _env().compile(self.source_text)
-        except RuntimeError as exc:  # only if the verdict that let it wait was wrong
+        except RuntimeError as exc:  # the text compiled when it was cached; never expected
             raise CelEvalError(f"does not compile: {_first_line(str(exc))}") from None
         return self._compiled
 
     def __repr__(self) -> str:
         return f"Program({self.source!r})"
-
-
-_LAZY: ContextVar[bool] = ContextVar("papdesigner_lazy_cel", default=False)
-
-
-@contextmanager
-def compile_lazily(enabled: bool = True) -> Iterator[None]:
-    """Within this block :func:`compile_expr` defers compiling to a program's first use.
-
-    Only for text already known to compile (a rule set whose every expression compiled
-    before, see :mod:`papdesigner.rules.compiled_cache`): compiling costs about 0.2 ms
-    per expression, and most rule sets never apply to a given protocol.
-    """
-    token = _LAZY.set(enabled)
-    try:
-        yield
-    finally:
-        _LAZY.reset(token)
 
 
 def activation(view: Any) -> Any:
@@ -189,8 +173,6 @@ def compile_expr(source: str, *, derive: bool = True) -> Program:
         msg = "empty expression"
         raise CelCompileError(msg)
     text = derive_lists(source) if derive else source
-    if _LAZY.get():
-        return Program(source, None, text)
     try:
         compiled = _env().compile(text)
     except RuntimeError as exc:

@@ -22,7 +22,6 @@ from papdesigner.rules.expr import (
     CelCompileError,
     Program,
     compile_expr,
-    compile_lazily,
     on_element,
     strip_strings,
 )
@@ -129,15 +128,21 @@ class Catalogue:
 # --- one file -------------------------------------------------------------------------------
 
 
-def load_ruleset_file(
+def load_ruleset_file(  # noqa: PLR0911 - one return per way a file fails, one from the cache
     path: Path, origin: str = "shipped"
 ) -> tuple[CompiledRuleSet | None, list[LoadProblem]]:
-    """Load one file; return the set (None if unusable) and the problems found."""
+    """Load one file; return the set (None if unusable) and the problems found.
+
+    A file that loaded with no problem before is taken from :mod:`.compiled_cache`.
+    """
     name = str(path)
     try:
         raw = read_regular_file(path, MAX_RULESET_BYTES)  # a named pipe would wait forever
         if len(raw) > MAX_RULESET_BYTES:
             return None, [LoadProblem(name, None, None, "file is too large for a rule set")]
+        kept = compiled_cache.cached_ruleset(path, raw, origin)  # loaded cleanly before
+        if kept is not None:
+            return kept, []
         doc = parse_yaml(raw.decode("utf-8"))
     except OSError as exc:
         return None, [LoadProblem(name, None, None, f"cannot read: {exc.strerror or exc}")]
@@ -147,11 +152,9 @@ def load_ruleset_file(
         return None, [LoadProblem(name, exc.line, None, str(exc))]
     if doc.data is None:  # nothing but blanks and comments
         return None, [LoadProblem(name, None, None, "file is empty")]
-    clean_before = compiled_cache.known_clean(path, raw)
-    with compile_lazily(clean_before):  # see compiled_cache: only sets that apply compile
-        ruleset, problems = _build(doc, name, path, origin)
-    if ruleset is not None and not problems and not clean_before:
-        compiled_cache.remember_clean(path, raw)
+    ruleset, problems = _build(doc, name, path, origin)
+    if ruleset is not None and not problems:
+        compiled_cache.remember(path, raw, ruleset)
     return ruleset, problems
 
 

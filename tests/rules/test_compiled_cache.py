@@ -21,7 +21,7 @@ from papdesigner.model import load_protocol
 from papdesigner.paths import resource
 from papdesigner.rules import check, clear_cache
 from papdesigner.rules.catalogue import shipped_rules_dir
-from papdesigner.rules.compiled_cache import known_clean, remember_clean
+from papdesigner.rules.compiled_cache import cached_ruleset, remember
 from papdesigner.rules.loader import Catalogue, load_catalogue
 
 EXAMPLES = sorted(resource("examples").glob("*.pap.json"))
@@ -37,7 +37,12 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _entries(cache: Path) -> list[Path]:
-    return sorted((cache / "rulesets").glob("*.ok"))
+    return sorted((cache / "rulesets").glob("*.json"))
+
+
+def _kept(file: Path) -> bool:
+    """Does the cache hold a usable entry for this rule-set file?"""
+    return cached_ruleset(file, file.read_bytes(), "test") is not None
 
 
 def _compiled_now(catalogue: Catalogue) -> list[bool]:
@@ -84,6 +89,21 @@ def test_a_warm_cache_compiles_only_what_a_check_evaluates(cache: Path) -> None:
         assert all(r.quick._compiled is None for r in ruleset.rules)
 
 
+def test_a_kept_set_equals_the_set_loaded_from_its_file(cache: Path) -> None:
+    fresh = load_catalogue([(shipped_rules_dir(), "shipped")])
+    kept = load_catalogue([(shipped_rules_dir(), "shipped")])
+    assert len(kept.rulesets) == len(fresh.rulesets) > 0
+    for a, b in zip(fresh.rulesets, kept.rulesets, strict=True):
+        assert (a.spec, a.file, a.origin) == (b.spec, b.file, b.origin)
+        assert a.applies.source_text == b.applies.source_text
+        for ra, rb in zip(a.rules, b.rules, strict=True):
+            assert (ra.spec, ra.line) == (rb.spec, rb.line)
+            texts = [(p.source, p.source_text) if p else None for p in (ra.quick, ra.batch)]
+            assert texts == [(p.source, p.source_text) for p in (rb.quick, rb.batch)]
+            va, vb = ra.values_batch, rb.values_batch
+            assert (va and va.source_text) == (vb and vb.source_text)
+
+
 def test_only_problem_free_files_are_remembered(
     kit: Any, write_set: Callable[..., Path], cache: Path
 ) -> None:
@@ -95,8 +115,8 @@ def test_only_problem_free_files_are_remembered(
             ("broken.yaml", "B-1")
         ]
     assert len(_entries(cache)) == 1
-    assert known_clean(folder / "good.yaml", (folder / "good.yaml").read_bytes())
-    assert not known_clean(folder / "broken.yaml", (folder / "broken.yaml").read_bytes())
+    assert _kept(folder / "good.yaml")
+    assert not _kept(folder / "broken.yaml")
 
 
 def test_an_edited_file_is_compiled_again(
@@ -111,7 +131,11 @@ def test_an_edited_file_is_compiled_again(
 
 
 def _damage(entry: Path, how: str) -> None:
-    if how == "truncated":
+    if how == "edited":  # well-formed, plausible, and wrong: the rule would always pass
+        text = entry.read_bytes()
+        assert b"(false)" in text
+        entry.write_bytes(text.replace(b"(false)", b"(true)"))
+    elif how == "truncated":
         entry.write_bytes(entry.read_bytes()[:10])
     elif how == "empty":
         entry.write_bytes(b"")
@@ -124,20 +148,19 @@ def _damage(entry: Path, how: str) -> None:
         entry.mkdir()
 
 
-@pytest.mark.parametrize("how", ["truncated", "empty", "garbage", "longer", "folder"])
+@pytest.mark.parametrize("how", ["edited", "truncated", "empty", "garbage", "longer", "folder"])
 def test_a_damaged_entry_is_ignored_and_rebuilt(
     how: str, kit: Any, write_set: Callable[..., Path], cache: Path
 ) -> None:
-    folder = write_set("DMG", [kit.rule("D-1")])
+    folder = write_set("DMG", [kit.rule("D-1", require=["false"])])
     kit.catalogue(folder)
     (entry,) = _entries(cache)
     _damage(entry, how)
-    raw = (folder / "dmg.yaml").read_bytes()
-    assert not known_clean(folder / "dmg.yaml", raw)
+    assert not _kept(folder / "dmg.yaml")
     catalogue = kit.catalogue(folder)
-    assert catalogue.problems == [] and all(_compiled_now(catalogue))  # compiled in full
+    assert catalogue.problems == [] and all(_compiled_now(catalogue))  # loaded in full
     if how != "folder":  # a folder in the entry's place cannot be replaced by a file
-        assert known_clean(folder / "dmg.yaml", raw)
+        assert _kept(folder / "dmg.yaml")
 
 
 def test_entries_cannot_be_planted_or_moved_between_files(
@@ -151,11 +174,11 @@ def test_entries_cannot_be_planted_or_moved_between_files(
     # A copy of a valid entry under every plausible name, then a new secret.
     raw = (folder / "bad.yaml").read_bytes()
     for name in (hashlib.sha256(raw).hexdigest(), "bad", "bad.yaml"):
-        shutil.copy(good_entry, cache / "rulesets" / f"{name}.ok")
+        shutil.copy(good_entry, cache / "rulesets" / f"{name}.json")
     problems = kit.catalogue(folder).problems
     assert [p.rule_id for p in problems] == ["X-1"]
-    (cache / "rulesets" / "secret").write_bytes(os.urandom(32))  # someone else's secret
-    assert not known_clean(folder / "good.yaml", (folder / "good.yaml").read_bytes())
+    (cache / "secret").write_bytes(os.urandom(32))  # someone else's secret
+    assert not _kept(folder / "good.yaml")
     assert [p.rule_id for p in kit.catalogue(folder).problems] == ["X-1"]
 
 
@@ -164,13 +187,12 @@ def test_a_damaged_secret_is_replaced(
 ) -> None:
     folder = write_set("SEC", [kit.rule("S-1")])
     kit.catalogue(folder)
-    secret = cache / "rulesets" / "secret"
+    secret = cache / "secret"
     secret.write_bytes(b"short")
-    raw = (folder / "sec.yaml").read_bytes()
-    assert not known_clean(folder / "sec.yaml", raw)
+    assert not _kept(folder / "sec.yaml")
     assert kit.catalogue(folder).problems == []
     assert len(secret.read_bytes()) == 32
-    assert known_clean(folder / "sec.yaml", raw)
+    assert _kept(folder / "sec.yaml")
 
 
 def test_a_cache_folder_that_cannot_be_created_is_no_cache(
@@ -183,7 +205,8 @@ def test_a_cache_folder_that_cannot_be_created_is_no_cache(
     for _ in range(2):
         catalogue = kit.catalogue(folder)
         assert catalogue.problems == [] and all(_compiled_now(catalogue))
-    assert not remember_clean(folder / "ro.yaml", (folder / "ro.yaml").read_bytes())
+    (ruleset,) = catalogue.rulesets
+    assert not remember(folder / "ro.yaml", (folder / "ro.yaml").read_bytes(), ruleset)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
@@ -220,6 +243,6 @@ def test_no_temporary_files_are_left_behind(
 ) -> None:
     folder = write_set("TMP", [kit.rule("T-1")])
     kit.catalogue(folder)
-    names = sorted(p.name for p in (cache / "rulesets").iterdir())
-    assert names == sorted(["secret", _entries(cache)[0].name])
-    assert stat.S_IMODE((cache / "rulesets" / "secret").stat().st_mode) == 0o600
+    names = [p.name for p in (cache / "rulesets").iterdir()]
+    assert names == [_entries(cache)[0].name]  # nothing half-written
+    assert stat.S_IMODE((cache / "secret").stat().st_mode) == 0o600
