@@ -71,7 +71,7 @@ def compare(commands: dict[str, list[str]], runs: int) -> None:
                 times[label].append(_run(argv, env))
     floor = statistics.median(next(iter(times.values())))
     print(f"whole processes, {runs} runs each, alternating (wall ms)")
-    print(f"  {'':44}{'median':>8}{'fastest':>9}{'x floor':>9}")
+    print(f"  {'':50}{'median':>8}{'fastest':>9}{'x floor':>9}")
     for label, values in times.items():
         median = statistics.median(values)
-        print(f"  {label:44}{median * 1000:8.0f}{min(values) * 1000:9.0f}{median / floor:9.2f}")
+        print(f"  {label:50}{median * 1000:8.0f}{min(values) * 1000:9.0f}{median / floor:9.2f}")
