@@ -23,8 +23,8 @@ from functools import cache
 from typing import Any
 
 from papdesigner.model.protocol import Protocol
+from papdesigner.model.yamlload import safe_load
 from papdesigner.paths import resource
-from papdesigner.yamlload import safe_load
 
 CHECKLIST_IDS = ("spirit2013", "spirit2025", "respct2025")
 _RULE_ITEM = re.compile(r"^0*(\d+[a-z]?)(?:-[A-Z][A-Z0-9]*)*$")

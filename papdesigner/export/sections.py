@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from papdesigner.model.yamlload import safe_load
 from papdesigner.paths import resource
-from papdesigner.yamlload import safe_load
 
 
 @cache

@@ -4,7 +4,7 @@ jinja2 compiles the 19 templates of the PDF text from source on every export, ab
 0.15 s of a command-line export. jinja2's own ``FileSystemBytecodeCache`` would keep
 them, but it unpickles and runs whatever file it finds under an expected name. This
 cache stores the same bytes, sealed with an HMAC under the cache's secret (see
-:mod:`papdesigner.cache_dir`), and hands jinja2 only entries that pass the check;
+:mod:`papdesigner.model.cachefiles`), and hands jinja2 only entries that pass the check;
 anything else is ignored and rebuilt. jinja2 itself then discards an entry whose
 template source changed (it compares a checksum of the source).
 
@@ -23,7 +23,14 @@ from pathlib import Path
 import jinja2
 from jinja2.bccache import Bucket
 
-from papdesigner.cache_dir import cache_dir, read_entry, seal, secret, unseal, write_atomically
+from papdesigner.model.cachefiles import (
+    cache_dir,
+    read_entry,
+    seal,
+    secret,
+    unseal,
+    write_atomically,
+)
 
 MAX_ENTRY_BYTES = 8 * 1024 * 1024
 """Far above any compiled template's size; a larger file is not an entry."""

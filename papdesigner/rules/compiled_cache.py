@@ -11,7 +11,7 @@ never compiled. Files that had any problem are never kept and are loaded in full
 every start, so their problems are always reported.
 
 An entry is a file in ``<cache>/rulesets`` named by an HMAC (under the cache's random
-per-user secret, see :mod:`papdesigner.cache_dir`) of a digest of the file's bytes, its
+per-user secret, see :mod:`papdesigner.model.cachefiles`) of a digest of the file's bytes, its
 name, the source of the modules that load it and the CEL runtime's build; its content
 is sealed by a second HMAC over name and JSON. A changed file, a new papdesigner or a
 new CEL runtime therefore never finds an old entry; a damaged, truncated, copied or
@@ -23,6 +23,7 @@ without it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -30,7 +31,14 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from papdesigner.cache_dir import cache_dir, read_entry, seal, secret, unseal, write_atomically
+from papdesigner.model.cachefiles import (
+    cache_dir,
+    read_entry,
+    seal,
+    secret,
+    unseal,
+    write_atomically,
+)
 
 if TYPE_CHECKING:
     from papdesigner.rules.loader import CompiledRule, CompiledRuleSet
@@ -53,7 +61,7 @@ def cached_ruleset(path: Path, raw: bytes, origin: str) -> CompiledRuleSet | Non
     if payload is None:
         return None
     try:
-        return _ruleset_from(json.loads(payload), str(path), origin)
+        return _with_file_facts(_ruleset_from(json.loads(payload), str(path), origin), raw)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return None  # cannot happen for an authentic entry; still never trusted to raise
 
@@ -108,6 +116,18 @@ def _ruleset_from(data: dict[str, Any], file: str, origin: str) -> CompiledRuleS
             CompiledRule(rule_spec, _program(kept["quick"]), _program(kept["batch"]), values, line)
         )
     return CompiledRuleSet(spec, file, origin, _program(data["applies"]), tuple(rules))
+
+
+def _with_file_facts(ruleset: CompiledRuleSet, raw: bytes) -> CompiledRuleSet:
+    """Fill what the loader derives from the file's bytes rather than from its rules.
+
+    A set that records the digest of its file (``sha256``, which binds a saved report
+    or a PDF to these exact rules) gets it from the bytes just read, never from the cache.
+    """
+    facts: dict[str, Any] = {}
+    if "sha256" in {f.name for f in dataclasses.fields(ruleset)}:
+        facts["sha256"] = hashlib.sha256(raw).hexdigest()
+    return dataclasses.replace(ruleset, **facts) if facts else ruleset
 
 
 def _program(kept: Any) -> Any:

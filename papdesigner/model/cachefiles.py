@@ -1,4 +1,4 @@
-"""The folder where papdesigner keeps caches it can always rebuild (Qt-free, stdlib only).
+"""The folder where papdesigner keeps caches it can always rebuild, and sealed entries in it.
 
 ``$PAPDESIGNER_CACHE_DIR`` when set (tests point it at a temporary folder; ``off``
 turns every cache off), else the user cache folder as platformdirs defines it
