@@ -24,6 +24,8 @@ def _isolated_user_dirs(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("PAPDESIGNER_LIBRARY", str(home / "library.sqlite"))
+    # Rebuildable caches: one folder for the whole run, never the user's own.
+    monkeypatch.setenv("PAPDESIGNER_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
 class _NetworkBlockedError(RuntimeError):

@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
 from papdesigner.model.protocol import Protocol
+from papdesigner.model.yamlload import safe_load
 from papdesigner.paths import resource
 
 CHECKLIST_IDS = ("spirit2013", "spirit2025", "respct2025")
@@ -84,7 +83,7 @@ def load_checklists() -> tuple[Checklist, ...]:
     result = []
     for checklist_id in CHECKLIST_IDS:
         path = resource("checklists", f"{checklist_id}.yaml")
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
         items = tuple(_item(raw) for raw in data["items"])
         result.append(
             Checklist(

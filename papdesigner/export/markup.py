@@ -47,6 +47,7 @@ from markupsafe import Markup
 
 from papdesigner.export.fact_sentences import TEMPLATE_FUNCTIONS as FACT_SENTENCES
 from papdesigner.export.fonts import printable_logical
+from papdesigner.export.template_cache import bytecode_cache
 from papdesigner.model.catalogues import instruments
 from papdesigner.model.timeline import format_number
 from papdesigner.model.vocab import label
@@ -272,6 +273,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        bytecode_cache=bytecode_cache(),  # compiled templates kept between exports
     )
     env.filters.update(
         paras=paragraphs,

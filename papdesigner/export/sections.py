@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from functools import cache
 
-import yaml
-
+from papdesigner.model.yamlload import safe_load
 from papdesigner.paths import resource
 
 
@@ -24,7 +23,7 @@ def m11_sections() -> dict[str, str]:
     The title page ("") and the catalogue's non-M11 entries (the compliance appendix,
     "A") are left out: only numbers of the form 1, 6.3, 6.10.1 name body headings.
     """
-    data = yaml.safe_load(resource("catalogues", "m11_sections.yaml").read_text(encoding="utf-8"))
+    data = safe_load(resource("catalogues", "m11_sections.yaml").read_text(encoding="utf-8"))
     sections: dict[str, str] = {}
     for entry in data.get("sections") or ():
         number = str(entry.get("number") or "")

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from papdesigner.model.limits import read_regular_file
+from papdesigner.rules import compiled_cache
 from papdesigner.rules.expr import (
     CelCompileError,
     Program,
@@ -151,15 +152,21 @@ class Catalogue:
 # --- one file -------------------------------------------------------------------------------
 
 
-def load_ruleset_file(
+def load_ruleset_file(  # noqa: PLR0911 - one return per way a file fails, one from the cache
     path: Path, origin: str = "shipped"
 ) -> tuple[CompiledRuleSet | None, list[LoadProblem]]:
-    """Load one file; return the set (None if unusable) and the problems found."""
+    """Load one file; return the set (None if unusable) and the problems found.
+
+    A file that loaded with no problem before is taken from :mod:`.compiled_cache`.
+    """
     name = str(path)
     try:
         raw = read_regular_file(path, MAX_RULESET_BYTES)  # a named pipe would wait forever
         if len(raw) > MAX_RULESET_BYTES:
             return None, [LoadProblem(name, None, None, "file is too large for a rule set")]
+        kept = compiled_cache.cached_ruleset(path, raw, origin)  # loaded cleanly before
+        if kept is not None:
+            return kept, []
         doc = parse_yaml(raw.decode("utf-8"))
     except OSError as exc:
         return None, [LoadProblem(name, None, None, f"cannot read: {exc.strerror or exc}")]
@@ -169,7 +176,10 @@ def load_ruleset_file(
         return None, [LoadProblem(name, exc.line, None, str(exc))]
     if doc.data is None:  # nothing but blanks and comments
         return None, [LoadProblem(name, None, None, "file is empty")]
-    return _build(doc, name, path, origin, hashlib.sha256(raw).hexdigest())
+    ruleset, problems = _build(doc, name, path, origin, hashlib.sha256(raw).hexdigest())
+    if ruleset is not None and not problems:
+        compiled_cache.remember(path, raw, ruleset)
+    return ruleset, problems
 
 
 def _build(

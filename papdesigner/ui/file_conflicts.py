@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from papdesigner.diff.describe import describe_all
-from papdesigner.diff.engine import diff_protocols
 from papdesigner.model.fileformat import FILE_SUFFIX, ProtocolFileError, load_protocol
 from papdesigner.model.protocol import Protocol
 from papdesigner.ui.dialogs.conflict import ConflictText
@@ -90,6 +88,10 @@ def change_lines(before: Protocol | None, after: Protocol | None) -> tuple[str, 
     """The changes from ``before`` to ``after``, one readable line each."""
     if before is None or after is None:
         return ()
+    # Imported here: the diff package is not needed to show a protocol, only on a conflict.
+    from papdesigner.diff.describe import describe_all
+    from papdesigner.diff.engine import diff_protocols
+
     diff = diff_protocols(before, after)
     return tuple(text.one_line for _change, text in describe_all(diff))
 

@@ -4,7 +4,7 @@ Budget (DESIGN.md section 7): <= 0.5 s on the 2-core reference machine for the
 largest example (about 40 pages, with table of contents and page references).
 Run it directly::
 
-    python tests/bench/bench_export.py [--runs 9]
+    python tests/bench/bench_export.py [--runs 9] [--process-runs 9]
 
 Printed medians (wall time and, because the machine is shared, CPU time of this
 process too):
@@ -19,6 +19,8 @@ process too):
 * ``story``: building the flowables from the templates, timed apart.
 * the ratio export / bare build: the overhead of everything papdesigner adds.
 
+Then whole ``papdesigner export`` processes (check included, PDF written) are timed
+against a floor process (see ``processes.py``; target: at most 3 x the floor).
 It asserts nothing: numbers are read by people, not by tests.
 """
 
@@ -26,11 +28,14 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from processes import compare
 
 from papdesigner.export import export_pdf, render_pdf
 from papdesigner.export.pipeline import make_blocks, make_view
@@ -114,7 +119,9 @@ def main() -> None:
     """Measure and print."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--process-runs", type=int, default=9, help="0: skip the processes")
     args = parser.parse_args()
+    os.environ["PAPDESIGNER_CACHE_DIR"] = "off"  # in memory after the first export anyway
     name, protocol = largest_example()
     report = check(protocol).to_json_data()
 
@@ -160,6 +167,12 @@ def main() -> None:
     )
     verdict = "within" if export[0] <= 500 else "over"
     print(f"budget 500 ms: median wall {export[0]:.0f} ms ({verdict} on this machine)")
+    if args.process_runs:
+        with tempfile.TemporaryDirectory() as folder:
+            out = str(Path(folder) / "out.pdf")
+            path = str(resource("examples", name))
+            command = ["export", path, "-o", out, "-q"]
+            compare({f"papdesigner export {name}": command}, args.process_runs)
 
 
 if __name__ == "__main__":

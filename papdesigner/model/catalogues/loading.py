@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -87,7 +87,13 @@ class _CatalogueFile(BaseModel, Generic[E]):
 # --- strict YAML ----------------------------------------------------------------------------
 
 
-class _StrictLoader(yaml.SafeLoader):
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader
+else:  # libyaml's parser when present: the pure-Python one took 0.1 s for the jurisdictions
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_SafeLoader):
     """Safe YAML that rejects duplicate keys (plain YAML keeps the last one silently)."""
 
 
