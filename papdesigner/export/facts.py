@@ -68,6 +68,16 @@ class ArmPlan:
         return any(p.placebo for p in self.periods)
 
 
+def _receives(periods: tuple[Period, ...]) -> str:
+    """What a comparator arm is given, as a clause: placebo throughout, or each period in order."""
+    if not any(p.placebo for p in periods):
+        return ""
+    if all(p.placebo for p in periods):
+        return ", which receives placebo"
+    steps = [f"{'placebo' if p.placebo else p.product} on {p.days}" for p in periods]
+    return ", which receives " + ", then ".join(steps)
+
+
 @dataclass(frozen=True)
 class DesignFacts:
     """The design as data says it, with the sentences that describe it."""
@@ -159,13 +169,12 @@ class DesignFacts:
             if self.arm_count <= 1:
                 return "There is no control group."
             return "No arm is a comparator (every arm is experimental or therapy only)."
+        plans = {plan.arm.id: plan for plan in self.plans}
         parts = []
-        placebo_ids = {a.id for a in self.placebo_arms}
         for arm in comps:
             text = f"{arm.label or arm.id} ({label(arm.role).lower()})"
-            if arm.id in placebo_ids:
-                text += ", which receives placebo"
-            parts.append(text)
+            plan = plans.get(arm.id)
+            parts.append(text + (_receives(plan.periods) if plan else ""))
         return f"Comparator arm{'s' if len(parts) > 1 else ''}: {'; '.join(parts)}."
 
     def period_sentences(self) -> tuple[str, ...]:

@@ -200,3 +200,27 @@ def test_optional_and_supplemental_doses_are_listed_in_the_dose_modification_sec
     text = _text(p)
     assert "Doses that depend on the session:" in text
     assert "(optional, given only if clinically appropriate)" in text
+
+
+@pytest.mark.parametrize("name", ["lsd-anxiety", "mdma-ptsd", "psilocybin-trd"])
+def test_control_sentence_says_placebo_only_for_arms_given_nothing_else(name: str) -> None:
+    """A crossover comparator that later gets the drug is not said to 'receive placebo'."""
+    p = _example(name)
+    sentence = design_facts(p).control_sentence()
+    placebo = {prod.id for prod in p.products if prod.substance == "placebo"}
+    for arm in p.arms:
+        given = {
+            a.product_id
+            for s in p.sessions
+            if s.dosing
+            for a in s.dosing.administrations
+            if a.arm_id == arm.id
+        }
+        whole = f"{arm.label} ({arm.role.replace('_', ' ')}), which receives placebo."
+        only_placebo = bool(given) and given <= placebo
+        if only_placebo and arm.role == "placebo":
+            assert whole in sentence
+        else:
+            assert whole not in sentence
+        if given & placebo and given - placebo and f"{arm.label} (" in sentence:
+            assert "which receives placebo on days" in sentence and ", then " in sentence
