@@ -12,7 +12,8 @@ step is shown. Every editor receives the findings that point into its step.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -164,10 +165,11 @@ class MainWindow(QMainWindow):
         geometry, _state = self.settings.window_state()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(fitted(PREFERRED_WINDOW, available_geometry(self)))
+        self._app_filters: list[QObject] = []
+        self._filters_paused = False
+        """The window's application-wide event filters (see :meth:`_app_filters_paused`)."""
         self._dialog_fitter = DialogFitter(self)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self._dialog_fitter)
+        self._install_app_filter(self._dialog_fitter)
         self._first_layout = True
         if not deferred:
             self.attach(protocol)
@@ -184,18 +186,17 @@ class MainWindow(QMainWindow):
         from papdesigner.ui.export_ui import ExportController
         from papdesigner.ui.files import FileController
 
-        self.document: ProtocolDocument = ProtocolDocument(protocol or Protocol(), self)
-        self.dock: ComplianceDock = ComplianceDock(self.document, self.settings, self)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self.runner: ComplianceRunner = ComplianceRunner(self.document, self)
-        self.files: FileController = FileController(self.document, self.settings, self)
-        self.exporter: ExportController = ExportController(self.document, self.settings, self)
+        with self._app_filters_paused():
+            self.document: ProtocolDocument = ProtocolDocument(protocol or Protocol(), self)
+            self.dock: ComplianceDock = ComplianceDock(self.document, self.settings, self)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+            self.runner: ComplianceRunner = ComplianceRunner(self.document, self)
+            self.files: FileController = FileController(self.document, self.settings, self)
+            self.exporter: ExportController = ExportController(self.document, self.settings, self)
         self.exporter.library_head = self.files.library_head  # recorded in exported PDFs
         self._connect()
         self._undo_keys = _UndoKeysToWindow(self)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self._undo_keys)
+        self._install_app_filter(self._undo_keys)
         self._states_timer = QTimer(self)
         self._states_timer.setSingleShot(True)
         self._states_timer.setInterval(120)
@@ -222,6 +223,36 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     # ---- construction -------------------------------------------------------------------------
+
+    def _install_app_filter(self, event_filter: QObject) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(event_filter)
+            self._app_filters.append(event_filter)
+
+    @contextmanager
+    def _app_filters_paused(self) -> Iterator[None]:
+        """Build widgets without the window's application-wide event filters.
+
+        Every event of every widget passes through them in Python. Building a step
+        editor sends thousands of events (polish, child added, layout) that they never
+        act on, which made building the first step ~20 ms slower (of ~50). Nothing they
+        act on can happen during the construction: no dialog is shown and no key is
+        delivered while it runs, so pausing them changes no behaviour.
+        """
+        app = QApplication.instance()
+        if app is None or self._filters_paused:
+            yield
+            return
+        self._filters_paused = True
+        for event_filter in self._app_filters:
+            app.removeEventFilter(event_filter)
+        try:
+            yield
+        finally:
+            for event_filter in self._app_filters:
+                app.installEventFilter(event_filter)
+            self._filters_paused = False
 
     def _build_actions(self) -> None:
         # Slots look the controllers up when triggered: they exist once attach() ran.
@@ -300,7 +331,8 @@ class MainWindow(QMainWindow):
     def editor(self, key: str) -> StepEditor:
         """The editor of a step, built on first use."""
         if key not in self.editors:
-            editor = _editor_class(key)(self.document)
+            with self._app_filters_paused():
+                editor = _editor_class(key)(self.document)
             self.editors[key] = editor
             self.stack.addWidget(editor)
             editor.show_problems(self._problems_of(key))
@@ -628,6 +660,7 @@ class MainWindow(QMainWindow):
             self.files.close_library()
         app = QApplication.instance()
         if app is not None:
-            app.removeEventFilter(self._undo_keys)
-            app.removeEventFilter(self._dialog_fitter)
+            for event_filter in self._app_filters:
+                app.removeEventFilter(event_filter)
+        self._app_filters.clear()
         event.accept()
