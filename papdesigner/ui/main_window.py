@@ -44,6 +44,7 @@ from papdesigner.ui.screen_fit import (
     fitted,
 )
 from papdesigner.ui.settings import AppSettings
+from papdesigner.ui.shortcuts import WINDOW_KEYS_IN_TEXT_FIELDS, keys_of
 from papdesigner.ui.status import StatusBar
 from papdesigner.ui.steps import STEP_KEYS, JsonPath, finding_path, step_of_path, step_states
 from papdesigner.ui.theme import apply_theme
@@ -97,10 +98,7 @@ class _UndoKeysToWindow(QObject):
     the field).
     """
 
-    _KEYS = tuple(
-        QKeySequence(k)
-        for k in ("Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+Y", "Ctrl+E", "Ctrl+F", "Ctrl+Q", "Ctrl+P")
-    )
+    _KEYS = tuple(QKeySequence(key) for name in WINDOW_KEYS_IN_TEXT_FIELDS for key in keys_of(name))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
@@ -487,13 +485,12 @@ class MainWindow(QMainWindow):
         a.redo.setEnabled(history.can_redo())
         a.undo.setText(f"&Undo {history.undo_label()}" if history.can_undo() else "&Undo")
         a.redo.setText(f"&Redo {history.redo_label()}" if history.can_redo() else "&Redo")
+        undo_key, redo_key = keys_of("undo")[0], keys_of("redo")[0]
         a.undo.setToolTip(
-            f"Undo {history.undo_label()} (Ctrl+Z)" if history.can_undo() else "Nothing to undo"
+            f"Undo {history.undo_label()} ({undo_key})" if history.can_undo() else "Nothing to undo"
         )
         a.redo.setToolTip(
-            f"Redo {history.redo_label()} (Ctrl+Shift+Z)"
-            if history.can_redo()
-            else "Nothing to redo"
+            f"Redo {history.redo_label()} ({redo_key})" if history.can_redo() else "Nothing to redo"
         )
         where = self.files.location_text()
         self.setWindowTitle(f"{d.title()}[*] — {where} — papdesigner")
