@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from papdesigner.model.history import Change
 from papdesigner.model.protocol import Protocol
 from papdesigner.ui.background import BackgroundRunner, BackgroundTask, TaskControl
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 
 DEBOUNCE_MS = 250
 
@@ -73,7 +73,7 @@ class ComplianceRunner(QObject):
     sig_started = Signal()
     """Emitted when a check starts (the status bar shows "Checking…")."""
 
-    def __init__(self, document: ProtocolDocument, parent: QObject | None = None) -> None:
+    def __init__(self, document: EditedProtocol, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.choice = RuleSetChoice()

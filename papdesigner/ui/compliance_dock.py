@@ -37,7 +37,7 @@ from papdesigner.model.jsonpath import parse_path
 from papdesigner.model.labels import humanize, path_place
 from papdesigner.ui.compliance import RuleSetChoice
 from papdesigner.ui.dialogs.waive import WaiveDialog
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.icons import SEVERITY_ICON, icon
 from papdesigner.ui.problems import severity_colour, severity_rank
 from papdesigner.ui.settings import AppSettings
@@ -67,7 +67,7 @@ class ComplianceDock(QDockWidget):
     """Emitted with the new :class:`RuleSetChoice` after the user changed it."""
 
     def __init__(
-        self, document: ProtocolDocument, settings: AppSettings, parent: QWidget | None = None
+        self, document: EditedProtocol, settings: AppSettings, parent: QWidget | None = None
     ) -> None:
         super().__init__("Compliance", parent)
         self.setObjectName("ComplianceDock")

@@ -16,7 +16,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from papdesigner.ui.background import BackgroundRunner, BackgroundTask, TaskControl, error_text
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.errors import show_error
 from papdesigner.ui.settings import AppSettings
 
@@ -38,7 +38,7 @@ class ExportController(QObject):
     sig_status = Signal(str)
     """Emitted with a status-bar message about the export."""
 
-    def __init__(self, document: ProtocolDocument, settings: AppSettings, window: QWidget) -> None:
+    def __init__(self, document: EditedProtocol, settings: AppSettings, window: QWidget) -> None:
         super().__init__(window)
         self._background = BackgroundRunner(self)
         self.document = document

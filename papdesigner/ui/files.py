@@ -39,7 +39,7 @@ from papdesigner.ui.dialogs.library_dialogs import (
 )
 from papdesigner.ui.dialogs.open_elsewhere import OpenElsewhereDialog
 from papdesigner.ui.disk_state import DiskState
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.errors import show_error
 from papdesigner.ui.file_conflicts import as_new_protocol, file_stem, find_conflict
 from papdesigner.ui.file_resolve import ConflictResolver
@@ -71,7 +71,7 @@ class FileController(QObject):
     sig_jump_requested = Signal(str)
     """Emitted with a JSON path the user wants to see (from the compare dialog)."""
 
-    def __init__(self, document: ProtocolDocument, settings: AppSettings, window: QWidget) -> None:
+    def __init__(self, document: EditedProtocol, settings: AppSettings, window: QWidget) -> None:
         super().__init__(window)
         self.document = document
         self.settings = settings
@@ -789,5 +789,5 @@ def _saved_message(target: Path, info: Any, library_problem: str) -> str:
     return f"Saved to {target} and as library version {info.number} ({info.short_hash})"
 
 
-def _file_name(document: ProtocolDocument) -> str:
+def _file_name(document: EditedProtocol) -> str:
     return f"{file_stem(document.protocol)}{FILE_SUFFIX}"

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from papdesigner.model.commands import Command, InsertItem, JsonPath, MoveItem, RemoveItem
 from papdesigner.model.history import Change
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.form import FieldProblem, Form, ensure_visible, scrolling, starts_with
 from papdesigner.ui.highlight import flash
 from papdesigner.ui.icons import SEVERITY_ICON, icon
@@ -35,7 +35,7 @@ NARROW_WIDTH = 560
 """Below this width the detail form goes under the list instead of beside it."""
 
 Summary = Callable[[dict[str, Any]], str]
-NewItem = Callable[[ProtocolDocument, JsonPath], "dict[str, Any] | Command | None"]
+NewItem = Callable[[EditedProtocol, JsonPath], "dict[str, Any] | Command | None"]
 
 
 class ItemListEditor(QWidget):
@@ -46,7 +46,7 @@ class ItemListEditor(QWidget):
 
     def __init__(
         self,
-        document: ProtocolDocument,
+        document: EditedProtocol,
         relative: JsonPath,
         *,
         item_name: str,

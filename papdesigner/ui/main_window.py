@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from papdesigner.model.protocol import Protocol
     from papdesigner.ui.compliance import ComplianceRunner, RuleSetChoice
     from papdesigner.ui.compliance_dock import ComplianceDock
-    from papdesigner.ui.document import ProtocolDocument
+    from papdesigner.ui.document import EditedProtocol
     from papdesigner.ui.editors.base import StepEditor
     from papdesigner.ui.export_ui import ExportController
     from papdesigner.ui.files import FileController
@@ -180,12 +180,12 @@ class MainWindow(QMainWindow):
         from papdesigner.model.protocol import Protocol
         from papdesigner.ui.compliance import ComplianceRunner
         from papdesigner.ui.compliance_dock import ComplianceDock
-        from papdesigner.ui.document import ProtocolDocument
+        from papdesigner.ui.document import EditedProtocol
         from papdesigner.ui.export_ui import ExportController
         from papdesigner.ui.files import FileController
 
         with self._app_filters_paused():
-            self.document: ProtocolDocument = ProtocolDocument(protocol or Protocol(), self)
+            self.document: EditedProtocol = EditedProtocol(protocol or Protocol(), self)
             self.dock: ComplianceDock = ComplianceDock(self.document, self.settings, self)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
             self.runner: ComplianceRunner = ComplianceRunner(self.document, self)
