@@ -89,6 +89,15 @@ def _editor_class(key: str) -> type[StepEditor]:
     return editor_class
 
 
+def _late(method: Callable[[], Callable[[], object]]) -> Callable[[], object]:
+    """A slot that looks up its (type-checked) method only when it is triggered."""
+
+    def call() -> object:
+        return method()()
+
+    return call
+
+
 class _UndoKeysToWindow(QObject):
     """Let the window's own keys (undo, redo, export, find, quit) work inside a text field.
 
@@ -256,18 +265,18 @@ class MainWindow(QMainWindow):
         # Slots look the controllers up when triggered: they exist once attach() ran.
         slots = {
             "new": self.new_from_template,
-            "open": self._deferred("files", "open_dialog"),
-            "open_library": self._deferred("files", "open_from_library"),
-            "save": self._deferred("files", "save"),
-            "save_as": self._deferred("files", "save_as"),
-            "save_copy": self._deferred("files", "save_copy"),
-            "save_note": self._deferred("files", "save_with_note"),
-            "history": self._deferred("files", "show_history"),
+            "open": _late(lambda: self.files.open_dialog),
+            "open_library": _late(lambda: self.files.open_from_library),
+            "save": _late(lambda: self.files.save),
+            "save_as": _late(lambda: self.files.save_as),
+            "save_copy": _late(lambda: self.files.save_copy),
+            "save_note": _late(lambda: self.files.save_with_note),
+            "history": _late(lambda: self.files.show_history),
             "export_pdf": self.export_pdf,
             "quit": self.close,
-            "undo": self._deferred("document", "undo"),
-            "redo": self._deferred("document", "redo"),
-            "check": self._deferred("runner", "check_now"),
+            "undo": _late(lambda: self.document.undo),
+            "redo": _late(lambda: self.document.redo),
+            "check": _late(lambda: self.runner.check_now),
             "next_finding": lambda: self.dock.step(+1),
             "previous_finding": lambda: self.dock.step(-1),
             "next_step": lambda: self._step_by(+1),
@@ -293,14 +302,6 @@ class MainWindow(QMainWindow):
         for action in self.actions():
             if action not in (a.quit, a.about, a.shortcuts, a.guide):
                 action.setEnabled(False)  # until attach() opened the document
-
-    def _deferred(self, owner: str, method: str) -> Callable[[], object]:
-        """A slot calling ``self.<owner>.<method>()``: the owner exists once attach() ran."""
-
-        def call() -> object:
-            return getattr(getattr(self, owner), method)()
-
-        return call
 
     def _connect(self) -> None:
         d = self.document
