@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any, get_args
 
 from papdesigner.model import vocab
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.fields import Choices
 
 
@@ -27,27 +27,27 @@ def _named(items: list[Any], name: str) -> Choices:
     return tuple((item.id, f"{getattr(item, name) or item.id} ({item.id})") for item in items)
 
 
-def sites(document: ProtocolDocument) -> Choices:
+def sites(document: EditedProtocol) -> Choices:
     """The protocol's sites."""
     return _named(document.protocol.sites, "name")
 
 
-def roles(document: ProtocolDocument) -> Choices:
+def roles(document: EditedProtocol) -> Choices:
     """The protocol's staff roles."""
     return _named(document.protocol.roles, "title")
 
 
-def arms(document: ProtocolDocument) -> Choices:
+def arms(document: EditedProtocol) -> Choices:
     """The protocol's arms."""
     return _named(document.protocol.arms, "label")
 
 
-def products(document: ProtocolDocument) -> Choices:
+def products(document: EditedProtocol) -> Choices:
     """The protocol's products."""
     return _named(document.protocol.products, "name")
 
 
-def settings(document: ProtocolDocument) -> Choices:
+def settings(document: EditedProtocol) -> Choices:
     """The protocol's settings (rooms)."""
     return _named(document.protocol.settings, "name")
 
@@ -55,7 +55,7 @@ def settings(document: ProtocolDocument) -> Choices:
 # --- catalogues -----------------------------------------------------------------------------
 
 
-def instruments(_document: ProtocolDocument | None = None) -> Choices:
+def instruments(_document: EditedProtocol | None = None) -> Choices:
     """Assessment instruments of the catalogue: id and "name — full name"."""
     from papdesigner.model.catalogues import instruments as catalogue
 

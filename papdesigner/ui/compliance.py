@@ -11,20 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from papdesigner.model.history import Change
 from papdesigner.model.protocol import Protocol
-from papdesigner.ui.document import ProtocolDocument
-from papdesigner.ui.gc_guard import install_gc_guard
+from papdesigner.ui.background import BackgroundRunner, BackgroundTask, TaskControl
+from papdesigner.ui.document import EditedProtocol
 
 DEBOUNCE_MS = 250
-
-
-class _Relay(QObject):
-    """Carries a worker's result back to the UI thread (queued signal)."""
-
-    sig_done = Signal(int, object, str)
 
 
 @dataclass(frozen=True)
@@ -67,27 +61,6 @@ def _turned_on(catalogue: Any, on: frozenset[str]) -> Any:
     return Catalogue(rulesets=sets, problems=list(catalogue.problems))
 
 
-class _CheckTask(QRunnable):
-    def __init__(
-        self, generation: int, protocol: Protocol, choice: RuleSetChoice, relay: _Relay
-    ) -> None:
-        super().__init__()
-        self.generation, self.protocol, self.choice, self.relay = (
-            generation,
-            protocol,
-            choice,
-            relay,
-        )
-
-    def run(self) -> None:
-        try:
-            report = self.choice.run_check(self.protocol)
-        except Exception as exc:  # shown in the panel, never a traceback
-            self.relay.sig_done.emit(self.generation, None, f"{type(exc).__name__}: {exc}")
-            return
-        self.relay.sig_done.emit(self.generation, report, "")
-
-
 class ComplianceRunner(QObject):
     """Debounced, threaded checks of one document; emits :attr:`sig_report`."""
 
@@ -100,9 +73,8 @@ class ComplianceRunner(QObject):
     sig_started = Signal()
     """Emitted when a check starts (the status bar shows "Checking…")."""
 
-    def __init__(self, document: ProtocolDocument, parent: QObject | None = None) -> None:
+    def __init__(self, document: EditedProtocol, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        install_gc_guard()  # the check runs in a worker: garbage must be collected here
         self.document = document
         self.choice = RuleSetChoice()
         """Which rule sets the user turned off or on for this protocol."""
@@ -111,10 +83,7 @@ class ComplianceRunner(QObject):
         """The history revision the current report belongs to."""
         self._generation = 0
         self._revisions: dict[int, int] = {}
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)  # one check at a time; the engine's cache is not shared
-        self._relay = _Relay()
-        self._relay.sig_done.connect(self._on_relay_done)
+        self._background = BackgroundRunner(self)  # one check at a time, in order
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -135,8 +104,14 @@ class ComplianceRunner(QObject):
         self._generation += 1
         self._revisions[self._generation] = self.document.history.revision
         snapshot = self.document.protocol.model_copy(deep=True)
+        choice = self.choice
         self.sig_started.emit()
-        self._pool.start(_CheckTask(self._generation, snapshot, self.choice, self._relay))
+
+        def check(_control: TaskControl) -> Any:
+            return choice.run_check(snapshot)
+
+        task = self._background.start(check, tag=self._generation)
+        task.sig_finished.connect(self._on_check_finished)
 
     def is_current(self) -> bool:
         """True if the report belongs to the protocol as it is now."""
@@ -144,14 +119,16 @@ class ComplianceRunner(QObject):
 
     def wait(self, timeout_ms: int = 10_000) -> bool:
         """Block until running checks are done (for tests and before an export)."""
-        return self._pool.waitForDone(timeout_ms)
+        return self._background.wait(timeout_ms)
 
-    def _on_relay_done(self, generation: int, report: Any, error: str) -> None:
+    @Slot(object)
+    def _on_check_finished(self, task: BackgroundTask) -> None:
+        generation: int = task.tag
         revision = self._revisions.pop(generation, -1)
         if generation != self._generation:
             return  # an older snapshot; a newer check is on its way
-        if report is None:
-            self.sig_failed.emit(error)
+        if task.error:
+            self.sig_failed.emit(task.error)
             return
-        self.report, self.report_revision = report, revision
-        self.sig_report.emit(report)
+        self.report, self.report_revision = task.result, revision
+        self.sig_report.emit(task.result)

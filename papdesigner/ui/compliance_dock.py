@@ -35,12 +35,11 @@ from PySide6.QtWidgets import (
 from papdesigner.model.commands import RemoveItem, add_waiver
 from papdesigner.model.jsonpath import parse_path
 from papdesigner.model.labels import humanize, path_place
-from papdesigner.rules.schema import SEVERITY_RANK
 from papdesigner.ui.compliance import RuleSetChoice
 from papdesigner.ui.dialogs.waive import WaiveDialog
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.icons import SEVERITY_ICON, icon
-from papdesigner.ui.problems import severity_colour
+from papdesigner.ui.problems import severity_colour, severity_rank
 from papdesigner.ui.settings import AppSettings
 
 _FINDING_ROLE = Qt.ItemDataRole.UserRole
@@ -68,7 +67,7 @@ class ComplianceDock(QDockWidget):
     """Emitted with the new :class:`RuleSetChoice` after the user changed it."""
 
     def __init__(
-        self, document: ProtocolDocument, settings: AppSettings, parent: QWidget | None = None
+        self, document: EditedProtocol, settings: AppSettings, parent: QWidget | None = None
     ) -> None:
         super().__init__("Compliance", parent)
         self.setObjectName("ComplianceDock")
@@ -238,21 +237,21 @@ class ComplianceDock(QDockWidget):
 
         def rank(item: tuple[str, list[Any]]) -> tuple[int, int, int]:
             path, findings = item
-            worst = min(SEVERITY_RANK.get(f.severity, 3) for f in findings)
+            worst = min(severity_rank(f.severity) for f in findings)
             return (worst, -len(findings), order[path])
 
         return sorted(groups.items(), key=rank)
 
     def _first_to_do(self) -> str:
         groups = self._place_groups()
-        if not groups or min(SEVERITY_RANK.get(f.severity, 3) for f in groups[0][1]) > 1:
+        if not groups or min(severity_rank(f.severity) for f in groups[0][1]) > 1:
             return ""
         return path_place(groups[0][0], self._data())
 
     def _fill_by_place(self, needle: str) -> None:
         data = self._data()
         for path, findings in self._place_groups(needle):
-            findings.sort(key=lambda f: SEVERITY_RANK.get(f.severity, 3))
+            findings.sort(key=lambda f: severity_rank(f.severity))
             worst = findings[0]
             todo = humanize(worst.fix or worst.message, data)
             place = path_place(path, data)

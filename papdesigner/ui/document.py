@@ -1,6 +1,6 @@
 """The open protocol as the widgets see it: a Qt face on the Qt-free History.
 
-Widgets take a :class:`ProtocolDocument` in their constructor, read the protocol
+Widgets take an :class:`EditedProtocol` in their constructor, read the protocol
 from it, push commands to change it, and listen to :attr:`sig_changed` to refresh
 what they show. Nothing else in the UI mutates the protocol.
 """
@@ -17,7 +17,7 @@ from papdesigner.model.history import Change, History
 from papdesigner.model.protocol import Protocol
 
 
-class ProtocolDocument(QObject):
+class EditedProtocol(QObject):
     """One open protocol: its history, where it is stored, and signals for the views."""
 
     sig_changed = Signal(object)

@@ -37,7 +37,7 @@ from papdesigner.model.history import Change
 from papdesigner.model.protocol import Administration, Protocol, Session
 from papdesigner.model.timeline import dose_text, format_number
 from papdesigner.ui.choices import vocabulary
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 
 Index = QModelIndex | QPersistentModelIndex
 NONE_TEXT = "none"
@@ -99,7 +99,7 @@ def session_header(session: Session) -> str:
 class DoseModel(QAbstractTableModel):
     """Arms × dosing sessions over the document; EditRole is the main dose (0 = none)."""
 
-    def __init__(self, document: ProtocolDocument) -> None:
+    def __init__(self, document: EditedProtocol) -> None:
         super().__init__()
         self.document = document
         self._columns: list[int] = []
@@ -277,7 +277,7 @@ class DoseGrid(QWidget):
     sig_session_requested = Signal(int)
     """Emitted with a session index when the user asks for the session's full details."""
 
-    def __init__(self, document: ProtocolDocument) -> None:
+    def __init__(self, document: EditedProtocol) -> None:
         super().__init__()
         self.document = document
         self.model = DoseModel(document)

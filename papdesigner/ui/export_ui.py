@@ -7,54 +7,29 @@ two steps (no file is written then).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, QUrl, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from papdesigner.model.protocol import Protocol
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.background import BackgroundRunner, BackgroundTask, TaskControl, error_text
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.errors import show_error
-from papdesigner.ui.gc_guard import install_gc_guard
 from papdesigner.ui.settings import AppSettings
 
 
-class _ExportWorker(QObject):
-    sig_progress = Signal(float, str)
-    sig_finished = Signal(object, str)  # result or None, error message ("cancelled" if so)
+def _export_error(exc: Exception) -> str:
+    """The outcome text of a failed export: "cancelled", the export's own words, or the bug."""
+    from papdesigner.export import ExportCancelled, ExportError
 
-    def __init__(
-        self, protocol: Protocol, target: Path, report: Any, library_head: Any = None
-    ) -> None:
-        super().__init__()
-        self.protocol, self.target, self.report = protocol, target, report
-        self.library_head = library_head
-        self.stop = threading.Event()
-
-    def run(self) -> None:
-        from papdesigner.export import ExportCancelled, ExportError, export_pdf
-
-        try:
-            result = export_pdf(
-                self.protocol,
-                self.target,
-                report=self.report,
-                progress=self.sig_progress.emit,
-                cancel=self.stop.is_set,
-                library_head=self.library_head,
-            )
-        except ExportCancelled:
-            self.sig_finished.emit(None, "cancelled")
-        except ExportError as exc:
-            self.sig_finished.emit(None, str(exc))
-        except Exception as exc:  # a bug in the export: reported in words, not a traceback
-            self.sig_finished.emit(None, f"{type(exc).__name__}: {exc}")
-        else:
-            self.sig_finished.emit(result, "")
+    if isinstance(exc, ExportCancelled):
+        return "cancelled"
+    if isinstance(exc, ExportError):
+        return str(exc)
+    return error_text(exc)  # a bug in the export: reported in words, not a traceback
 
 
 class ExportController(QObject):
@@ -63,9 +38,9 @@ class ExportController(QObject):
     sig_status = Signal(str)
     """Emitted with a status-bar message about the export."""
 
-    def __init__(self, document: ProtocolDocument, settings: AppSettings, window: QWidget) -> None:
+    def __init__(self, document: EditedProtocol, settings: AppSettings, window: QWidget) -> None:
         super().__init__(window)
-        install_gc_guard()  # the export runs in a QThread: garbage must be collected here
+        self._background = BackgroundRunner(self)
         self.document = document
         self.settings = settings
         self.window = window
@@ -107,37 +82,45 @@ class ExportController(QObject):
             return None
         if remember_folder:
             self.settings.set_folder("pdf", target.resolve().parent)
-        worker = _ExportWorker(
-            self.document.protocol.model_copy(deep=True), target, report, self.library_head()
-        )
+        protocol = self.document.protocol.model_copy(deep=True)
+        library_head = self.library_head()
+
+        def export(control: TaskControl) -> Any:
+            from papdesigner.export import export_pdf
+
+            return export_pdf(
+                protocol,
+                target,
+                report=report,
+                progress=control.progress,
+                cancel=control.cancelled,
+                library_head=library_head,
+            )
+
         dialog = self._progress_dialog(target)
-        thread = QThread(self)
-        worker.moveToThread(thread)
         loop = QEventLoop(self)
         self._outcome = {}
-        # Bound methods of this (main-thread) object: Qt queues the worker's signals to us.
-        worker.sig_progress.connect(self._on_worker_progress)
-        worker.sig_finished.connect(self._on_worker_finished)
-        worker.sig_finished.connect(thread.quit)
-        dialog.canceled.connect(worker.stop.set)
-        thread.started.connect(worker.run)
-        thread.finished.connect(loop.quit)
-        thread.start()
-        loop.exec()
-        thread.wait()
+        task = self._background.start(export, describe=_export_error)
+        task.sig_progress.connect(self._on_export_progress)
+        task.sig_finished.connect(self._on_export_finished)
+        task.sig_finished.connect(loop.quit)
+        dialog.canceled.connect(task.cancel)
+        loop.exec()  # the window keeps painting; Cancel reaches the task
         dialog.close()
         self.progress_dialog = None
         return self._conclude(
             self._outcome.get("result"), self._outcome.get("error", ""), offer_open
         )
 
-    def _on_worker_progress(self, fraction: float, message: str) -> None:
+    @Slot(float, str)
+    def _on_export_progress(self, fraction: float, message: str) -> None:
         if self.progress_dialog is not None:
             self.progress_dialog.setValue(int(fraction * 100))
             self.progress_dialog.setLabelText(message[:1].upper() + message[1:] + "…")
 
-    def _on_worker_finished(self, result: Any, error: str) -> None:
-        self._outcome = {"result": result, "error": error}
+    @Slot(object)
+    def _on_export_finished(self, task: BackgroundTask) -> None:
+        self._outcome = {"result": task.result, "error": task.error}
 
     def _progress_dialog(self, target: Path) -> QProgressDialog:
         dialog = QProgressDialog(f"Exporting {target.name}…", "Cancel", 0, 100, self.window)

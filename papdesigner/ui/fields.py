@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from papdesigner.model.commands import MISSING, JsonPath, SetValue
 from papdesigner.model.history import Change
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.problems import ProblemLabel
 
 TYPING = "typing"
@@ -46,7 +46,7 @@ class FieldEditor(QObject):
 
     def __init__(
         self,
-        document: ProtocolDocument,
+        document: EditedProtocol,
         path: JsonPath,
         label: str,
         editor: QWidget,
@@ -172,7 +172,7 @@ class TextField(FieldEditor):
 
     def __init__(
         self,
-        document: ProtocolDocument,
+        document: EditedProtocol,
         path: JsonPath,
         label: str,
         *,
@@ -228,7 +228,7 @@ class TextAreaField(FieldEditor):
 
     def __init__(
         self,
-        document: ProtocolDocument,
+        document: EditedProtocol,
         path: JsonPath,
         label: str,
         *,
@@ -298,7 +298,7 @@ class IntField(FieldEditor):
 
     def __init__(
         self,
-        document: ProtocolDocument,
+        document: EditedProtocol,
         path: JsonPath,
         label: str,
         *,
@@ -344,7 +344,7 @@ class FloatField(FieldEditor):
 
     def __init__(
         self,
-        document: ProtocolDocument,
+        document: EditedProtocol,
         path: JsonPath,
         label: str,
         *,
@@ -476,7 +476,7 @@ class DateField(FieldEditor):
     """A date with a calendar pop-up; the earliest date shows "not set" (stored as null)."""
 
     def __init__(
-        self, document: ProtocolDocument, path: JsonPath, label: str, *, help_text: str = ""
+        self, document: EditedProtocol, path: JsonPath, label: str, *, help_text: str = ""
     ) -> None:
         self.date = _DateEdit()
         self.date.setCalendarPopup(True)
@@ -505,7 +505,7 @@ class CheckField(FieldEditor):
     """A yes/no value."""
 
     def __init__(
-        self, document: ProtocolDocument, path: JsonPath, label: str, *, help_text: str = ""
+        self, document: EditedProtocol, path: JsonPath, label: str, *, help_text: str = ""
     ) -> None:
         self.check = QCheckBox(label)
         super().__init__(document, path, label, self.check, help_text=help_text)
@@ -531,10 +531,10 @@ class ChoiceField(FieldEditor):
 
     def __init__(
         self,
-        document: ProtocolDocument,
+        document: EditedProtocol,
         path: JsonPath,
         label: str,
-        choices: Choices | Callable[[ProtocolDocument], Choices],
+        choices: Choices | Callable[[EditedProtocol], Choices],
         *,
         optional: bool = False,
         editable: bool = False,
@@ -614,7 +614,7 @@ YES_NO_UNKNOWN: Choices = ((True, "Yes"), (False, "No"))
 
 
 def tri_state_field(
-    document: ProtocolDocument, path: JsonPath, label: str, *, help_text: str = ""
+    document: EditedProtocol, path: JsonPath, label: str, *, help_text: str = ""
 ) -> ChoiceField:
     """A ``bool | None`` field: Yes, No or "not stated"."""
     return ChoiceField(

@@ -39,7 +39,7 @@ from papdesigner.ui.dialogs.library_dialogs import (
 )
 from papdesigner.ui.dialogs.open_elsewhere import OpenElsewhereDialog
 from papdesigner.ui.disk_state import DiskState
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.errors import show_error
 from papdesigner.ui.file_conflicts import as_new_protocol, file_stem, find_conflict
 from papdesigner.ui.file_resolve import ConflictResolver
@@ -52,6 +52,9 @@ _OPEN_MODES = {
     OpenElsewhereDialog.COPY: "copy",
 }
 DISK_SETTLE_MS = 250
+LIBRARY_MATCH_DELAY_MS = 150
+"""How long after opening a file its library version is looked up: after the first paint
+(the library's import and open cost ~70 ms that the protocol need not wait for)."""
 """How long after a file-change notice the file is read (an atomic replace fires twice)."""
 FILE_FILTER = f"papdesigner protocols (*{FILE_SUFFIX});;JSON files (*.json)"
 
@@ -68,15 +71,20 @@ class FileController(QObject):
     sig_jump_requested = Signal(str)
     """Emitted with a JSON path the user wants to see (from the compare dialog)."""
 
-    def __init__(self, document: ProtocolDocument, settings: AppSettings, window: QWidget) -> None:
+    def __init__(self, document: EditedProtocol, settings: AppSettings, window: QWidget) -> None:
         super().__init__(window)
         self.document = document
         self.settings = settings
         self.window = window
         self._library: Any = None
         self.library_error = ""
-        self.base_version_id: int | None = None
-        """The library version the window's edits started from (None: none matched)."""
+        self._base_version_id: int | None = None
+        self._unmatched: Protocol | None = None
+        """A protocol just opened whose library version is still to be looked up."""
+        self._match_timer = QTimer(self)
+        self._match_timer.setSingleShot(True)
+        self._match_timer.setInterval(LIBRARY_MATCH_DELAY_MS)
+        self._match_timer.timeout.connect(self._settle_library_match)
         self.base_protocol: Protocol | None = None
         """The protocol as opened or last saved: what "your changes" are measured from."""
         self.disk: DiskState | None = None
@@ -99,6 +107,25 @@ class FileController(QObject):
         self._flush.setInterval(AUTOSAVE_FLUSH_MS)
         self._flush.timeout.connect(self._on_flush_timeout)
         document.sig_changed.connect(self._on_document_changed)
+
+    @property
+    def base_version_id(self) -> int | None:
+        """The library version the window's edits started from (None: none matched).
+
+        Looked up shortly after a file is opened, or at once when read before that.
+        """
+        self._settle_library_match()
+        return self._base_version_id
+
+    @base_version_id.setter
+    def base_version_id(self, version_id: int | None) -> None:
+        self._unmatched = None  # a known version replaces a pending look-up
+        self._base_version_id = version_id
+
+    def _settle_library_match(self) -> None:
+        protocol, self._unmatched = self._unmatched, None
+        if protocol is not None:
+            self._base_version_id = self._matching_version(protocol)
 
     # ---- the library ------------------------------------------------------------------------
 
@@ -134,6 +161,8 @@ class FileController(QObject):
     def close_library(self) -> None:
         """Flush autosaves and close the library cleanly (drafts are discarded)."""
         self._flush.stop()
+        self._match_timer.stop()
+        self._unmatched = None  # nothing to match against once the library is closed
         self.release()
         if self._library is not None:
             from papdesigner.store import LibraryError
@@ -386,7 +415,10 @@ class FileController(QObject):
         """Remember what was opened: the file's content and the library version it matches."""
         self.base_protocol = protocol.model_copy(deep=True)
         self.disk = DiskState.of(path) if path is not None else None
-        self.base_version_id = self._matching_version(protocol) if match_library else None
+        self.base_version_id = None
+        if match_library:  # looked up after the protocol is painted, or when first needed
+            self._unmatched = self.base_protocol  # a copy: edits cannot change what is matched
+            self._match_timer.start()
         self.watch(path)
         self.document.sig_state_changed.emit()
 
@@ -757,5 +789,5 @@ def _saved_message(target: Path, info: Any, library_problem: str) -> str:
     return f"Saved to {target} and as library version {info.number} ({info.short_hash})"
 
 
-def _file_name(document: ProtocolDocument) -> str:
+def _file_name(document: EditedProtocol) -> str:
     return f"{file_stem(document.protocol)}{FILE_SUFFIX}"

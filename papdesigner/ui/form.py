@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from papdesigner.model.commands import JsonPath
 from papdesigner.model.history import Change
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.fields import CheckField, FieldEditor
 from papdesigner.ui.highlight import flash
 from papdesigner.ui.problems import ProblemLabel
@@ -62,7 +62,7 @@ def starts_with(path: JsonPath, prefix: JsonPath) -> bool:
 class Form(QWidget):
     """Sections of fields below a base path (``()`` for the whole protocol)."""
 
-    def __init__(self, document: ProtocolDocument, base: JsonPath = ()) -> None:
+    def __init__(self, document: EditedProtocol, base: JsonPath = ()) -> None:
         super().__init__()
         self.document = document
         self.base = base

@@ -11,8 +11,8 @@ from html import escape
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
+from papdesigner.ui.shortcuts import help_rows
 from papdesigner.ui.steps import STEPS
-from papdesigner.ui.window_actions import SHORTCUTS
 
 _INTRO = """
 <h2>papdesigner — a short tour</h2>
@@ -61,7 +61,7 @@ def guide_html() -> str:
     """The user guide as HTML (steps and keys filled in from the application itself)."""
     steps = "".join(f"<li>{escape(s.title)}</li>" for s in STEPS)
     keys = "".join(
-        f"<tr><td><b>{escape(k)}</b></td><td>{escape(what)}</td></tr>" for k, what in SHORTCUTS
+        f"<tr><td><b>{escape(k)}</b></td><td>{escape(what)}</td></tr>" for k, what in help_rows()
     )
     return (
         _INTRO

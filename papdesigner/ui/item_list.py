@@ -24,18 +24,18 @@ from PySide6.QtWidgets import (
 
 from papdesigner.model.commands import Command, InsertItem, JsonPath, MoveItem, RemoveItem
 from papdesigner.model.history import Change
-from papdesigner.rules.schema import SEVERITY_RANK
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.form import FieldProblem, Form, ensure_visible, scrolling, starts_with
 from papdesigner.ui.highlight import flash
 from papdesigner.ui.icons import SEVERITY_ICON, icon
 from papdesigner.ui.list_buttons import ListButtons, bind_move_keys
+from papdesigner.ui.problems import severity_rank
 
 NARROW_WIDTH = 560
 """Below this width the detail form goes under the list instead of beside it."""
 
 Summary = Callable[[dict[str, Any]], str]
-NewItem = Callable[[ProtocolDocument, JsonPath], "dict[str, Any] | Command | None"]
+NewItem = Callable[[EditedProtocol, JsonPath], "dict[str, Any] | Command | None"]
 
 
 class ItemListEditor(QWidget):
@@ -46,7 +46,7 @@ class ItemListEditor(QWidget):
 
     def __init__(
         self,
-        document: ProtocolDocument,
+        document: EditedProtocol,
         relative: JsonPath,
         *,
         item_name: str,
@@ -279,9 +279,7 @@ class ItemListEditor(QWidget):
             if len(problem.path) > depth and isinstance(problem.path[depth], int):
                 index = problem.path[depth]
                 assert isinstance(index, int)
-                if SEVERITY_RANK.get(problem.severity, 3) < SEVERITY_RANK.get(
-                    worst.get(index, "none"), 3
-                ):
+                if severity_rank(problem.severity) < severity_rank(worst.get(index, "none")):
                     worst[index] = problem.severity
         for index in range(self.list.count()):
             line = self.list.item(index)

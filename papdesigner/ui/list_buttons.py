@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
 
 from papdesigner.ui.icons import icon
+from papdesigner.ui.shortcuts import keys_of
 
 
 class ListButtons(QWidget):
@@ -50,7 +51,7 @@ class ListButtons(QWidget):
 
 def bind_move_keys(widget: QWidget, up: Callable[[], None], down: Callable[[], None]) -> None:
     """Alt+Up / Alt+Down on ``widget`` (and its children) move the current item."""
-    for keys, slot in (("Alt+Up", up), ("Alt+Down", down)):
+    for keys, slot in zip(keys_of("move_item"), (up, down), strict=True):
         shortcut = QShortcut(QKeySequence(keys), widget)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(slot)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from papdesigner.model.commands import JsonPath
 from papdesigner.model.history import Change
 from papdesigner.model.timeline import format_number
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.fields import Choices, FieldEditor
 from papdesigner.ui.list_buttons import ListButtons, bind_move_keys
 
@@ -28,7 +28,7 @@ class StringListField(FieldEditor):
 
     def __init__(
         self,
-        document: ProtocolDocument,
+        document: EditedProtocol,
         path: JsonPath,
         label: str,
         *,
@@ -126,10 +126,10 @@ class TickListField(FieldEditor):
 
     def __init__(
         self,
-        document: ProtocolDocument,
+        document: EditedProtocol,
         path: JsonPath,
         label: str,
-        choices: Callable[[ProtocolDocument], Choices],
+        choices: Callable[[EditedProtocol], Choices],
         *,
         none_means: str = "",
         help_text: str = "",

@@ -12,7 +12,8 @@ step is shown. Every editor receives the findings that point into its step.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,7 @@ from papdesigner.ui.screen_fit import (
     fitted,
 )
 from papdesigner.ui.settings import AppSettings
+from papdesigner.ui.shortcuts import WINDOW_KEYS_IN_TEXT_FIELDS, keys_of
 from papdesigner.ui.status import StatusBar
 from papdesigner.ui.steps import STEP_KEYS, JsonPath, finding_path, step_of_path, step_states
 from papdesigner.ui.theme import apply_theme
@@ -57,7 +59,7 @@ if TYPE_CHECKING:
     from papdesigner.model.protocol import Protocol
     from papdesigner.ui.compliance import ComplianceRunner, RuleSetChoice
     from papdesigner.ui.compliance_dock import ComplianceDock
-    from papdesigner.ui.document import ProtocolDocument
+    from papdesigner.ui.document import EditedProtocol
     from papdesigner.ui.editors.base import StepEditor
     from papdesigner.ui.export_ui import ExportController
     from papdesigner.ui.files import FileController
@@ -87,6 +89,15 @@ def _editor_class(key: str) -> type[StepEditor]:
     return editor_class
 
 
+def _late(method: Callable[[], Callable[[], object]]) -> Callable[[], object]:
+    """A slot that looks up its (type-checked) method only when it is triggered."""
+
+    def call() -> object:
+        return method()()
+
+    return call
+
+
 class _UndoKeysToWindow(QObject):
     """Let the window's own keys (undo, redo, export, find, quit) work inside a text field.
 
@@ -96,10 +107,7 @@ class _UndoKeysToWindow(QObject):
     the field).
     """
 
-    _KEYS = tuple(
-        QKeySequence(k)
-        for k in ("Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+Y", "Ctrl+E", "Ctrl+F", "Ctrl+Q", "Ctrl+P")
-    )
+    _KEYS = tuple(QKeySequence(key) for name in WINDOW_KEYS_IN_TEXT_FIELDS for key in keys_of(name))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
@@ -164,10 +172,11 @@ class MainWindow(QMainWindow):
         geometry, _state = self.settings.window_state()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(fitted(PREFERRED_WINDOW, available_geometry(self)))
+        self._app_filters: list[QObject] = []
+        self._filters_paused = False
+        """The window's application-wide event filters (see :meth:`_app_filters_paused`)."""
         self._dialog_fitter = DialogFitter(self)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self._dialog_fitter)
+        self._install_app_filter(self._dialog_fitter)
         self._first_layout = True
         if not deferred:
             self.attach(protocol)
@@ -180,22 +189,21 @@ class MainWindow(QMainWindow):
         from papdesigner.model.protocol import Protocol
         from papdesigner.ui.compliance import ComplianceRunner
         from papdesigner.ui.compliance_dock import ComplianceDock
-        from papdesigner.ui.document import ProtocolDocument
+        from papdesigner.ui.document import EditedProtocol
         from papdesigner.ui.export_ui import ExportController
         from papdesigner.ui.files import FileController
 
-        self.document: ProtocolDocument = ProtocolDocument(protocol or Protocol(), self)
-        self.dock: ComplianceDock = ComplianceDock(self.document, self.settings, self)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self.runner: ComplianceRunner = ComplianceRunner(self.document, self)
-        self.files: FileController = FileController(self.document, self.settings, self)
-        self.exporter: ExportController = ExportController(self.document, self.settings, self)
+        with self._app_filters_paused():
+            self.document: EditedProtocol = EditedProtocol(protocol or Protocol(), self)
+            self.dock: ComplianceDock = ComplianceDock(self.document, self.settings, self)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+            self.runner: ComplianceRunner = ComplianceRunner(self.document, self)
+            self.files: FileController = FileController(self.document, self.settings, self)
+            self.exporter: ExportController = ExportController(self.document, self.settings, self)
         self.exporter.library_head = self.files.library_head  # recorded in exported PDFs
         self._connect()
         self._undo_keys = _UndoKeysToWindow(self)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self._undo_keys)
+        self._install_app_filter(self._undo_keys)
         self._states_timer = QTimer(self)
         self._states_timer.setSingleShot(True)
         self._states_timer.setInterval(120)
@@ -223,22 +231,52 @@ class MainWindow(QMainWindow):
 
     # ---- construction -------------------------------------------------------------------------
 
+    def _install_app_filter(self, event_filter: QObject) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(event_filter)
+            self._app_filters.append(event_filter)
+
+    @contextmanager
+    def _app_filters_paused(self) -> Iterator[None]:
+        """Build widgets without the window's application-wide event filters.
+
+        Every event of every widget passes through them in Python. Building a step
+        editor sends thousands of events (polish, child added, layout) that they never
+        act on, which made building the first step ~20 ms slower (of ~50). Nothing they
+        act on can happen during the construction: no dialog is shown and no key is
+        delivered while it runs, so pausing them changes no behaviour.
+        """
+        app = QApplication.instance()
+        if app is None or self._filters_paused:
+            yield
+            return
+        self._filters_paused = True
+        for event_filter in self._app_filters:
+            app.removeEventFilter(event_filter)
+        try:
+            yield
+        finally:
+            for event_filter in self._app_filters:
+                app.installEventFilter(event_filter)
+            self._filters_paused = False
+
     def _build_actions(self) -> None:
         # Slots look the controllers up when triggered: they exist once attach() ran.
         slots = {
             "new": self.new_from_template,
-            "open": self._deferred("files", "open_dialog"),
-            "open_library": self._deferred("files", "open_from_library"),
-            "save": self._deferred("files", "save"),
-            "save_as": self._deferred("files", "save_as"),
-            "save_copy": self._deferred("files", "save_copy"),
-            "save_note": self._deferred("files", "save_with_note"),
-            "history": self._deferred("files", "show_history"),
+            "open": _late(lambda: self.files.open_dialog),
+            "open_library": _late(lambda: self.files.open_from_library),
+            "save": _late(lambda: self.files.save),
+            "save_as": _late(lambda: self.files.save_as),
+            "save_copy": _late(lambda: self.files.save_copy),
+            "save_note": _late(lambda: self.files.save_with_note),
+            "history": _late(lambda: self.files.show_history),
             "export_pdf": self.export_pdf,
             "quit": self.close,
-            "undo": self._deferred("document", "undo"),
-            "redo": self._deferred("document", "redo"),
-            "check": self._deferred("runner", "check_now"),
+            "undo": _late(lambda: self.document.undo),
+            "redo": _late(lambda: self.document.redo),
+            "check": _late(lambda: self.runner.check_now),
             "next_finding": lambda: self.dock.step(+1),
             "previous_finding": lambda: self.dock.step(-1),
             "next_step": lambda: self._step_by(+1),
@@ -264,14 +302,6 @@ class MainWindow(QMainWindow):
         for action in self.actions():
             if action not in (a.quit, a.about, a.shortcuts, a.guide):
                 action.setEnabled(False)  # until attach() opened the document
-
-    def _deferred(self, owner: str, method: str) -> Callable[[], object]:
-        """A slot calling ``self.<owner>.<method>()``: the owner exists once attach() ran."""
-
-        def call() -> object:
-            return getattr(getattr(self, owner), method)()
-
-        return call
 
     def _connect(self) -> None:
         d = self.document
@@ -300,7 +330,8 @@ class MainWindow(QMainWindow):
     def editor(self, key: str) -> StepEditor:
         """The editor of a step, built on first use."""
         if key not in self.editors:
-            editor = _editor_class(key)(self.document)
+            with self._app_filters_paused():
+                editor = _editor_class(key)(self.document)
             self.editors[key] = editor
             self.stack.addWidget(editor)
             editor.show_problems(self._problems_of(key))
@@ -455,13 +486,12 @@ class MainWindow(QMainWindow):
         a.redo.setEnabled(history.can_redo())
         a.undo.setText(f"&Undo {history.undo_label()}" if history.can_undo() else "&Undo")
         a.redo.setText(f"&Redo {history.redo_label()}" if history.can_redo() else "&Redo")
+        undo_key, redo_key = keys_of("undo")[0], keys_of("redo")[0]
         a.undo.setToolTip(
-            f"Undo {history.undo_label()} (Ctrl+Z)" if history.can_undo() else "Nothing to undo"
+            f"Undo {history.undo_label()} ({undo_key})" if history.can_undo() else "Nothing to undo"
         )
         a.redo.setToolTip(
-            f"Redo {history.redo_label()} (Ctrl+Shift+Z)"
-            if history.can_redo()
-            else "Nothing to redo"
+            f"Redo {history.redo_label()} ({redo_key})" if history.can_redo() else "Nothing to redo"
         )
         where = self.files.location_text()
         self.setWindowTitle(f"{d.title()}[*] — {where} — papdesigner")
@@ -628,6 +658,7 @@ class MainWindow(QMainWindow):
             self.files.close_library()
         app = QApplication.instance()
         if app is not None:
-            app.removeEventFilter(self._undo_keys)
-            app.removeEventFilter(self._dialog_fitter)
+            for event_filter in self._app_filters:
+                app.removeEventFilter(event_filter)
+        self._app_filters.clear()
         event.accept()

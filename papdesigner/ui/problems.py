@@ -41,6 +41,17 @@ def contrast_ratio(first: str, second: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+def severity_rank(severity: str) -> int:
+    """Sort key of a severity: 0 for an error, then warning, info; 3 for anything else.
+
+    The rules layer's ``SEVERITY_RANK``, imported on first use: importing the rules
+    package costs ~60 ms that the first paint of a protocol need not wait for.
+    """
+    from papdesigner.rules.schema import SEVERITY_RANK
+
+    return SEVERITY_RANK.get(severity, 3)
+
+
 def severity_colour(severity: str, palette: QPalette) -> str:
     """Return a readable colour (``#rrggbb``) for a severity on this palette."""
     light, dark = _COLOURS.get(severity, _COLOURS["info"])

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from papdesigner.model.commands import JsonPath
 from papdesigner.model.labels import place_label, value_label
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.steps import step, step_of_path
 
 MAX_RESULTS = 200
@@ -93,7 +93,7 @@ class SearchDialog(QDialog):
     sig_jump_requested = Signal(object)
     """Emitted with the JSON path (a tuple) of the chosen result."""
 
-    def __init__(self, document: ProtocolDocument, parent: QWidget | None = None) -> None:
+    def __init__(self, document: EditedProtocol, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.setWindowTitle("Find in protocol")

@@ -33,7 +33,7 @@ from papdesigner.model import vocab
 from papdesigner.model.commands import SetValue
 from papdesigner.model.history import Change
 from papdesigner.ui import choices
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -41,7 +41,7 @@ Index = QModelIndex | QPersistentModelIndex
 class ScheduleModel(QAbstractTableModel):
     """Rows = instruments, columns = sessions in day order; cells are check boxes."""
 
-    def __init__(self, document: ProtocolDocument) -> None:
+    def __init__(self, document: EditedProtocol) -> None:
         super().__init__()
         self.document = document
         self.extra_rows: list[str] = []
@@ -155,7 +155,7 @@ def _is_checked(value: Any) -> bool:
 class ScheduleGrid(QWidget):
     """The schedule-of-activities grid with an "Add instrument" row picker."""
 
-    def __init__(self, document: ProtocolDocument) -> None:
+    def __init__(self, document: EditedProtocol) -> None:
         super().__init__()
         self.document = document
         self.model = ScheduleModel(document)

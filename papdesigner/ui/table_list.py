@@ -25,14 +25,14 @@ from PySide6.QtWidgets import (
 
 from papdesigner.model.commands import InsertItem, JsonPath, MoveItem, RemoveItem
 from papdesigner.model.history import Change
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.fields import FieldEditor
 from papdesigner.ui.form import FieldProblem, ensure_visible, starts_with
 from papdesigner.ui.highlight import flash
 from papdesigner.ui.list_buttons import ListButtons, bind_move_keys
 from papdesigner.ui.problems import ProblemLabel
 
-CellFactory = Callable[[ProtocolDocument, JsonPath, str], FieldEditor]
+CellFactory = Callable[[EditedProtocol, JsonPath, str], FieldEditor]
 """Builds the field of one cell from the document, its relative path and its label."""
 
 
@@ -51,12 +51,12 @@ class TableListEditor(QWidget):
 
     def __init__(
         self,
-        document: ProtocolDocument,
+        document: EditedProtocol,
         relative: JsonPath,
         columns: list[Column],
         *,
         item_name: str,
-        new_item: Callable[[ProtocolDocument, JsonPath], dict[str, Any] | None] | None,
+        new_item: Callable[[EditedProtocol, JsonPath], dict[str, Any] | None] | None,
         title: str = "",
     ) -> None:
         super().__init__()

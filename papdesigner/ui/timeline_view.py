@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from papdesigner.model.commands import SetValue
 from papdesigner.model.history import Change
 from papdesigner.model.timeline import KIND_STYLES, Marker, Timeline, build_timeline
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.problems import is_dark
 
 _LEFT, _RIGHT, _TOP, _BOTTOM = 150, 40, 34, 34
@@ -56,7 +56,7 @@ class TimelineView(QWidget):
     sig_height_changed = Signal()
     """Emitted when the lanes need another height (sessions added, stacked or removed)."""
 
-    def __init__(self, document: ProtocolDocument) -> None:
+    def __init__(self, document: EditedProtocol) -> None:
         super().__init__()
         self.document = document
         self.selected_id: str | None = None

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
 from papdesigner.ui.icons import icon
+from papdesigner.ui.shortcuts import keys_of, shortcuts_html
 from papdesigner.ui.theme import THEMES
 
 
@@ -47,18 +48,21 @@ class WindowActions:
 
 def _action(
     window: QMainWindow,
+    name: str,
     text: str,
     slot: Callable[[], object] | None = None,
     *,
     icon_name: str = "",
-    shortcuts: tuple[QKeySequence | QKeySequence.StandardKey | str, ...] = (),
     tip: str = "",
 ) -> QAction:
+    """The action ``name`` (a :class:`WindowActions` field), with its keys from ``SHORTCUTS``."""
     action = QAction(text, window)
+    action.setObjectName(name)
     if icon_name:
         action.setIcon(icon(icon_name))
-    if shortcuts:
-        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+    keys = keys_of(name)
+    if keys:
+        action.setShortcuts([QKeySequence(k) for k in keys])
     if tip:
         action.setToolTip(tip)
         action.setStatusTip(tip)
@@ -71,117 +75,112 @@ def _action(
 def build_actions(window: QMainWindow, slots: dict[str, Callable[[], object]]) -> WindowActions:
     """Create the actions, wired to ``slots`` by name."""
     s = slots
-    std = QKeySequence.StandardKey
     actions = WindowActions(
         new=_action(
             window,
+            "new",
             "&New protocol…",
             s["new"],
             icon_name="new",
-            shortcuts=(std.New,),
             tip="Start a blank protocol or a copy of an example",
         ),
         open=_action(
             window,
+            "open",
             "&Open file…",
             s["open"],
             icon_name="open",
-            shortcuts=(std.Open,),
             tip="Open a *.pap.json protocol file",
         ),
         open_library=_action(
             window,
+            "open_library",
             "Open from &library…",
             s["open_library"],
             icon_name="library",
-            shortcuts=("Ctrl+Shift+O",),
             tip="Open a protocol saved in the library",
         ),
         save=_action(
             window,
+            "save",
             "&Save",
             s["save"],
             icon_name="save",
-            shortcuts=(std.Save,),
             tip="Save to the protocol's file and record a version in the library",
         ),
         save_as=_action(
             window,
+            "save_as",
             "Save &As…",
             s["save_as"],
-            shortcuts=("Ctrl+Shift+S",),
             tip="Save to another *.pap.json file; this window then edits that file",
         ),
         save_copy=_action(
             window,
+            "save_copy",
             "Save a &copy…",
             s["save_copy"],
             tip="Write a copy to another file; this window keeps editing its own file",
         ),
         save_note=_action(
             window,
+            "save_note",
             "Save with a &note…",
             s["save_note"],
             tip="Save, recording a note on what changed (e.g. “Sent to IRB”) and the author",
         ),
         history=_action(
             window,
+            "history",
             "Version &history…",
             s["history"],
             icon_name="history",
-            shortcuts=("Ctrl+H",),
             tip="Saved versions of this protocol",
         ),
         export_pdf=_action(
             window,
+            "export_pdf",
             "&Export PDF…",
             s["export_pdf"],
             icon_name="export",
-            shortcuts=("Ctrl+E",),
             tip="Export the protocol as a PDF for the ethics board",
         ),
         preview_pdf=_action(
             window,
+            "preview_pdf",
             "&Preview and print PDF…",
             s["preview_pdf"],
-            shortcuts=("Ctrl+P",),
             tip="Show the PDF in papdesigner and print it (no PDF viewer needed)",
         ),
-        # One sequence only: std.Quit is Ctrl+Q on Linux too, and two equal shortcuts on one
-        # action made Ctrl+Q ambiguous (it never fired).
-        quit=_action(window, "&Quit", s["quit"], shortcuts=("Ctrl+Q",)),
-        undo=_action(window, "&Undo", s["undo"], icon_name="undo", shortcuts=("Ctrl+Z",)),
-        redo=_action(
-            window, "&Redo", s["redo"], icon_name="redo", shortcuts=("Ctrl+Shift+Z", "Ctrl+Y")
-        ),
+        quit=_action(window, "quit", "&Quit", s["quit"]),
+        undo=_action(window, "undo", "&Undo", s["undo"], icon_name="undo"),
+        redo=_action(window, "redo", "&Redo", s["redo"], icon_name="redo"),
         check=_action(
             window,
+            "check",
             "&Check now",
             s["check"],
             icon_name="check",
-            shortcuts=("F5",),
             tip="Check the protocol against the rule sets now",
         ),
-        next_finding=_action(window, "&Next finding", s["next_finding"], shortcuts=("F8",)),
+        next_finding=_action(window, "next_finding", "&Next finding", s["next_finding"]),
         previous_finding=_action(
-            window, "&Previous finding", s["previous_finding"], shortcuts=("Shift+F8",)
+            window, "previous_finding", "&Previous finding", s["previous_finding"]
         ),
-        next_step=_action(window, "Next step", s["next_step"], shortcuts=("Ctrl+PgDown",)),
-        previous_step=_action(
-            window, "Previous step", s["previous_step"], shortcuts=("Ctrl+PgUp",)
-        ),
-        show_compliance=_action(window, "&Compliance panel", shortcuts=("Ctrl+Shift+C",)),
-        about=_action(window, "&About papdesigner", s["about"]),
-        shortcuts=_action(window, "&Keyboard shortcuts", s["shortcuts"]),
+        next_step=_action(window, "next_step", "Next step", s["next_step"]),
+        previous_step=_action(window, "previous_step", "Previous step", s["previous_step"]),
+        show_compliance=_action(window, "show_compliance", "&Compliance panel"),
+        about=_action(window, "about", "&About papdesigner", s["about"]),
+        shortcuts=_action(window, "shortcuts", "&Keyboard shortcuts", s["shortcuts"]),
         find=_action(
             window,
+            "find",
             "&Find in protocol…",
             s["find"],
-            shortcuts=("Ctrl+F",),
             tip="Search every field of the protocol and jump to it",
         ),
         guide=_action(
-            window, "&User guide", s["guide"], shortcuts=("F1",), tip="A short tour of papdesigner"
+            window, "guide", "&User guide", s["guide"], tip="A short tour of papdesigner"
         ),
         themes=QActionGroup(window),
         recent_menu=QMenu("Open &recent", window),
@@ -256,29 +255,5 @@ def build_toolbar(window: QMainWindow, a: WindowActions) -> QToolBar:
     return bar
 
 
-SHORTCUTS: tuple[tuple[str, str], ...] = (
-    ("Ctrl+N", "New protocol (blank or from an example)"),
-    ("Ctrl+O / Ctrl+Shift+O", "Open a file / open from the library"),
-    ("Ctrl+S", "Save to the protocol's file and record a library version"),
-    ("Ctrl+Shift+S", "Save As another file"),
-    ("Ctrl+E", "Export PDF"),
-    ("Ctrl+P", "Preview and print the PDF"),
-    ("Ctrl+F", "Find in the protocol (jumps to the field)"),
-    ("Ctrl+Q", "Quit"),
-    ("F1", "User guide"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo (typing in one field is one step)"),
-    ("Ctrl+PgUp / Ctrl+PgDown", "Previous / next step"),
-    ("F5", "Check now"),
-    ("F8 / Shift+F8", "Next / previous finding (jumps to its field)"),
-    ("Ctrl+Shift+C", "Show or hide the compliance panel"),
-    ("Alt+Up / Alt+Down", "Move the current list item up / down"),
-    ("Left / Right", "Timeline: choose the previous / next session"),
-    ("Shift+Left / Shift+Right", "Timeline: move the chosen session by a day"),
-)
-"""Keys and what they do, shown by Help > Keyboard shortcuts."""
-
-SHORTCUTS_HELP = (
-    '<table cellspacing="6">'
-    + "".join(f"<tr><td><b>{keys}</b></td><td>{what}</td></tr>" for keys, what in SHORTCUTS)
-    + "</table>"
-)
+SHORTCUTS_HELP = shortcuts_html()
+"""Help > Keyboard shortcuts: the table every action takes its keys from."""

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from papdesigner.model import load_protocol
 from papdesigner.model.protocol import Protocol
 from papdesigner.model.templates import template_path
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.main_window import MainWindow
 from papdesigner.ui.settings import AppSettings
 
@@ -85,9 +85,9 @@ def example(name: str) -> Protocol:
 
 
 @pytest.fixture
-def document() -> ProtocolDocument:
+def document() -> EditedProtocol:
     """A document holding the MDMA example (it has dosing sessions with supplemental doses)."""
-    return ProtocolDocument(example("mdma-ptsd"))
+    return EditedProtocol(example("mdma-ptsd"))
 
 
 def run_check(window: MainWindow) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from papdesigner.model.commands import SetValue
 from papdesigner.model.protocol import Protocol
 from papdesigner.ui.compliance import ComplianceRunner
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.main_window import MainWindow
 from papdesigner.ui.steps import STEP_KEYS, finding_path, step_of_path, step_states
 
@@ -30,7 +30,7 @@ def _supplement(window: MainWindow) -> tuple[int, str]:
     return index, f"$.sessions[{index}].dosing.administrations[0]"
 
 
-def test_typing_runs_one_check_after_a_pause(document: ProtocolDocument, qtbot: Any) -> None:
+def test_typing_runs_one_check_after_a_pause(document: EditedProtocol, qtbot: Any) -> None:
     runner = ComplianceRunner(document)
     reports: list[Any] = []
     runner.sig_report.connect(reports.append)
@@ -43,7 +43,7 @@ def test_typing_runs_one_check_after_a_pause(document: ProtocolDocument, qtbot: 
     assert reports[0].protocol.title == "T4"
 
 
-def test_a_late_result_of_an_old_state_is_dropped(document: ProtocolDocument, qtbot: Any) -> None:
+def test_a_late_result_of_an_old_state_is_dropped(document: EditedProtocol, qtbot: Any) -> None:
     runner = ComplianceRunner(document)
     reports: list[Any] = []
     runner.sig_report.connect(reports.append)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog
 from papdesigner.model.commands import MISSING, SetValue
 from papdesigner.model.templates import template_names
 from papdesigner.ui.dialogs.dosing_session import NewDosingSessionDialog
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.editors.base import StepEditor
 from papdesigner.ui.editors.sessions import SessionsEditor
 from papdesigner.ui.fields import FieldEditor
@@ -23,7 +23,7 @@ from papdesigner.ui.table_list import TableListEditor
 pytestmark = pytest.mark.ui
 
 
-def build(document: ProtocolDocument, key: str, qtbot: Any) -> StepEditor:
+def build(document: EditedProtocol, key: str, qtbot: Any) -> StepEditor:
     module_name, class_name = _EDITORS[key]
     module = importlib.import_module(f"papdesigner.ui.editors.{module_name}")
     editor: StepEditor = getattr(module, class_name)(document)
@@ -36,7 +36,7 @@ def build(document: ProtocolDocument, key: str, qtbot: Any) -> StepEditor:
 def test_every_field_of_every_step_shows_the_protocol(name: str, qtbot: Any) -> None:
     from papdesigner.model.templates import new_from_template
 
-    document = ProtocolDocument(new_from_template(name))
+    document = EditedProtocol(new_from_template(name))
     for key in STEP_KEYS:
         editor = build(document, key, qtbot)
         for field in editor.findChildren(FieldEditor):
@@ -47,7 +47,7 @@ def test_every_field_of_every_step_shows_the_protocol(name: str, qtbot: Any) -> 
             assert field.editor.accessibleName(), (key, field.path)
 
 
-def test_editors_cover_the_protocol_format(document: ProtocolDocument, qtbot: Any) -> None:
+def test_editors_cover_the_protocol_format(document: EditedProtocol, qtbot: Any) -> None:
     """Every scalar field of the file format is editable in some step (or is an id/format key)."""
     edited: set[tuple[Any, ...]] = set()
     for key in STEP_KEYS:
@@ -79,7 +79,7 @@ def _scalar_paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, .
     return [prefix]
 
 
-def test_a_change_in_the_model_shows_in_the_editor(document: ProtocolDocument, qtbot: Any) -> None:
+def test_a_change_in_the_model_shows_in_the_editor(document: EditedProtocol, qtbot: Any) -> None:
     editor = build(document, "overview", qtbot)
     title = next(f for f in editor.form.fields if f.path == ("metadata", "title"))
     document.push(SetValue(("metadata", "title"), "A new title"))
@@ -88,7 +88,7 @@ def test_a_change_in_the_model_shows_in_the_editor(document: ProtocolDocument, q
     assert title.value() == document.protocol.metadata.title
 
 
-def test_narrative_sections_of_a_step(document: ProtocolDocument, qtbot: Any) -> None:
+def test_narrative_sections_of_a_step(document: EditedProtocol, qtbot: Any) -> None:
     editor = build(document, "ethics", qtbot)
     insurance = next(f for f in editor.form.fields if f.path == ("narrative", "insurance"))
     insurance.text.setPlainText("Covered by the sponsor's clinical trial insurance.")
@@ -100,7 +100,7 @@ def test_narrative_sections_of_a_step(document: ProtocolDocument, qtbot: Any) ->
 # --- master-detail lists ------------------------------------------------------------------
 
 
-def test_item_list_add_select_duplicate_move_remove(document: ProtocolDocument, qtbot: Any) -> None:
+def test_item_list_add_select_duplicate_move_remove(document: EditedProtocol, qtbot: Any) -> None:
     editor = build(document, "team", qtbot)
     roles: ItemListEditor = editor.roles  # type: ignore[attr-defined]
     count = len(document.protocol.roles)
@@ -120,7 +120,7 @@ def test_item_list_add_select_duplicate_move_remove(document: ProtocolDocument, 
     assert moved_id not in [r.id for r in document.protocol.roles]
 
 
-def test_the_selection_follows_the_item_across_undo(document: ProtocolDocument, qtbot: Any) -> None:
+def test_the_selection_follows_the_item_across_undo(document: EditedProtocol, qtbot: Any) -> None:
     editor = build(document, "team", qtbot)
     roles: ItemListEditor = editor.roles  # type: ignore[attr-defined]
     roles.select(2)
@@ -131,7 +131,7 @@ def test_the_selection_follows_the_item_across_undo(document: ProtocolDocument, 
     assert roles.current_index() == 2
 
 
-def test_a_role_in_use_cannot_be_removed(document: ProtocolDocument, qtbot: Any) -> None:
+def test_a_role_in_use_cannot_be_removed(document: EditedProtocol, qtbot: Any) -> None:
     editor = build(document, "team", qtbot)
     roles: ItemListEditor = editor.roles  # type: ignore[attr-defined]
     used = {s.role_id for session in document.protocol.sessions for s in session.staff}
@@ -142,7 +142,7 @@ def test_a_role_in_use_cannot_be_removed(document: ProtocolDocument, qtbot: Any)
     assert "unknown role" in str(document.last_error)
 
 
-def test_table_rows_add_move_remove(document: ProtocolDocument, qtbot: Any) -> None:
+def test_table_rows_add_move_remove(document: EditedProtocol, qtbot: Any) -> None:
     editor = build(document, "population", qtbot)
     table = next(p for rel, p, _w in editor.form.parts if rel == ("eligibility", "inclusion"))
     assert isinstance(table, TableListEditor)
@@ -162,14 +162,14 @@ def test_table_rows_add_move_remove(document: ProtocolDocument, qtbot: Any) -> N
 # --- sessions -----------------------------------------------------------------------------------
 
 
-def _sessions(document: ProtocolDocument, qtbot: Any) -> SessionsEditor:
+def _sessions(document: EditedProtocol, qtbot: Any) -> SessionsEditor:
     editor = build(document, "sessions", qtbot)
     assert isinstance(editor, SessionsEditor)
     return editor
 
 
 def test_turning_a_session_into_a_dosing_session_is_one_step(
-    document: ProtocolDocument, qtbot: Any
+    document: EditedProtocol, qtbot: Any
 ) -> None:
     editor = _sessions(document, qtbot)
     index = next(i for i, s in enumerate(document.protocol.sessions) if s.kind == "integration")
@@ -186,7 +186,7 @@ def test_turning_a_session_into_a_dosing_session_is_one_step(
     assert document.protocol.sessions[index].dosing is None
 
 
-def test_a_refused_kind_change_says_why(document: ProtocolDocument, qtbot: Any) -> None:
+def test_a_refused_kind_change_says_why(document: EditedProtocol, qtbot: Any) -> None:
     editor = _sessions(document, qtbot)
     index = next(i for i, s in enumerate(document.protocol.sessions) if s.kind == "integration")
     editor.sessions.select(index)
@@ -198,7 +198,7 @@ def test_a_refused_kind_change_says_why(document: ProtocolDocument, qtbot: Any) 
     assert "screening must come before day 1" in kind.problems.lines()[0][1]
 
 
-def test_group_format_sets_a_group_size(document: ProtocolDocument, qtbot: Any) -> None:
+def test_group_format_sets_a_group_size(document: EditedProtocol, qtbot: Any) -> None:
     editor = _sessions(document, qtbot)
     editor.sessions.select(0)
     fmt = next(f for f in editor.sessions.detail.fields if f.relative_path == ("format",))
@@ -209,7 +209,7 @@ def test_group_format_sets_a_group_size(document: ProtocolDocument, qtbot: Any) 
 
 
 def test_new_dosing_session_dialog_offers_staffing_and_observation(
-    document: ProtocolDocument, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+    document: EditedProtocol, qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     editor = _sessions(document, qtbot)
     last = max((s for s in document.protocol.sessions if s.kind == "dosing"), key=lambda s: s.day)
@@ -238,9 +238,7 @@ def test_new_dosing_session_dialog_offers_staffing_and_observation(
     assert len(document.protocol.sessions) == count
 
 
-def test_other_sessions_are_added_with_a_sensible_day(
-    document: ProtocolDocument, qtbot: Any
-) -> None:
+def test_other_sessions_are_added_with_a_sensible_day(document: EditedProtocol, qtbot: Any) -> None:
     editor = _sessions(document, qtbot)
     assert editor.add_session("screening")
     assert document.protocol.sessions[-1].day < 0

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from papdesigner.model.commands import SetValue
 from papdesigner.ui import choices
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.fields import (
     CheckField,
     ChoiceField,
@@ -38,13 +38,13 @@ def shown(field: Any, qtbot: Any) -> Any:
     form.show()
     form.activateWindow()
     qtbot.waitUntil(form.isActiveWindow, timeout=3000)
-    document: ProtocolDocument = field.document
+    document: EditedProtocol = field.document
     document.sig_changed.connect(form.on_change)
     field.test_form = form  # qtbot keeps only a weak reference
     return field
 
 
-def test_text_field_typing_is_one_undo_step(document: ProtocolDocument, qtbot: Any) -> None:
+def test_text_field_typing_is_one_undo_step(document: EditedProtocol, qtbot: Any) -> None:
     field = shown(TextField(document, ("metadata", "acronym"), "Acronym"), qtbot)
     assert field.value() == document.protocol.metadata.acronym
     field.line.selectAll()
@@ -55,14 +55,14 @@ def test_text_field_typing_is_one_undo_step(document: ProtocolDocument, qtbot: A
     assert field.line.text() == document.protocol.metadata.acronym != "MAPP-X"
 
 
-def test_a_field_follows_changes_made_elsewhere(document: ProtocolDocument, qtbot: Any) -> None:
+def test_a_field_follows_changes_made_elsewhere(document: EditedProtocol, qtbot: Any) -> None:
     field = shown(TextField(document, ("metadata", "title"), "Title"), qtbot)
     document.push(SetValue(("metadata", "title"), "Changed elsewhere"))
     assert field.line.text() == "Changed elsewhere"
 
 
 def test_a_refused_value_is_explained_under_the_field_and_reverted_on_leaving(
-    document: ProtocolDocument, qtbot: Any
+    document: EditedProtocol, qtbot: Any
 ) -> None:
     field = shown(TextField(document, ("sessions", 0, "id"), "Id"), qtbot)
     other = QLineEdit(field.container)  # another field in the same window
@@ -78,7 +78,7 @@ def test_a_refused_value_is_explained_under_the_field_and_reverted_on_leaving(
     assert field.line.text() == document.protocol.sessions[0].id
 
 
-def test_integrity_refusal_names_the_reason(document: ProtocolDocument, qtbot: Any) -> None:
+def test_integrity_refusal_names_the_reason(document: EditedProtocol, qtbot: Any) -> None:
     field = shown(
         IntField(document, ("sessions", 5, "day"), "Study day", minimum=-365, maximum=3650), qtbot
     )
@@ -88,7 +88,7 @@ def test_integrity_refusal_names_the_reason(document: ProtocolDocument, qtbot: A
     assert "a dosing session cannot precede day 1" in field.problems.lines()[0][1]
 
 
-def test_spin_boxes_with_units_and_not_set(document: ProtocolDocument, qtbot: Any) -> None:
+def test_spin_boxes_with_units_and_not_set(document: EditedProtocol, qtbot: Any) -> None:
     field = shown(
         IntField(
             document,
@@ -109,7 +109,7 @@ def test_spin_boxes_with_units_and_not_set(document: ProtocolDocument, qtbot: An
     assert field.spin.text() == "not set"
 
 
-def test_float_field_holds_a_dose(document: ProtocolDocument, qtbot: Any) -> None:
+def test_float_field_holds_a_dose(document: EditedProtocol, qtbot: Any) -> None:
     field = shown(
         FloatField(document, DOSE, "Dose", minimum=0.001, maximum=1000, decimals=3, unit="mg"),
         qtbot,
@@ -119,7 +119,7 @@ def test_float_field_holds_a_dose(document: ProtocolDocument, qtbot: Any) -> Non
     assert document.protocol.sessions[9].dosing.administrations[0].dose == 80.0
 
 
-def test_date_field_sets_and_clears(document: ProtocolDocument, qtbot: Any) -> None:
+def test_date_field_sets_and_clears(document: EditedProtocol, qtbot: Any) -> None:
     field = shown(
         DateField(document, ("regulatory", "ethics", "approval_date"), "Approval date"), qtbot
     )
@@ -129,7 +129,7 @@ def test_date_field_sets_and_clears(document: ProtocolDocument, qtbot: Any) -> N
     assert document.protocol.regulatory.ethics.approval_date is None
 
 
-def test_check_and_tri_state(document: ProtocolDocument, qtbot: Any) -> None:
+def test_check_and_tri_state(document: EditedProtocol, qtbot: Any) -> None:
     check = shown(CheckField(document, ("safety", "hppd_followup"), "HPPD follow-up"), qtbot)
     before = document.protocol.safety.hppd_followup
     qtbot.mouseClick(check.check, Qt.MouseButton.LeftButton)
@@ -141,7 +141,7 @@ def test_check_and_tri_state(document: ProtocolDocument, qtbot: Any) -> None:
         assert document.protocol.products[0].ht2b_agonist is expected
 
 
-def test_choice_of_references_follows_the_protocol(document: ProtocolDocument, qtbot: Any) -> None:
+def test_choice_of_references_follows_the_protocol(document: EditedProtocol, qtbot: Any) -> None:
     field = shown(
         ChoiceField(
             document, ("sessions", 5, "setting_id"), "Setting", choices.settings, optional=True
@@ -157,9 +157,7 @@ def test_choice_of_references_follows_the_protocol(document: ProtocolDocument, q
     assert document.protocol.sessions[5].setting_id is None
 
 
-def test_editable_catalogue_choice_accepts_free_text(
-    document: ProtocolDocument, qtbot: Any
-) -> None:
+def test_editable_catalogue_choice_accepts_free_text(document: EditedProtocol, qtbot: Any) -> None:
     field = shown(
         ChoiceField(
             document,
@@ -182,7 +180,7 @@ def test_editable_catalogue_choice_accepts_free_text(
 
 
 def test_text_area_grows_with_the_text_and_narrative_entries_vanish_when_empty(
-    document: ProtocolDocument, qtbot: Any
+    document: EditedProtocol, qtbot: Any
 ) -> None:
     field = shown(
         TextAreaField(document, ("narrative", "insurance"), "Insurance", optional_key=True), qtbot
@@ -195,7 +193,7 @@ def test_text_area_grows_with_the_text_and_narrative_entries_vanish_when_empty(
     assert "insurance" not in document.protocol.narrative
 
 
-def test_string_list_add_edit_move_remove(document: ProtocolDocument, qtbot: Any) -> None:
+def test_string_list_add_edit_move_remove(document: EditedProtocol, qtbot: Any) -> None:
     field = shown(
         StringListField(document, ("medications", "rescue"), "Rescue", item_name="medication"),
         qtbot,
@@ -215,7 +213,7 @@ def test_string_list_add_edit_move_remove(document: ProtocolDocument, qtbot: Any
     assert "Lorazepam 1 mg" not in document.protocol.medications.rescue
 
 
-def test_number_list_stores_numbers(document: ProtocolDocument, qtbot: Any) -> None:
+def test_number_list_stores_numbers(document: EditedProtocol, qtbot: Any) -> None:
     field = shown(
         StringListField(
             document, ("follow_up", "timepoints_weeks"), "Weeks", numbers=True, new_text="4"
@@ -227,7 +225,7 @@ def test_number_list_stores_numbers(document: ProtocolDocument, qtbot: Any) -> N
     assert field.list.item(field.list.count() - 1).text() == "4"
 
 
-def test_tick_list_of_arms(document: ProtocolDocument, qtbot: Any) -> None:
+def test_tick_list_of_arms(document: EditedProtocol, qtbot: Any) -> None:
     field = shown(TickListField(document, ("sessions", 0, "arm_ids"), "Arms", choices.arms), qtbot)
     field.list.item(0).setCheckState(Qt.CheckState.Checked)
     assert document.protocol.sessions[0].arm_ids == [document.protocol.arms[0].id]
@@ -236,7 +234,7 @@ def test_tick_list_of_arms(document: ProtocolDocument, qtbot: Any) -> None:
 
 
 def test_form_places_findings_next_to_fields_and_reveals_them(
-    document: ProtocolDocument, qtbot: Any
+    document: EditedProtocol, qtbot: Any
 ) -> None:
     form = Form(document)
     qtbot.addWidget(form)
@@ -259,7 +257,7 @@ def test_form_places_findings_next_to_fields_and_reveals_them(
     assert title.line.property("highlighted") is True
 
 
-def test_every_field_has_an_accessible_name(document: ProtocolDocument, qtbot: Any) -> None:
+def test_every_field_has_an_accessible_name(document: EditedProtocol, qtbot: Any) -> None:
     field = TextField(document, ("metadata", "title"), "Title", help_text="The full title")
     qtbot.addWidget(field.container)
     assert field.line.accessibleName() == "Title"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from papdesigner.model.commands import InsertItem, JsonPath, RemoveItem, SetValue
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.editors.base import StepEditor
 from papdesigner.ui.editors.sessions import SessionsEditor
 from papdesigner.ui.fields import FieldEditor
@@ -17,7 +17,7 @@ from papdesigner.ui.main_window import _EDITORS
 pytestmark = pytest.mark.ui
 
 
-def _editor(document: ProtocolDocument, key: str, qtbot: Any) -> StepEditor:
+def _editor(document: EditedProtocol, key: str, qtbot: Any) -> StepEditor:
     module_name, class_name = _EDITORS[key]
     module = importlib.import_module(f"papdesigner.ui.editors.{module_name}")
     editor: StepEditor = getattr(module, class_name)(document)
@@ -44,7 +44,7 @@ def _field(editor: StepEditor, path: JsonPath) -> FieldEditor:
     ],
 )
 def test_a_rule_fact_is_edited_through_history(
-    document: ProtocolDocument, qtbot: Any, key: str, path: JsonPath, value: object
+    document: EditedProtocol, qtbot: Any, key: str, path: JsonPath, value: object
 ) -> None:
     editor = _editor(document, key, qtbot)
     field = _field(editor, path)
@@ -56,9 +56,7 @@ def test_a_rule_fact_is_edited_through_history(
     assert document.json(path) == before
 
 
-def test_who_gives_the_drug_is_chosen_from_the_roles(
-    document: ProtocolDocument, qtbot: Any
-) -> None:
+def test_who_gives_the_drug_is_chosen_from_the_roles(document: EditedProtocol, qtbot: Any) -> None:
     editor = _editor(document, "sessions", qtbot)
     assert isinstance(editor, SessionsEditor)
     dosing = next(i for i, s in enumerate(document.protocol.sessions) if s.kind == "dosing")
@@ -71,9 +69,7 @@ def test_who_gives_the_drug_is_chosen_from_the_roles(
     assert document.protocol.sessions[dosing].dosing.administered_by == "physician"  # type: ignore[union-attr]
 
 
-def test_a_role_that_gives_the_drug_cannot_be_removed(
-    document: ProtocolDocument, qtbot: Any
-) -> None:
+def test_a_role_that_gives_the_drug_cannot_be_removed(document: EditedProtocol, qtbot: Any) -> None:
     """The role is on no session's staff: only the dosing details refer to it."""
     dosing = next(i for i, s in enumerate(document.protocol.sessions) if s.kind == "dosing")
     end = len(document.protocol.roles)

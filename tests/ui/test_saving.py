@@ -479,3 +479,30 @@ def test_save_a_copy_writes_another_file_and_keeps_editing_the_original(
     assert window.document.file_path == protocol_file.resolve()
     assert window.document.is_modified()  # the window's own file is not saved yet
     assert "for-the-sponsor.pap.json" in window.statusBar().currentMessage()
+
+
+def test_the_library_version_of_an_opened_file_is_found_after_the_first_paint(
+    make_window: MakeWindow, protocol_file: Path, qtbot: Any
+) -> None:
+    first = _open(make_window, protocol_file)
+    first.document.push(SetValue(("metadata", "short_title"), "Saved once"))
+    _ctrl_s(qtbot, first)
+    saved = _history(first)[-1].id
+    first.files.close_library()
+    first.close()
+
+    # Read at once (a save right after opening): looked up there and then.
+    eager = _open(make_window, protocol_file)
+    assert eager.files.base_version_id == saved
+    eager.files.close_library()
+    eager.close()
+
+    # Left alone: the look-up runs by itself shortly after the protocol is shown,
+    # and an edit made before it does not change which version the file matches.
+    patient = _open(make_window, protocol_file)
+    patient.document.push(SetValue(("metadata", "short_title"), "Edited before the look-up"))
+    qtbot.waitUntil(lambda: patient.files._library is not None, timeout=3000)
+    assert patient.files.base_version_id == saved
+    _ctrl_s(qtbot, patient)  # no conflict: the file and the library agree
+    assert _short_title(protocol_file) == "Edited before the look-up"
+    assert [v.number for v in _history(patient)] == [1, 2]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.editors.sessions import SessionsEditor
 from papdesigner.ui.soa_grid import ScheduleGrid
 from papdesigner.ui.timeline_view import TimelineView
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.ui
 
 
 @pytest.fixture
-def timeline(document: ProtocolDocument, qtbot: Any) -> TimelineView:
+def timeline(document: EditedProtocol, qtbot: Any) -> TimelineView:
     view = TimelineView(document)
     qtbot.addWidget(view)
     view.resize(1000, view.sizeHint().height())
@@ -30,12 +30,12 @@ def _centre(view: TimelineView, session_id: str) -> QPoint:
     return view.marker_centre(marker).toPoint()
 
 
-def _index(document: ProtocolDocument, session_id: str) -> int:
+def _index(document: EditedProtocol, session_id: str) -> int:
     return next(i for i, s in enumerate(document.protocol.sessions) if s.id == session_id)
 
 
 def test_every_session_is_drawn_in_every_lane_of_its_arms(
-    timeline: TimelineView, document: ProtocolDocument
+    timeline: TimelineView, document: EditedProtocol
 ) -> None:
     lanes = len(document.protocol.arms)
     assert len(timeline.timeline.lanes) == lanes
@@ -47,7 +47,7 @@ def test_every_session_is_drawn_in_every_lane_of_its_arms(
 
 
 def test_click_selects_a_session(
-    timeline: TimelineView, document: ProtocolDocument, qtbot: Any
+    timeline: TimelineView, document: EditedProtocol, qtbot: Any
 ) -> None:
     chosen: list[str] = []
     timeline.sig_session_selected.connect(chosen.append)
@@ -58,7 +58,7 @@ def test_click_selects_a_session(
 
 
 def test_drag_moves_the_day_with_undo(
-    timeline: TimelineView, document: ProtocolDocument, qtbot: Any
+    timeline: TimelineView, document: EditedProtocol, qtbot: Any
 ) -> None:
     session = next(s for s in document.protocol.sessions if s.kind == "integration")
     start = _centre(timeline, session.id)
@@ -75,7 +75,7 @@ def test_drag_moves_the_day_with_undo(
 
 
 def test_a_dosing_session_cannot_be_dragged_before_day_one(
-    timeline: TimelineView, document: ProtocolDocument, qtbot: Any
+    timeline: TimelineView, document: EditedProtocol, qtbot: Any
 ) -> None:
     dosing = next(s for s in document.protocol.sessions if s.kind == "dosing")
     start = _centre(timeline, dosing.id)
@@ -88,7 +88,7 @@ def test_a_dosing_session_cannot_be_dragged_before_day_one(
 
 
 def test_keyboard_chooses_and_nudges_as_one_step(
-    timeline: TimelineView, document: ProtocolDocument, qtbot: Any
+    timeline: TimelineView, document: EditedProtocol, qtbot: Any
 ) -> None:
     timeline.setFocus()
     qtbot.keyClick(timeline, Qt.Key.Key_Right)
@@ -106,7 +106,7 @@ def test_keyboard_chooses_and_nudges_as_one_step(
 def test_day_zero_is_skipped(qtbot: Any) -> None:
     from papdesigner.model.templates import new_from_template
 
-    document = ProtocolDocument(new_from_template("psilocybin-trd"))  # sessions on day -1 and 1
+    document = EditedProtocol(new_from_template("psilocybin-trd"))  # sessions on day -1 and 1
     view = TimelineView(document)
     qtbot.addWidget(view)
     view.resize(1000, 300)
@@ -116,7 +116,7 @@ def test_day_zero_is_skipped(qtbot: Any) -> None:
     assert {-1, 1} <= days
 
 
-def test_the_list_and_the_timeline_select_together(document: ProtocolDocument, qtbot: Any) -> None:
+def test_the_list_and_the_timeline_select_together(document: EditedProtocol, qtbot: Any) -> None:
     editor = SessionsEditor(document)
     qtbot.addWidget(editor)
     editor.show()
@@ -126,7 +126,7 @@ def test_the_list_and_the_timeline_select_together(document: ProtocolDocument, q
     assert editor.sessions.current_index() == 7
 
 
-def test_schedule_grid_ticks_an_assessment(document: ProtocolDocument, qtbot: Any) -> None:
+def test_schedule_grid_ticks_an_assessment(document: EditedProtocol, qtbot: Any) -> None:
     grid = ScheduleGrid(document)
     qtbot.addWidget(grid)
     model = grid.model
@@ -151,7 +151,7 @@ def test_schedule_grid_ticks_an_assessment(document: ProtocolDocument, qtbot: An
     assert instrument not in document.protocol.sessions[model.session_index(column)].assessments
 
 
-def test_schedule_grid_adds_an_instrument_row(document: ProtocolDocument, qtbot: Any) -> None:
+def test_schedule_grid_adds_an_instrument_row(document: EditedProtocol, qtbot: Any) -> None:
     grid = ScheduleGrid(document)
     qtbot.addWidget(grid)
     grid.picker.setCurrentIndex(grid.picker.findData("EBI"))

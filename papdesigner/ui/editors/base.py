@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 from papdesigner.model.commands import JsonPath
 from papdesigner.model.history import Change
 from papdesigner.ui import choices
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.fields import TextAreaField
 from papdesigner.ui.form import FieldProblem, Form, scrolling
 from papdesigner.ui.steps import step
@@ -24,7 +24,7 @@ class StepEditor(QWidget):
     scrolls = True
     """False for steps whose content (a master-detail list) scrolls by itself."""
 
-    def __init__(self, document: ProtocolDocument) -> None:
+    def __init__(self, document: EditedProtocol) -> None:
         super().__init__()
         self.document = document
         self.step = step(self.key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from papdesigner.model.commands import JsonPath
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.editors.base import StepEditor
 from papdesigner.ui.fields import (
     CheckField,
@@ -36,19 +36,19 @@ _CONSENT_FLAGS = (
 )
 
 
-def _text(document: ProtocolDocument, path: JsonPath, label: str) -> FieldEditor:
+def _text(document: EditedProtocol, path: JsonPath, label: str) -> FieldEditor:
     return TextField(document, path, label)
 
 
-def _where(document: ProtocolDocument, path: JsonPath, label: str) -> FieldEditor:
+def _where(document: EditedProtocol, path: JsonPath, label: str) -> FieldEditor:
     return TextField(document, path, label, optional=True, placeholder="whole protocol")
 
 
-def _long(document: ProtocolDocument, path: JsonPath, label: str) -> FieldEditor:
+def _long(document: EditedProtocol, path: JsonPath, label: str) -> FieldEditor:
     return TextAreaField(document, path, label, lines=2)
 
 
-def _date(document: ProtocolDocument, path: JsonPath, label: str) -> FieldEditor:
+def _date(document: EditedProtocol, path: JsonPath, label: str) -> FieldEditor:
     return DateField(document, path, label)
 
 

@@ -12,13 +12,13 @@ from typing import Any
 from papdesigner.model import vocab
 from papdesigner.model.commands import JsonPath
 from papdesigner.ui.choices import vocabulary
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.fields import ChoiceField, FieldEditor, tri_state_field
 from papdesigner.ui.list_fields import StringListField
 
 
 def _choice(
-    d: ProtocolDocument,
+    d: EditedProtocol,
     path: JsonPath,
     label: str,
     literal: Any,
@@ -28,7 +28,7 @@ def _choice(
     return ChoiceField(d, path, label, choices, optional=True, none_label="Not stated")
 
 
-def regulatory_facts(d: ProtocolDocument) -> list[FieldEditor]:
+def regulatory_facts(d: EditedProtocol) -> list[FieldEditor]:
     """Psychiatry registration, TGA reporting plans and the ACT approval."""
     r = ("regulatory",)
     return [
@@ -46,7 +46,7 @@ def regulatory_facts(d: ProtocolDocument) -> list[FieldEditor]:
     ]
 
 
-def dosing_facts(d: ProtocolDocument, dosing: JsonPath) -> list[FieldEditor]:
+def dosing_facts(d: EditedProtocol, dosing: JsonPath) -> list[FieldEditor]:
     """The transport plan's advice not to drive, and how the participant leaves."""
     return [
         tri_state_field(d, (*dosing, "no_driving_advice"), "Plan advises not to drive"),
@@ -54,7 +54,7 @@ def dosing_facts(d: ProtocolDocument, dosing: JsonPath) -> list[FieldEditor]:
     ]
 
 
-def therapy_facts(d: ProtocolDocument) -> list[FieldEditor]:
+def therapy_facts(d: EditedProtocol) -> list[FieldEditor]:
     """Facilitation approach and supportive touch policy."""
     t = ("psychotherapy",)
     return [
@@ -69,7 +69,7 @@ def therapy_facts(d: ProtocolDocument) -> list[FieldEditor]:
     ]
 
 
-def safety_facts(d: ProtocolDocument) -> list[FieldEditor]:
+def safety_facts(d: EditedProtocol) -> list[FieldEditor]:
     """When emergency services are called."""
     return [
         _choice(
@@ -78,7 +78,7 @@ def safety_facts(d: ProtocolDocument) -> list[FieldEditor]:
     ]
 
 
-def medication_facts(d: ProtocolDocument) -> list[FieldEditor]:
+def medication_facts(d: EditedProtocol) -> list[FieldEditor]:
     """Medication classes that participants continue."""
     return [
         StringListField(

@@ -9,7 +9,7 @@ from papdesigner.model.commands import JsonPath, unique_id
 from papdesigner.model.history import Change
 from papdesigner.model.protocol import Protocol
 from papdesigner.ui.choices import vocabulary
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.dose_grid import DoseGrid
 from papdesigner.ui.editors.base import StepEditor
 from papdesigner.ui.fields import ChoiceField, IntField, TextAreaField, TextField, tri_state_field
@@ -17,12 +17,12 @@ from papdesigner.ui.form import FieldProblem, Form
 from papdesigner.ui.item_list import ItemListEditor
 
 
-def _new_product(document: ProtocolDocument, _path: JsonPath) -> dict[str, Any]:
+def _new_product(document: EditedProtocol, _path: JsonPath) -> dict[str, Any]:
     product_id = unique_id((p.id for p in document.protocol.products), "product")
     return {"id": product_id, "substance": "psilocybin", "name": "New product"}
 
 
-def _new_arm(document: ProtocolDocument, _path: JsonPath) -> dict[str, Any]:
+def _new_arm(document: EditedProtocol, _path: JsonPath) -> dict[str, Any]:
     arm_id = unique_id((a.id for a in document.protocol.arms), "arm")
     return {"id": arm_id, "label": "New arm", "role": "experimental"}
 

@@ -10,7 +10,7 @@ from papdesigner.model import vocab
 from papdesigner.model.commands import JsonPath, unique_id
 from papdesigner.ui import choices
 from papdesigner.ui.choices import vocabulary
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.editors.base import StepEditor
 from papdesigner.ui.fields import (
     ChoiceField,
@@ -26,12 +26,12 @@ from papdesigner.ui.list_fields import StringListField
 from papdesigner.ui.table_list import Column, TableListEditor
 
 
-def _new_objective(document: ProtocolDocument, _path: JsonPath) -> dict[str, Any]:
+def _new_objective(document: EditedProtocol, _path: JsonPath) -> dict[str, Any]:
     objective_id = unique_id((o.id for o in document.protocol.objectives), "obj")
     return {"id": objective_id, "level": "secondary", "text": "New objective"}
 
 
-def _new_endpoint(document: ProtocolDocument, _path: JsonPath) -> dict[str, Any]:
+def _new_endpoint(document: EditedProtocol, _path: JsonPath) -> dict[str, Any]:
     taken = (e.id for o in document.protocol.objectives for e in o.endpoints)
     return {"id": unique_id(taken, "ep"), "text": "", "instrument": None, "timepoint_week": None}
 
@@ -41,15 +41,15 @@ def _objective_line(item: dict[str, Any]) -> str:
     return f"{vocab.label(str(item.get('level')))}: {text[:60]}"
 
 
-def _text(document: ProtocolDocument, path: JsonPath, label: str) -> FieldEditor:
+def _text(document: EditedProtocol, path: JsonPath, label: str) -> FieldEditor:
     return TextField(document, path, label)
 
 
-def _instrument(document: ProtocolDocument, path: JsonPath, label: str) -> FieldEditor:
+def _instrument(document: EditedProtocol, path: JsonPath, label: str) -> FieldEditor:
     return ChoiceField(document, path, label, choices.instruments(), optional=True, editable=True)
 
 
-def _week(document: ProtocolDocument, path: JsonPath, label: str) -> FieldEditor:
+def _week(document: EditedProtocol, path: JsonPath, label: str) -> FieldEditor:
     return FloatField(
         document, path, label, maximum=520, step=1, decimals=1, unit="wk", optional=True
     )

@@ -7,7 +7,7 @@ from typing import Any
 from papdesigner.model import vocab
 from papdesigner.model.commands import JsonPath
 from papdesigner.ui.choices import vocabulary
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.editors.base import StepEditor
 from papdesigner.ui.fields import ChoiceField, DateField, TextAreaField, TextField
 from papdesigner.ui.list_fields import StringListField
@@ -21,19 +21,19 @@ SHORT_TITLE_MAX = 120
 ACRONYM_MAX = 24
 
 
-def _text(document: ProtocolDocument, path: JsonPath, label: str) -> TextField:
+def _text(document: EditedProtocol, path: JsonPath, label: str) -> TextField:
     return TextField(document, path, label)
 
 
-def _date(document: ProtocolDocument, path: JsonPath, label: str) -> DateField:
+def _date(document: EditedProtocol, path: JsonPath, label: str) -> DateField:
     return DateField(document, path, label)
 
 
-def _new_version(_document: ProtocolDocument, _path: JsonPath) -> dict[str, Any]:
+def _new_version(_document: EditedProtocol, _path: JsonPath) -> dict[str, Any]:
     return {"version": "", "date": None, "summary": ""}
 
 
-def _new_registration(_document: ProtocolDocument, _path: JsonPath) -> dict[str, Any]:
+def _new_registration(_document: EditedProtocol, _path: JsonPath) -> dict[str, Any]:
     return {"registry": "ClinicalTrials.gov", "identifier": "NCT"}
 
 

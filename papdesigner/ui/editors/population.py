@@ -8,7 +8,7 @@ from typing import Any
 from papdesigner.model import vocab
 from papdesigner.model.commands import JsonPath, unique_id
 from papdesigner.ui import choices
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.editors.base import StepEditor
 from papdesigner.ui.editors.facts import medication_facts
 from papdesigner.ui.fields import (
@@ -23,20 +23,20 @@ from papdesigner.ui.list_fields import StringListField
 from papdesigner.ui.table_list import Column, TableListEditor
 
 
-def _criterion_ids(document: ProtocolDocument) -> list[str]:
+def _criterion_ids(document: EditedProtocol) -> list[str]:
     eligibility = document.protocol.eligibility
     return [c.id for c in (*eligibility.inclusion, *eligibility.exclusion)]
 
 
-def _new_criterion(prefix: str) -> Callable[[ProtocolDocument, JsonPath], dict[str, Any]]:
-    def make(document: ProtocolDocument, _path: JsonPath) -> dict[str, Any]:
+def _new_criterion(prefix: str) -> Callable[[EditedProtocol, JsonPath], dict[str, Any]]:
+    def make(document: EditedProtocol, _path: JsonPath) -> dict[str, Any]:
         return {"id": unique_id(_criterion_ids(document), prefix), "text": "", "code": None}
 
     return make
 
 
-def _code(list_name: str) -> Callable[[ProtocolDocument, JsonPath, str], FieldEditor]:
-    def make(document: ProtocolDocument, path: JsonPath, label: str) -> FieldEditor:
+def _code(list_name: str) -> Callable[[EditedProtocol, JsonPath, str], FieldEditor]:
+    def make(document: EditedProtocol, path: JsonPath, label: str) -> FieldEditor:
         return ChoiceField(
             document,
             path,
@@ -49,27 +49,27 @@ def _code(list_name: str) -> Callable[[ProtocolDocument, JsonPath, str], FieldEd
     return make
 
 
-def _id(document: ProtocolDocument, path: JsonPath, label: str) -> FieldEditor:
+def _id(document: EditedProtocol, path: JsonPath, label: str) -> FieldEditor:
     return TextField(document, path, label)
 
 
-def _long_text(document: ProtocolDocument, path: JsonPath, label: str) -> FieldEditor:
+def _long_text(document: EditedProtocol, path: JsonPath, label: str) -> FieldEditor:
     return TextAreaField(document, path, label, lines=2)
 
 
-def _medication_class(document: ProtocolDocument, path: JsonPath, label: str) -> FieldEditor:
+def _medication_class(document: EditedProtocol, path: JsonPath, label: str) -> FieldEditor:
     return ChoiceField(document, path, label, choices.medication_classes(), editable=True)
 
 
-def _days(document: ProtocolDocument, path: JsonPath, label: str) -> FieldEditor:
+def _days(document: EditedProtocol, path: JsonPath, label: str) -> FieldEditor:
     return IntField(document, path, label, minimum=0, maximum=365, unit="days")
 
 
-def _check(document: ProtocolDocument, path: JsonPath, label: str) -> FieldEditor:
+def _check(document: EditedProtocol, path: JsonPath, label: str) -> FieldEditor:
     return CheckField(document, path, label)
 
 
-def _new_washout(_document: ProtocolDocument, _path: JsonPath) -> dict[str, Any]:
+def _new_washout(_document: EditedProtocol, _path: JsonPath) -> dict[str, Any]:
     return {"medication_class": "SSRI", "min_days": 14, "supervised_taper": True}
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from papdesigner.model import vocab
 from papdesigner.model.commands import CommandError, JsonPath, SetValue
 from papdesigner.ui.choices import vocabulary
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.fields import ChoiceField
 
 
@@ -43,7 +43,7 @@ class _GroupedChoice(ChoiceField):
 class SessionKindField(_GroupedChoice):
     """The kind of a session; to and from "dosing" adds or removes the dosing details."""
 
-    def __init__(self, document: ProtocolDocument, path: JsonPath, label: str = "Kind") -> None:
+    def __init__(self, document: EditedProtocol, path: JsonPath, label: str = "Kind") -> None:
         super().__init__(document, path, label, vocabulary(vocab.SessionKind))
 
     def edits(self, value: Any) -> list[SetValue]:
@@ -61,7 +61,7 @@ class SessionKindField(_GroupedChoice):
 class SessionFormatField(_GroupedChoice):
     """Individual or group; group format needs a group size of at least 2."""
 
-    def __init__(self, document: ProtocolDocument, path: JsonPath, label: str = "Format") -> None:
+    def __init__(self, document: EditedProtocol, path: JsonPath, label: str = "Format") -> None:
         super().__init__(document, path, label, vocabulary(vocab.SessionFormat))
 
     def edits(self, value: Any) -> list[SetValue]:

@@ -22,7 +22,7 @@ from papdesigner.model.commands import InsertItem, JsonPath, SetValue, unique_id
 from papdesigner.model.history import Change
 from papdesigner.ui import choices
 from papdesigner.ui.dialogs.dosing_session import NewDosingSessionDialog
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.editors.base import StepEditor
 from papdesigner.ui.editors.facts import dosing_facts
 from papdesigner.ui.editors.session_fields import SessionFormatField, SessionKindField
@@ -51,7 +51,7 @@ def _session_line(item: dict[str, Any]) -> str:
 
 
 def _cell(factory: type[FieldEditor], **options: Any) -> CellFactory:
-    def make(document: ProtocolDocument, path: JsonPath, label: str) -> FieldEditor:
+    def make(document: EditedProtocol, path: JsonPath, label: str) -> FieldEditor:
         return factory(document, path, label, **options)
 
     return make
@@ -78,12 +78,12 @@ def _dose_columns() -> list[Column]:
     ]
 
 
-def _new_staff(document: ProtocolDocument, _path: JsonPath) -> dict[str, Any] | None:
+def _new_staff(document: EditedProtocol, _path: JsonPath) -> dict[str, Any] | None:
     roles = document.protocol.roles
     return {"role_id": roles[0].id, "count": 1, "present_throughout": True} if roles else None
 
 
-def _new_dose(document: ProtocolDocument, _path: JsonPath) -> dict[str, Any] | None:
+def _new_dose(document: EditedProtocol, _path: JsonPath) -> dict[str, Any] | None:
     p = document.protocol
     if not p.arms or not p.products:
         return None
@@ -287,7 +287,7 @@ class SessionsEditor(StepEditor):
         button.setPopupMode(button.ToolButtonPopupMode.InstantPopup)
         button.setToolTip("Add a session of a chosen kind")
 
-    def _new_session(self, _document: ProtocolDocument, _path: JsonPath) -> None:
+    def _new_session(self, _document: EditedProtocol, _path: JsonPath) -> None:
         return None  # the add button opens the kind menu instead
 
     def add_session(self, kind: str, session: dict[str, Any] | None = None) -> bool:

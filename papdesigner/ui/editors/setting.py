@@ -8,7 +8,7 @@ from papdesigner.model import vocab
 from papdesigner.model.commands import JsonPath, unique_id
 from papdesigner.model.protocol import Setting
 from papdesigner.ui import choices
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.editors.base import StepEditor
 from papdesigner.ui.fields import CheckField, ChoiceField, IntField, TextAreaField, TextField
 from papdesigner.ui.form import Form
@@ -27,7 +27,7 @@ _RESPCT_FIELDS = (
 )
 
 
-def _new_setting(document: ProtocolDocument, _path: JsonPath) -> dict[str, Any]:
+def _new_setting(document: EditedProtocol, _path: JsonPath) -> dict[str, Any]:
     setting_id = unique_id((s.id for s in document.protocol.settings), "room")
     return {"id": setting_id, "name": "New room"}
 

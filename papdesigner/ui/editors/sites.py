@@ -10,7 +10,7 @@ from papdesigner.model import vocab
 from papdesigner.model.commands import JsonPath, unique_id
 from papdesigner.model.history import Change
 from papdesigner.ui import choices
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.editors.base import StepEditor
 from papdesigner.ui.editors.facts import regulatory_facts
 from papdesigner.ui.fields import (
@@ -25,20 +25,20 @@ from papdesigner.ui.list_fields import StringListField
 from papdesigner.ui.table_list import Column, TableListEditor
 
 
-def _new_site(document: ProtocolDocument, _path: JsonPath) -> dict[str, Any]:
+def _new_site(document: EditedProtocol, _path: JsonPath) -> dict[str, Any]:
     site_id = unique_id((s.id for s in document.protocol.sites), "site")
     return {"id": site_id, "name": "New site", "country": "US"}
 
 
-def _text(document: ProtocolDocument, path: JsonPath, label: str) -> TextField:
+def _text(document: EditedProtocol, path: JsonPath, label: str) -> TextField:
     return TextField(document, path, label)
 
 
-def _country(document: ProtocolDocument, path: JsonPath, label: str) -> ChoiceField:
+def _country(document: EditedProtocol, path: JsonPath, label: str) -> ChoiceField:
     return ChoiceField(document, path, label, choices.countries(), editable=True)
 
 
-def _region(document: ProtocolDocument, path: JsonPath, label: str) -> ChoiceField:
+def _region(document: EditedProtocol, path: JsonPath, label: str) -> ChoiceField:
     return ChoiceField(document, path, label, choices.regions(), editable=True, optional=True)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from papdesigner.model import vocab
 from papdesigner.model.commands import JsonPath, unique_id
 from papdesigner.ui.choices import vocabulary
-from papdesigner.ui.document import ProtocolDocument
+from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.editors.base import StepEditor
 from papdesigner.ui.fields import (
     CheckField,
@@ -21,7 +21,7 @@ from papdesigner.ui.form import Form
 from papdesigner.ui.item_list import ItemListEditor
 
 
-def _new_role(document: ProtocolDocument, _path: JsonPath) -> dict[str, Any]:
+def _new_role(document: EditedProtocol, _path: JsonPath) -> dict[str, Any]:
     role_id = unique_id((r.id for r in document.protocol.roles), "role")
     return {"id": role_id, "title": "New role", "kind": "other"}
 
