@@ -102,6 +102,27 @@ def _protocol_waivers(protocol: Protocol) -> list[WaiverView]:
     ]
 
 
+def _with_waiver(finding: Finding, protocol: Protocol) -> Finding:
+    """A waived finding with its waiver; reports saved before 2026-10 named none: the
+    protocol's waiver of that rule and place (else of the whole rule) is joined in."""
+    if not finding.waived or finding.waiver is not None:
+        return finding
+    from papdesigner.rules.report import WaiverRef
+    from papdesigner.rules.stale import path_key
+
+    mine = [w for w in protocol.waivers if w.rule_id == finding.rule_id]
+    here = path_key(finding.path)
+    found = next((w for w in mine if w.path is not None and path_key(w.path) == here), None)
+    found = found or next((w for w in mine if w.path is None), None)
+    if found is None:
+        return finding
+    date = found.date.isoformat() if found.date else None
+    waiver = WaiverRef(
+        justification=found.justification, author=found.author, date=date, path=found.path
+    )
+    return finding.model_copy(update={"waiver": waiver})
+
+
 def _source_text(ruleset: RuleSetStatus) -> str:
     parts = [ruleset.authority, ruleset.source_status]
     if ruleset.as_of:
@@ -148,7 +169,7 @@ def compliance_view(
     if report is None:
         return ComplianceView(False, (), 0, 0, 0, 0, 0, waivers)
     findings = sorted(
-        report.findings,
+        (_with_waiver(f, protocol) for f in report.findings),
         key=lambda f: (SEVERITY_RANK.get(f.severity, 3), f.waived, f.path, f.rule_id),
     )
     summary = report.summary
