@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from papdesigner.cli.common import EXIT_FINDINGS, EXIT_OK, CliError, load_or_fail
 
 if TYPE_CHECKING:
-    from papdesigner.rules import Catalogue
+    from papdesigner.model.protocol import Protocol
+    from papdesigner.rules import Catalogue, Report
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -137,7 +138,7 @@ def _refuse_broken_explicit_sets(catalogue: Catalogue, rules_dirs: list[str]) ->
         raise CliError(msg)
 
 
-def _checked(name: str, protocol: Any, only: list[str] | None, catalogue: Catalogue) -> Any:
+def _checked(name: str, protocol: Protocol, only: list[str] | None, catalogue: Catalogue) -> Report:
     """Check one protocol; a value the rule engine cannot hold is bad input, named."""
     from papdesigner.rules import check
     from papdesigner.rules.engine import ProtocolNotCheckableError
@@ -148,7 +149,7 @@ def _checked(name: str, protocol: Any, only: list[str] | None, catalogue: Catalo
         raise CliError(f"{name} cannot be checked: {exc}") from None
 
 
-def _json(reports: list[tuple[str, Any]]) -> Any:
+def _json(reports: list[tuple[str, Report]]) -> Any:
     if len(reports) == 1:
         return reports[0][1].to_json_data()
     return [{"file": name, **report.to_json_data()} for name, report in reports]

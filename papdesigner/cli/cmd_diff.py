@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from papdesigner.cli.common import (
     EXIT_FINDINGS,
@@ -17,9 +17,13 @@ from papdesigner.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pydantic import ValidationError
 
     from papdesigner.diff import AmendmentRecord, Summary
+    from papdesigner.diff.changes import ProtocolDiff
+    from papdesigner.diff.compliance import ComplianceDelta
     from papdesigner.model.protocol import Protocol
 
 
@@ -99,7 +103,12 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if args.exit_code and diff else EXIT_OK
 
 
-def _delta(check_delta: Any, diff: Any, a: Protocol, b: Protocol) -> Any:
+def _delta(
+    check_delta: Callable[[ProtocolDiff, Protocol, Protocol], ComplianceDelta],
+    diff: ProtocolDiff,
+    a: Protocol,
+    b: Protocol,
+) -> ComplianceDelta:
     """The compliance delta; a value the rule engine cannot hold is bad input."""
     from papdesigner.rules.engine import ProtocolNotCheckableError
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from papdesigner.cli import interop_export
 from papdesigner.cli.cmd_check import (
@@ -21,6 +21,10 @@ from papdesigner.cli.cmd_check import (
     load_named_catalogue_or_fail,
 )
 from papdesigner.cli.common import EXIT_OK, CliError, check_output_path, load_or_fail
+
+if TYPE_CHECKING:
+    from papdesigner.model.protocol import Protocol
+    from papdesigner.rules import Catalogue, Report
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -119,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report(args: argparse.Namespace, protocol: Any, catalogue: Any) -> Any:
+def _report(args: argparse.Namespace, protocol: Protocol, catalogue: Catalogue) -> Report:
     """A fresh check (of the ``--ruleset`` sets), or the saved ``--report`` bound to it."""
     from papdesigner.export.statement import ReportBindingError, bind_report
     from papdesigner.rules import check
@@ -137,7 +141,7 @@ def _report(args: argparse.Namespace, protocol: Any, catalogue: Any) -> Any:
         raise CliError(f"{args.file} cannot be checked: {exc}") from None
 
 
-def _draft_reason(report: Any) -> str:
+def _draft_reason(report: Report) -> str:
     if report.has_unwaived_errors:
         return "unwaived errors remain"
     return "applicable rule sets were left out of the check"

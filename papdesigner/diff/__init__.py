@@ -15,7 +15,7 @@ from papdesigner.diff.amendment import (
     notes_for,
 )
 from papdesigner.diff.apply import ApplyError, apply_changes, apply_to_data, normalized
-from papdesigner.diff.changes import Change, ProtocolDiff
+from papdesigner.diff.changes import Difference, ProtocolDiff
 from papdesigner.diff.describe import ChangeText, describe
 from papdesigner.diff.engine import diff_data, diff_protocols
 from papdesigner.diff.report import Summary, build_summary, summary_to_json, summary_to_text
@@ -26,9 +26,9 @@ __all__ = [
     "AmendmentReason",
     "AmendmentRecord",
     "ApplyError",
-    "Change",
     "ChangeNote",
     "ChangeText",
+    "Difference",
     "ProtocolDiff",
     "Section",
     "Summary",

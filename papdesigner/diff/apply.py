@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from papdesigner.diff.changes import Change
+from papdesigner.diff.changes import Difference
 from papdesigner.diff.structure import ElementKey, element_keys, key_fields
 from papdesigner.model.fileformat import protocol_to_dict
 from papdesigner.model.protocol import Protocol
@@ -29,7 +29,7 @@ class ApplyError(ValueError):
     """A change does not fit the data it is applied to (a diff of some other version)."""
 
 
-def apply_to_data(changes: Iterable[Change], data: dict[str, Any]) -> dict[str, Any]:
+def apply_to_data(changes: Iterable[Difference], data: dict[str, Any]) -> dict[str, Any]:
     """Return a copy of JSON ``data`` (version A) with the changes applied (version B)."""
     result = copy.deepcopy(data)
     changes = list(changes)
@@ -47,26 +47,26 @@ def apply_to_data(changes: Iterable[Change], data: dict[str, Any]) -> dict[str, 
     return result
 
 
-def apply_changes(changes: Iterable[Change], protocol: Protocol) -> Protocol:
+def apply_changes(changes: Iterable[Difference], protocol: Protocol) -> Protocol:
     """Return version A with the changes applied, validated as a protocol."""
     data = apply_to_data(changes, protocol_to_dict(protocol))
     return Protocol.model_validate(data)
 
 
-def _removal_order(change: Change) -> tuple[tuple[int, int | str], ...]:
+def _removal_order(change: Difference) -> tuple[tuple[int, int | str], ...]:
     # Positions in A: removing from the end keeps the keys of the earlier elements valid.
     return tuple((0, p) if isinstance(p, int) else (1, p) for p in change.path_a or ())
 
 
-def _addition_order(change: Change) -> tuple[tuple[int, int | str], ...]:
+def _addition_order(change: Difference) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, p) if isinstance(p, int) else (1, p) for p in change.path_b or ())
 
 
-def _where(change: Change) -> str:
+def _where(change: Difference) -> str:
     return change.key or "$"
 
 
-def _step_into(node: Any, step: Step, change: Change) -> Any:
+def _step_into(node: Any, step: Step, change: Difference) -> Any:
     if isinstance(step, ElementKey):
         if isinstance(node, list):
             for item, key in zip(node, element_keys(node, step.fields), strict=True):
@@ -82,14 +82,14 @@ def _show(step: Step) -> str:
     return step.step() if isinstance(step, ElementKey) else f"'{step}'"
 
 
-def _walk(data: Any, steps: tuple[Step, ...], change: Change) -> Any:
+def _walk(data: Any, steps: tuple[Step, ...], change: Difference) -> Any:
     node = data
     for step in steps:
         node = _step_into(node, step, change)
     return node
 
 
-def _locate(data: Any, change: Change) -> tuple[Any, Any]:
+def _locate(data: Any, change: Difference) -> tuple[Any, Any]:
     """Return (container, slot) of the place a modification or removal names."""
     if not change.steps:
         msg = f"change {_where(change)} names no place inside the protocol"
@@ -107,7 +107,7 @@ def _locate(data: Any, change: Change) -> tuple[Any, Any]:
     raise ApplyError(msg)
 
 
-def _add(data: Any, change: Change) -> None:
+def _add(data: Any, change: Difference) -> None:
     if not change.steps or not change.path_b:
         msg = f"change {_where(change)} names no place inside the protocol"
         raise ApplyError(msg)

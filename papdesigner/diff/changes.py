@@ -14,7 +14,7 @@ ChangeKind = Literal["added", "removed", "modified"]
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
+class Difference:
     """One difference between version A and version B.
 
     - ``added``: an element (or object key) exists only in B; ``after`` holds it.
@@ -65,7 +65,7 @@ class ProtocolDiff:
 
     a: dict[str, Any]
     b: dict[str, Any]
-    changes: tuple[Change, ...]
+    changes: tuple[Difference, ...]
     fingerprint_a: str = ""
     fingerprint_b: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -81,13 +81,13 @@ class ProtocolDiff:
         counted = Counter(c.kind for c in self.changes)
         return {kind: counted.get(kind, 0) for kind in ("added", "removed", "modified")}
 
-    def by_section(self) -> list[tuple[Section, list[Change]]]:
+    def by_section(self) -> list[tuple[Section, list[Difference]]]:
         """Group the changes by section, sections in document order, changes in diff order."""
-        groups: dict[Section, list[Change]] = {}
+        groups: dict[Section, list[Difference]] = {}
         for change in self.changes:
             groups.setdefault(change.section, []).append(change)
         return sorted(groups.items(), key=lambda item: item[0].sort_key())
 
-    def change(self, key: str) -> Change | None:
+    def change(self, key: str) -> Difference | None:
         """Return the change with this key, or None."""
         return next((c for c in self.changes if c.key == key), None)

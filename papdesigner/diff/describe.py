@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from papdesigner.diff.changes import Change, ProtocolDiff
+from papdesigner.diff.changes import Difference, ProtocolDiff
 from papdesigner.diff.structure import ElementKey, element_keys
 from papdesigner.model.vocab import label
 
@@ -127,7 +127,7 @@ def _short(text: str, limit: int = 160) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def describe(change: Change, diff: ProtocolDiff) -> ChangeText:
+def describe(change: Difference, diff: ProtocolDiff) -> ChangeText:
     """Return the plain-language text of one change of ``diff``."""
     data = diff.a if change.kind == "removed" else diff.b
     chain = _chain(change, data)
@@ -152,12 +152,12 @@ def describe(change: Change, diff: ProtocolDiff) -> ChangeText:
     return ChangeText(_cap(chain), before, after, words)
 
 
-def describe_all(diff: ProtocolDiff) -> list[tuple[Change, ChangeText]]:
+def describe_all(diff: ProtocolDiff) -> list[tuple[Difference, ChangeText]]:
     """Return every change with its text, in diff order."""
     return [(change, describe(change, diff)) for change in diff.changes]
 
 
-def _is_long(change: Change) -> bool:
+def _is_long(change: Difference) -> bool:
     texts = (str(change.before), str(change.after))
     return any(len(t) >= LONG_TEXT or "\n" in t for t in texts)
 
@@ -174,7 +174,7 @@ def field_label(name: str) -> str:
     return FIELD_LABELS.get(name, name.replace("_", " "))
 
 
-def _chain(change: Change, data: dict[str, Any]) -> str:
+def _chain(change: Difference, data: dict[str, Any]) -> str:
     return place_name(change.steps, data)
 
 
@@ -287,7 +287,7 @@ def _ref(value: Any, field: str, data: dict[str, Any], *, with_id: bool = True) 
 # --- values -------------------------------------------------------------------------------
 
 
-def _value(value: Any, change: Change, data: dict[str, Any], side: str = "") -> str:
+def _value(value: Any, change: Difference, data: dict[str, Any], side: str = "") -> str:
     name = change.field_name
     if change.is_element or isinstance(value, dict):
         list_pattern = change.pattern[:-1] if change.is_element else change.pattern
@@ -296,7 +296,7 @@ def _value(value: Any, change: Change, data: dict[str, Any], side: str = "") -> 
     return format_value(value, name, data, sibling)
 
 
-def _sibling(change: Change, data: dict[str, Any]) -> dict[str, Any]:
+def _sibling(change: Difference, data: dict[str, Any]) -> dict[str, Any]:
     """Return the object that holds the changed field (for the unit of a dose, say)."""
     node: Any = data
     for step in change.steps[:-1]:
@@ -308,7 +308,7 @@ def _sibling(change: Change, data: dict[str, Any]) -> dict[str, Any]:
     return node if isinstance(node, dict) else {}
 
 
-def _items(values: tuple[Any, ...], change: Change, data: dict[str, Any]) -> str:
+def _items(values: tuple[Any, ...], change: Difference, data: dict[str, Any]) -> str:
     name = change.field_name
     return ", ".join(format_value(v, name, data, {}) for v in values)
 

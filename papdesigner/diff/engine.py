@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from papdesigner.diff.changes import Change, ChangeKind, ProtocolDiff
+from papdesigner.diff.changes import ChangeKind, Difference, ProtocolDiff
 from papdesigner.diff.sections import SectionMap, default_section_map
 from papdesigner.diff.structure import ElementKey, element_keys, is_plain_list, key_fields
 from papdesigner.model.fileformat import fingerprint, protocol_to_dict
@@ -53,7 +53,7 @@ class _Where:
 class _Walker:
     def __init__(self, sections: SectionMap) -> None:
         self.sections = sections
-        self.out: list[Change] = []
+        self.out: list[Difference] = []
 
     def emit(
         self,
@@ -66,7 +66,7 @@ class _Walker:
         removed: tuple[Any, ...] = (),
     ) -> None:
         self.out.append(
-            Change(
+            Difference(
                 kind=kind,
                 key=where.key,
                 steps=where.steps,
@@ -165,7 +165,7 @@ def _is_number(value: Any) -> bool:
 
 def diff_data(
     a: dict[str, Any], b: dict[str, Any], sections: SectionMap | None = None
-) -> list[Change]:
+) -> list[Difference]:
     """Return the changes from JSON data ``a`` to ``b`` (two protocols as plain JSON)."""
     walker = _Walker(sections or default_section_map())
     walker.value(a, b, _Where((), (), "", (), ()))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from papdesigner.diff.amendment import AmendmentRecord, ChangeNote
-from papdesigner.diff.changes import Change, ProtocolDiff
+from papdesigner.diff.changes import Difference, ProtocolDiff
 from papdesigner.diff.compliance import ComplianceDelta
 from papdesigner.diff.describe import ChangeText, compact_words, describe
 from papdesigner.diff.sections import Section
@@ -61,7 +61,7 @@ class VersionInfo:
 class SummaryRow:
     """One change as the summary shows it, with the author's note when there is one."""
 
-    change: Change
+    change: Difference
     text: ChangeText
     note: ChangeNote | None = None
 

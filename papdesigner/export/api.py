@@ -31,38 +31,53 @@ from papdesigner.model.protocol import Protocol
 if TYPE_CHECKING:
     from papdesigner.export.finish import Record
     from papdesigner.export.statement import Statement
-    from papdesigner.rules import Catalogue
+    from papdesigner.rules import Catalogue, Report
 
 
-def _report_data(protocol: Protocol, report: Any, catalogue: Catalogue) -> Mapping[str, Any]:
-    """The report as JSON data: a fresh check, or the one given if it is for this protocol."""
-    from papdesigner.export.statement import report_fingerprint
+def _report_of(
+    protocol: Protocol, report: Report | Mapping[str, Any] | None, catalogue: Catalogue
+) -> Report:
+    """The check report: a fresh check, or the one given if it is for this protocol."""
     from papdesigner.model.fileformat import fingerprint
+    from papdesigner.rules import Report
 
     if report is None:
         from papdesigner.rules import check
 
-        report = check(protocol, catalogue=catalogue)
-    if hasattr(report, "to_json_data"):
-        data: Mapping[str, Any] = report.to_json_data()
-    elif isinstance(report, Mapping):
-        data = report
-    else:
+        return check(protocol, catalogue=catalogue)
+    if isinstance(report, Mapping):
+        report = _parsed(report)
+    elif not isinstance(report, Report):
         msg = f"report must be a rules Report or its JSON data, not {type(report).__name__}"
         raise TypeError(msg)
-    recorded = report_fingerprint(data)
+    recorded = report.protocol.fingerprint
     if recorded and recorded != fingerprint(protocol):
         msg = "the check report is for another version of this protocol; check it again"
         raise ExportError(msg)
-    return data
+    return report
 
 
-def _statement(protocol: Protocol, data: Mapping[str, Any], catalogue: Catalogue) -> Any:
+def _parsed(data: Mapping[str, Any]) -> Report:
+    """A report's JSON data as a :class:`Report`; ExportError naming the first bad key."""
+    from pydantic import ValidationError
+
+    from papdesigner.rules import Report
+
+    try:
+        return Report.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        msg = f"the check report cannot be read: {where}: {first['msg']}"
+        raise ExportError(msg) from None
+
+
+def _statement(protocol: Protocol, report: Report, catalogue: Catalogue) -> Statement:
     """What the PDF states about compliance, with the applicable sets the report left out."""
     from papdesigner.export.statement import applicable_left_out, statement_of
 
-    checked = [str(r.get("id", "")) for r in data.get("rulesets") or () if isinstance(r, Mapping)]
-    return statement_of(data, applicable_left_out(protocol, checked, catalogue))
+    checked = [r.id for r in report.rulesets]
+    return statement_of(report, applicable_left_out(protocol, checked, catalogue))
 
 
 def refuse_unprintable(protocol: Protocol) -> None:
@@ -85,7 +100,7 @@ def refuse_unprintable(protocol: Protocol) -> None:
 def render_pdf(
     protocol: Protocol,
     *,
-    report: Any = None,
+    report: Report | Mapping[str, Any] | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     template_dir: str | os.PathLike[str] | None = None,
@@ -105,10 +120,10 @@ def render_pdf(
     steps = Steps(progress, cancel)
     steps.step(0.0, "checking the protocol")
     catalogue = catalogue if catalogue is not None else default_catalogue()
-    data = _report_data(protocol, report, catalogue)
-    statement = _statement(protocol, data, catalogue)
+    checked = _report_of(protocol, report, catalogue)
+    statement = _statement(protocol, checked, catalogue)
     exported = today or dt.datetime.now(dt.UTC).date()
-    view = pipeline.make_view(protocol, data, exported, statement.left_out)
+    view = pipeline.make_view(protocol, checked, exported, statement.left_out)
     steps.step(0.08, "writing the text")
     try:
         blocks = pipeline.make_blocks(protocol, view, template_dir)
@@ -142,7 +157,7 @@ def export_pdf(
     protocol: Protocol,
     out_path: str | os.PathLike[str],
     *,
-    report: Any = None,
+    report: Report | Mapping[str, Any] | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     template_dir: str | os.PathLike[str] | None = None,

@@ -5,8 +5,8 @@ takes its status from the report of that rule set, exactly as Appendix A prints 
 
 * a finding of one of the item's rules (waived or not) -> ``not_addressed``;
 * the rule set is not active for the protocol, or every rule of the item does not
-  apply (empty scope, ``when`` false: :mod:`papdesigner.export.applicability`)
-  -> ``not_applicable``;
+  apply (empty scope, ``when`` false: the report's per-rule outcome
+  ``not_applicable``, decided by the rule engine) -> ``not_applicable``;
 * otherwise -> ``addressed``, with the page where the PDF prints it.
 
 An item without a rule keeps the export's own field mapping
@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from papdesigner.export.applicability import rules_not_applicable
 from papdesigner.export.checklists import (
     CHECKLIST_IDS,
     Checklist,
@@ -174,7 +173,7 @@ def checklist_view(
     """Resolve one checklist against the protocol and the compliance view of its report.
 
     ``skipped`` holds the ids of rules that do not apply to the protocol
-    (:func:`~papdesigner.export.applicability.rules_not_applicable`).
+    (the report's ``not_applicable`` outcomes, :attr:`ComplianceView.not_applicable`).
     """
     ruleset = next((r for r in compliance.rulesets if r.id == checklist.ruleset), None)
     if ruleset is None or not checklist.ruleset:
@@ -197,8 +196,7 @@ def checklist_views(protocol: Protocol, compliance: ComplianceView) -> tuple[Che
     """Every shipped checklist resolved against ``protocol``, in appendix order."""
     checklists = load_checklists()
     narrative = narrative_keys(protocol)
-    active = {r.id for r in compliance.active}
-    skipped = rules_not_applicable(protocol, [c.ruleset for c in checklists if c.ruleset in active])
+    skipped = compliance.not_applicable
     return tuple(
         checklist_view(protocol, c, compliance, narrative.get(c.id, {}), skipped)
         for c in checklists

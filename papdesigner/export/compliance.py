@@ -1,26 +1,21 @@
-"""The compliance appendix: a typed view of a check report (DESIGN.md section 4 JSON shape).
+"""The compliance appendix: the check report (:class:`papdesigner.rules.Report`) as printed.
 
-The report comes from :func:`papdesigner.rules.check` (as its JSON form) or from a
-saved ``papdesigner check --format json`` output; waivers are joined from the
-protocol so the appendix prints each justification next to its finding.
+The report comes from :func:`papdesigner.rules.check`, or from a saved ``papdesigner
+check --format json`` output bound to a fresh check; findings are grouped by rule
+set in print order, and the protocol's waivers are listed next to them so the
+appendix prints each justification.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from papdesigner.model.protocol import Protocol
 from papdesigner.rules.schema import SEVERITY_RANK
 
-
-@dataclass(frozen=True)
-class Clause:
-    """One clause of a rule's check and its truth value for the finding."""
-
-    expr: str
-    value: str
+if TYPE_CHECKING:
+    from papdesigner.rules.report import Finding, LoadProblemRef, Report, RuleSetStatus
 
 
 @dataclass(frozen=True)
@@ -45,22 +40,6 @@ class UnmatchedWaiverView:
 
 
 @dataclass(frozen=True)
-class FindingView:
-    """A finding as printed: message, where, why (citation, provenance) and any waiver."""
-
-    rule_id: str
-    ruleset: str
-    severity: str
-    message: str
-    path: str
-    citation: str
-    provenance: str
-    waived: bool
-    clauses: tuple[Clause, ...]
-    waiver: WaiverView | None
-
-
-@dataclass(frozen=True)
 class RulesetView:
     """One rule set of the report, active or not, with its findings."""
 
@@ -70,7 +49,7 @@ class RulesetView:
     active: bool
     reason: str
     source: str
-    findings: tuple[FindingView, ...]
+    findings: tuple[Finding, ...]
     user_set: bool = False
     """Not shipped with papdesigner: printed as a user rule set (its id proves nothing)."""
 
@@ -87,6 +66,8 @@ class ComplianceView:
     waived: int
     unwaived_errors: int
     waivers: tuple[WaiverView, ...]
+    not_applicable: frozenset[str] = frozenset()
+    """Rules of the active sets that had nothing to check in this protocol (from the report)."""
     load_problems: tuple[str, ...] = ()
     unmatched_waivers: tuple[UnmatchedWaiverView, ...] = ()
     left_out: tuple[str, ...] = ()
@@ -108,132 +89,109 @@ class ComplianceView:
         return tuple(r for r in self.rulesets if not r.active)
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def _waiver_view(rule_id: str, raw: Mapping[str, Any]) -> WaiverView:
-    return WaiverView(
-        rule_id=rule_id,
-        path=_text(raw.get("path")) or "whole protocol",
-        justification=_text(raw.get("justification")),
-        author=_text(raw.get("author")),
-        date=_text(raw.get("date")),
-    )
-
-
 def _protocol_waivers(protocol: Protocol) -> list[WaiverView]:
-    return [_waiver_view(w.rule_id, w.model_dump(mode="json")) for w in protocol.waivers]
-
-
-def _waiver_for(finding: Mapping[str, Any], waivers: list[WaiverView]) -> WaiverView | None:
-    rule_id = _text(finding.get("rule_id"))
-    if isinstance(finding.get("waiver"), Mapping):
-        return _waiver_view(rule_id, finding["waiver"])
-    path = _text(finding.get("path"))
-    exact = [w for w in waivers if w.rule_id == rule_id and w.path == path]
-    if exact:
-        return exact[0]
-    return next((w for w in waivers if w.rule_id == rule_id and w.path == "whole protocol"), None)
-
-
-def _unmatched(report: Mapping[str, Any]) -> tuple[UnmatchedWaiverView, ...]:
-    """The report's waivers that match no finding (absent from reports saved before 2026-11)."""
-    return tuple(
-        UnmatchedWaiverView(
-            rule_id=_text(raw.get("rule_id")),
-            path=_text(raw.get("path")) or "whole protocol",
-            justification=_text(raw.get("justification")),
-            reason=_text(raw.get("reason")),
+    return [
+        WaiverView(
+            rule_id=w.rule_id,
+            path=w.path or "whole protocol",
+            justification=w.justification,
+            author=w.author,
+            date=w.date.isoformat() if w.date else "",
         )
-        for raw in report.get("unmatched_waivers") or ()
-        if isinstance(raw, Mapping)
+        for w in protocol.waivers
+    ]
+
+
+def _with_waiver(finding: Finding, protocol: Protocol) -> Finding:
+    """A waived finding with its waiver; reports saved before 2026-10 named none: the
+    protocol's waiver of that rule and place (else of the whole rule) is joined in."""
+    if not finding.waived or finding.waiver is not None:
+        return finding
+    from papdesigner.rules.report import WaiverRef
+    from papdesigner.rules.stale import path_key
+
+    mine = [w for w in protocol.waivers if w.rule_id == finding.rule_id]
+    here = path_key(finding.path)
+    found = next((w for w in mine if w.path is not None and path_key(w.path) == here), None)
+    found = found or next((w for w in mine if w.path is None), None)
+    if found is None:
+        return finding
+    date = found.date.isoformat() if found.date else None
+    waiver = WaiverRef(
+        justification=found.justification, author=found.author, date=date, path=found.path
     )
+    return finding.model_copy(update={"waiver": waiver})
 
 
-def _source_text(ruleset: Mapping[str, Any]) -> str:
-    parts = [_text(ruleset.get(k)) for k in ("authority", "source_status")]
-    as_of = _text(ruleset.get("as_of"))
-    if as_of:
-        parts.append(f"sources as of {as_of}")  # issue 10: the day the sources were read
+def _source_text(ruleset: RuleSetStatus) -> str:
+    parts = [ruleset.authority, ruleset.source_status]
+    if ruleset.as_of:
+        parts.append(f"sources as of {ruleset.as_of}")  # issue 10: the day the sources were read
     return ", ".join(p for p in parts if p)
 
 
-def _finding(raw: Mapping[str, Any], waivers: list[WaiverView]) -> FindingView:
-    clauses = tuple(
-        Clause(_text(c.get("expr")), _text(c.get("value")))
-        for c in raw.get("clauses") or ()
-        if isinstance(c, Mapping)
-    )
-    waived = bool(raw.get("waived"))
-    return FindingView(
-        rule_id=_text(raw.get("rule_id")),
-        ruleset=_text(raw.get("ruleset")),
-        severity=_text(raw.get("severity")) or "info",
-        message=_text(raw.get("message")),
-        path=_text(raw.get("path")) or "$",
-        citation=_text(raw.get("citation")),
-        provenance=_text(raw.get("provenance")),
-        waived=waived,
-        clauses=clauses,
-        waiver=_waiver_for(raw, waivers) if waived else None,
-    )
+def _problem_text(problem: LoadProblemRef) -> str:
+    line = f" line {problem.line}" if problem.line else ""
+    rule = f" rule {problem.rule_id}" if problem.rule_id else ""
+    return f"{problem.file}{line}{rule}: {problem.message}"
 
 
-def compliance_view(
-    protocol: Protocol, report: Mapping[str, Any] | None, left_out: tuple[str, ...] = ()
-) -> ComplianceView:
-    """Turn a JSON-shaped check report into the appendix view (None: not checked).
-
-    ``left_out`` names the rule sets that apply to the protocol but that the report
-    did not check; the view is then a draft and the appendix says so.
-    """
-    if report is None:
-        return ComplianceView(False, (), 0, 0, 0, 0, 0, tuple(_protocol_waivers(protocol)))
-    waivers = _protocol_waivers(protocol)
-    findings = [
-        _finding(f, waivers) for f in report.get("findings") or () if isinstance(f, Mapping)
-    ]
-    findings.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, 3), f.waived, f.path, f.rule_id))
-    rulesets = []
-    for raw in report.get("rulesets") or ():
-        if not isinstance(raw, Mapping):
-            continue
-        ruleset_id = _text(raw.get("id"))
-        rulesets.append(
-            RulesetView(
-                id=ruleset_id,
-                title=_text(raw.get("title")),
-                version=_text(raw.get("version")),
-                active=bool(raw.get("active")),
-                reason=_text(raw.get("reason")),
-                source=_source_text(raw),
-                findings=tuple(f for f in findings if f.ruleset == ruleset_id),
-                user_set=bool(raw.get("user_set")),
-            )
+def _ruleset_views(report: Report, findings: list[Finding]) -> tuple[RulesetView, ...]:
+    rulesets = [
+        RulesetView(
+            id=r.id,
+            title=r.title,
+            version=r.version,
+            active=r.active,
+            reason=r.reason,
+            source=_source_text(r),
+            findings=tuple(f for f in findings if f.ruleset == r.id),
+            user_set=r.user_set,
         )
+        for r in report.rulesets
+    ]
     known = {r.id for r in rulesets}
     for orphan in dict.fromkeys(f.ruleset for f in findings if f.ruleset not in known):
         group = tuple(f for f in findings if f.ruleset == orphan)
         rulesets.append(RulesetView(orphan, "", "", True, "", "", group))
-    summary = report.get("summary") or {}
+    return tuple(rulesets)
+
+
+def compliance_view(
+    protocol: Protocol, report: Report | None, left_out: tuple[str, ...] = ()
+) -> ComplianceView:
+    """Turn a check report into the appendix view (None: not checked).
+
+    ``left_out`` names the rule sets that apply to the protocol but that the report
+    did not check; the view is then a draft and the appendix says so.
+    """
+    waivers = tuple(_protocol_waivers(protocol))
+    if report is None:
+        return ComplianceView(False, (), 0, 0, 0, 0, 0, waivers)
+    findings = sorted(
+        (_with_waiver(f, protocol) for f in report.findings),
+        key=lambda f: (SEVERITY_RANK.get(f.severity, 3), f.waived, f.path, f.rule_id),
+    )
+    summary = report.summary
     return ComplianceView(
         available=True,
-        rulesets=tuple(rulesets),
-        errors=int(summary.get("errors", 0)),
-        warnings=int(summary.get("warnings", 0)),
-        infos=int(summary.get("infos", 0)),
-        waived=int(summary.get("waived", 0)),
+        rulesets=_ruleset_views(report, findings),
+        errors=summary.errors,
+        warnings=summary.warnings,
+        infos=summary.infos,
+        waived=summary.waived,
         unwaived_errors=sum(1 for f in findings if f.severity == "error" and not f.waived),
-        waivers=tuple(waivers),
-        load_problems=tuple(
-            f"{_text(lp.get('file'))}"
-            + (f" line {lp['line']}" if lp.get("line") else "")
-            + (f" rule {lp['rule_id']}" if lp.get("rule_id") else "")
-            + f": {_text(lp.get('message'))}"
-            for lp in report.get("load_problems") or ()
-            if isinstance(lp, Mapping)
+        waivers=waivers,
+        not_applicable=report.rules_with_outcome("not_applicable"),
+        load_problems=tuple(_problem_text(p) for p in report.load_problems),
+        unmatched_waivers=tuple(
+            UnmatchedWaiverView(
+                rule_id=u.rule_id,
+                path=u.path or "whole protocol",
+                justification=u.justification,
+                reason=u.reason,
+            )
+            for u in report.unmatched_waivers
         ),
-        unmatched_waivers=_unmatched(report),
         left_out=left_out,
     )

@@ -83,7 +83,7 @@ def _fit_text(text: str, font: str, size: float, width: float) -> str:
     return text[:low] + "…"
 
 
-class ProtocolDocument(BaseDocTemplate):  # type: ignore[misc]
+class PdfLayout(BaseDocTemplate):  # type: ignore[misc]
     """A4 document: a title page template and a body template with header/footer.
 
     The protocol is portrait; the summary of changes uses the same machinery in landscape.
@@ -214,7 +214,7 @@ def build_pdf(
     """Lay out ``story`` into ``target`` (a file object); return the page count."""
     from reportlab import rl_config
 
-    doc = ProtocolDocument(target, facts, book, on_flowable, page_size)
+    doc = PdfLayout(target, facts, book, on_flowable, page_size)
     # Binary Flate streams: ASCII85 only makes the file larger and slower to write and read.
     saved, rl_config.useA85 = rl_config.useA85, 0
     try:

@@ -24,6 +24,7 @@ from functools import cache
 
 from papdesigner.export.bidi import shape as join_arabic
 from papdesigner.export.bidi import visual
+from papdesigner.export.scripts import beyond_body, drawable_points
 from papdesigner.paths import resource
 
 SANS = "PapSans"
@@ -67,8 +68,6 @@ def register_fonts() -> frozenset[int]:
 @cache
 def _undrawable() -> re.Pattern[str]:
     """A pattern matching one character that the body font has no glyph for."""
-    from papdesigner.export.scripts import drawable_points
-
     points = sorted(p for p in drawable_points() | {10, 9, 13} if p <= 0xFFFF)
     ranges: list[tuple[int, int]] = []
     for point in points:
@@ -87,7 +86,8 @@ def printable_logical(text: str, *, shape: bool = True) -> str:
     and for metadata (``shape=False``: plain Arabic letters).
     """
     text = _XML_INVALID.sub("", text)
-    text = _undrawable().sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+    if beyond_body(text):  # else every character is drawn: no need to load the fallback fonts
+        text = _undrawable().sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
     if shape:
         text = join_arabic(text, register_fonts())
     return text

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from papdesigner.export.markup import (
     COMPLIANCE_HEADING,
@@ -15,7 +14,7 @@ from papdesigner.export.markup import (
     parse_blocks,
     render,
 )
-from papdesigner.export.view import ProtocolView, build_view
+from papdesigner.export.view import ProtocolView, print_view
 from papdesigner.model.protocol import Protocol
 
 TRIAL_CONTEXTS = ("ind_trial", "cta_trial", "investigator_initiated")
@@ -24,17 +23,18 @@ if TYPE_CHECKING:
     from papdesigner.export.document import PageFacts
     from papdesigner.export.finish import Record
     from papdesigner.export.results import RenderedPdf, Steps
+    from papdesigner.rules.report import Report
 
 
 def make_view(
     protocol: Protocol,
-    report: Mapping[str, Any] | None,
+    report: Report | None,
     today: dt.date | None = None,
     left_out: tuple[str, ...] = (),
 ) -> ProtocolView:
     """Derive the print view (``today``: the export date it prints; ``left_out``: applicable
     rule sets the report did not check)."""
-    return build_view(protocol, report, today=today, left_out=left_out)
+    return print_view(protocol, report, today=today, left_out=left_out)
 
 
 def make_blocks(

@@ -20,7 +20,7 @@ from papdesigner.model.protocol import Protocol
 
 if TYPE_CHECKING:
     from papdesigner.export.verify import Recorded, Recreation
-    from papdesigner.rules import Catalogue
+    from papdesigner.rules import Catalogue, Report
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def _recheck(protocol: Protocol, recorded: Recorded, catalogue: Catalogue) -> Co
     return Comparison(True, "", notes=(coverage_text(statement),))
 
 
-def _report(protocol: Protocol, recorded: Recorded, catalogue: Catalogue) -> object:
+def _report(protocol: Protocol, recorded: Recorded, catalogue: Catalogue) -> Report:
     from papdesigner.rules import check
 
     wanted = [str(r) for r in recorded.recreate.get("rulesets", ())]

@@ -135,9 +135,26 @@ def drawable_points() -> frozenset[int]:
     return frozenset(points)
 
 
+@cache
+def _beyond_body() -> re.Pattern[str]:
+    """One character the body font does not draw (white space counts as drawn)."""
+    from papdesigner.export.fonts import register_fonts
+
+    return re.compile(f"[^{_char_class(register_fonts() | {9, 10, 13, 32})}]")
+
+
+def beyond_body(text: str) -> bool:
+    """True when ``text`` holds a character the body font does not draw.
+
+    Most protocols have none: then the fallback fonts are never loaded (the CJK
+    font alone takes ~70 ms to read), and no text is looked at twice.
+    """
+    return _beyond_body().search(text) is not None
+
+
 def needs_fallback(text: str) -> bool:
     """True when ``text`` holds a character only a fallback font draws."""
-    return _needs_fallback().search(text) is not None
+    return beyond_body(text) and _needs_fallback().search(text) is not None
 
 
 def _font_for(char: str, current: str | None) -> str | None:
@@ -324,6 +341,8 @@ def unprintable_script(text: str) -> str | None:
     without a glyph, and any character beyond U+FFFF (rare ideographs, historic
     scripts), is printed as its code instead (see :mod:`papdesigner.export.fonts`).
     """
+    if not beyond_body(text):
+        return None
     for match in _undrawable_letter().finditer(text):
         char = match.group()
         if ord(char) <= 0xFFFF and unicodedata.category(char).startswith("L"):

@@ -110,8 +110,16 @@ def statement_from_json(text: str) -> Statement:
     return Statement(rulesets, left_out, summary)
 
 
-def statement_of(report: Mapping[str, Any], left_out: Iterable[str]) -> Statement:
-    """The statement of a report (JSON shape) and the applicable sets it left out."""
+def statement_of(report: Report, left_out: Iterable[str]) -> Statement:
+    """The statement of a check report and the applicable sets it left out."""
+    rulesets = tuple(
+        CheckedSet(s.id, s.version, s.active, s.user_set, s.sha256) for s in report.rulesets
+    )
+    return Statement(rulesets, tuple(sorted(left_out)), report.summary.model_dump())
+
+
+def saved_statement(report: Mapping[str, Any]) -> Statement:
+    """The statement of a saved report's JSON (read leniently: it is compared, not trusted)."""
     rulesets = tuple(
         CheckedSet(
             str(r.get("id", "")),
@@ -126,7 +134,7 @@ def statement_of(report: Mapping[str, Any], left_out: Iterable[str]) -> Statemen
     summary_data = report.get("summary")
     summary = summary_data if isinstance(summary_data, Mapping) else {}
     counts = {k: _count(summary.get(k)) for k in SUMMARY_KEYS}
-    return Statement(rulesets, tuple(sorted(left_out)), counts)
+    return Statement(rulesets, (), counts)
 
 
 def _count(value: Any) -> int:
@@ -137,13 +145,13 @@ def applicable_left_out(
     protocol: Protocol, checked: Iterable[str], catalogue: Catalogue
 ) -> tuple[str, ...]:
     """The ids of the catalogue's sets that apply to ``protocol`` but are not in ``checked``."""
-    from papdesigner.rules.engine import applies_to
+    from papdesigner.rules import applicable_rulesets
 
     done = {i.upper() for i in checked}
-    rest = [s for s in catalogue.rulesets if s.id not in done]
+    rest = [s.id for s in catalogue.rulesets if s.id not in done]
     if not rest:
         return ()
-    return tuple(sorted(s.id for s in applies_to(protocol, rest)))
+    return tuple(sorted(applicable_rulesets(protocol, catalogue, among=rest)))
 
 
 def report_fingerprint(report: Mapping[str, Any]) -> str:
@@ -172,7 +180,7 @@ def bind_report(protocol: Protocol, saved: Mapping[str, Any], catalogue: Catalog
             f"{recorded[:16]}…, protocol {actual[:16]}…); check again"
         )
         raise ReportBindingError(msg)
-    stated = statement_of(saved, ())
+    stated = saved_statement(saved)
     if not stated.rulesets:
         msg = "the report names no rule set"
         raise ReportBindingError(msg)
@@ -181,7 +189,8 @@ def bind_report(protocol: Protocol, saved: Mapping[str, Any], catalogue: Catalog
         if problem:
             raise ReportBindingError(problem)
     fresh = check(protocol, [s.id for s in stated.rulesets], catalogue=catalogue)
-    if _comparable(fresh.to_json_data()) != _comparable(saved):
+    outcomes = "rule_outcomes" in saved  # reports saved before 2026-12 have none
+    if _comparable(fresh.to_json_data(), outcomes) != _comparable(saved, outcomes):
         msg = (
             "the report's findings differ from a check of this protocol with the same rule sets "
             "(edited after it was made?); check again"
@@ -208,8 +217,9 @@ def ruleset_mismatch(checked: CheckedSet, catalogue: Catalogue) -> str | None:
     return None
 
 
-def _comparable(report: Mapping[str, Any]) -> Any:
-    """What must be equal between a saved report and a fresh check: sets, findings, counts."""
+def _comparable(report: Mapping[str, Any], outcomes: bool) -> Any:
+    """What must be equal between a saved report and a fresh check: sets, findings, counts
+    and, with ``outcomes``, what each rule did (fired, passed, not applicable)."""
     sets = [
         (str(r.get("id")), bool(r.get("active")))
         for r in report.get("rulesets") or ()
@@ -229,4 +239,9 @@ def _comparable(report: Mapping[str, Any]) -> Any:
     ]
     summary = report.get("summary")
     counts = [_count(summary.get(k)) if isinstance(summary, Mapping) else 0 for k in SUMMARY_KEYS]
-    return sets, findings, counts
+    did = [
+        (str(o.get("rule_id")), str(o.get("ruleset")), str(o.get("outcome")))
+        for o in (report.get("rule_outcomes") or () if outcomes else ())
+        if isinstance(o, Mapping)
+    ]
+    return sets, findings, counts, did

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from papdesigner import __version__
 from papdesigner.export.checklist_status import ChecklistView, checklist_views
@@ -29,6 +29,9 @@ from papdesigner.model.protocol import (
 )
 from papdesigner.model.timeline import dose_text, format_dose, format_number, is_placebo
 from papdesigner.model.vocab import label
+
+if TYPE_CHECKING:
+    from papdesigner.rules.report import Report
 
 SOA_COLUMNS_PER_TABLE = 13
 """Assessment columns (0.86 cm, labels drawn upright) that fit beside the session columns."""
@@ -354,14 +357,14 @@ def _narrative(p: Protocol) -> dict[str, tuple[NarrativeView, ...]]:
     return {m11: tuple(views) for m11, views in placed.items()}
 
 
-def build_view(
+def print_view(
     protocol: Protocol,
-    report: Mapping[str, Any] | None,
+    report: Report | None,
     *,
     today: dt.date | None = None,
     left_out: tuple[str, ...] = (),
 ) -> ProtocolView:
-    """Derive the print view of ``protocol`` with its check ``report`` (JSON shape, or None).
+    """Derive the print view of ``protocol`` with its check ``report`` (or None: not checked).
 
     ``left_out``: rule sets that apply to the protocol but that the report did not check.
     """

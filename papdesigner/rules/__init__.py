@@ -6,6 +6,7 @@ Public API used by the CLI, the GUI and the PDF export::
     report = check(protocol)                         # every loaded set, active ones evaluated
     report = check(protocol, rulesets=["CLIN-SAFETY-COMMON"])
     report.to_json_data()                            # the DESIGN.md section 4 JSON shape
+    applicable_rulesets(protocol, default_catalogue())  # ids of the sets that apply
 
 Rule sets are YAML data (``resources/rulesets/<id>.yaml``, the user's
 ``<user data dir>/rulesets`` and any ``extra_dirs``), validated by
@@ -30,9 +31,16 @@ from papdesigner.rules.catalogue import (
     shipped_rules_dir,
     user_rules_dir,
 )
-from papdesigner.rules.engine import run_check
+from papdesigner.rules.engine import applicable_rulesets, run_check
 from papdesigner.rules.loader import Catalogue, CompiledRule, CompiledRuleSet, LoadProblem
-from papdesigner.rules.report import Clause, Finding, Report, RuleSetStatus, Summary
+from papdesigner.rules.report import (
+    Clause,
+    Finding,
+    Report,
+    RuleOutcome,
+    RuleSetStatus,
+    Summary,
+)
 from papdesigner.rules.view import SCOPES, build_view
 
 __all__ = [
@@ -44,8 +52,10 @@ __all__ = [
     "Finding",
     "LoadProblem",
     "Report",
+    "RuleOutcome",
     "RuleSetStatus",
     "Summary",
+    "applicable_rulesets",
     "build_view",
     "check",
     "clear_cache",

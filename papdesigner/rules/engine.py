@@ -11,7 +11,7 @@ cannot be shown is not assumed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
@@ -21,6 +21,7 @@ from papdesigner.model.protocol import Protocol, Waiver
 from papdesigner.rules.expr import CelEvalError, activation, compile_cached, on_element
 from papdesigner.rules.loader import Catalogue, CompiledRule, CompiledRuleSet, LoadProblem
 from papdesigner.rules.messages import render
+from papdesigner.rules.outcomes import element_count, first_guess, outcomes_of
 from papdesigner.rules.report import (
     Clause,
     Finding,
@@ -28,6 +29,8 @@ from papdesigner.rules.report import (
     ProtocolRef,
     Report,
     RuleNotInForce,
+    RuleOutcome,
+    RuleOutcomeKind,
     RuleSetStatus,
     WaiverRef,
     summarise,
@@ -60,6 +63,7 @@ def run_check(
     wanted = {s.upper() for s in only} if only else None
     statuses: list[RuleSetStatus] = []
     keyed: list[tuple[tuple[Any, ...], Finding]] = []
+    outcomes: list[RuleOutcome] = []
     waivers = _WaiverIndex(protocol.waivers)
     for set_index, ruleset in enumerate(catalogue.rulesets):
         if wanted is not None and ruleset.id not in wanted:
@@ -69,17 +73,19 @@ def run_check(
         if not status.active:
             continue
         quick = _quick_all(ruleset, top)
+        guesses: list[tuple[CompiledRule, RuleOutcomeKind | None]] = []
         for rule_index, rule in enumerate(ruleset.active_rules):
             lapsed = _not_in_force(ruleset, rule, day)
             if lapsed is not None:
                 not_in_force.append(lapsed)
                 continue
             passed = quick[rule_index] if quick is not None else None
-            for element_index, finding in _evaluate(
-                ruleset, rule, view, top, waivers, passed=passed
-            ):
+            found = _evaluate(ruleset, rule, view, top, waivers, passed=passed)
+            for element_index, finding in found:
                 rank = SEVERITY_RANK[finding.severity]
                 keyed.append(((set_index, rank, rule_index, element_index), finding))
+            guesses.append((rule, first_guess(rule, bool(found), element_count(rule, view))))
+        outcomes.extend(outcomes_of(ruleset, guesses, top))
     keyed.sort(key=lambda pair: pair[0])
     findings = [f for _, f in keyed]
     return Report(
@@ -96,6 +102,7 @@ def run_check(
         unmatched_waivers=unmatched_waivers(protocol.waivers, catalogue, statuses, findings),
         checked_on=day.isoformat(),
         rules_not_in_force=not_in_force,
+        rule_outcomes=outcomes,
     )
 
 
@@ -116,12 +123,28 @@ def _not_in_force(
     )
 
 
-def applies_to(protocol: Protocol, rulesets: Sequence[CompiledRuleSet]) -> list[CompiledRuleSet]:
-    """The sets of ``rulesets`` whose ``applies_when`` holds for ``protocol`` (no rule runs)."""
+def applicable_rulesets(
+    protocol: Protocol,
+    catalogue: Catalogue,
+    *,
+    among: Iterable[str] | None = None,
+) -> tuple[str, ...]:
+    """The ids of the catalogue's rule sets whose ``applies_when`` holds for ``protocol``.
+
+    The one definition of "which rule sets apply" (the check, the PDF's list of sets
+    left out and the GUI use it); no rule is evaluated. ``among`` limits the answer to
+    those set ids (case-insensitive). A set whose condition cannot be decided does
+    not apply (as in the report, which says why). Ids are in catalogue (id) order.
+    Raises :class:`ProtocolNotCheckableError` like a check.
+    """
+    wanted = {i.upper() for i in among} if among is not None else None
+    rulesets = [s for s in catalogue.rulesets if wanted is None or s.id in wanted]
+    if not rulesets:
+        return ()
     view = build_view(protocol)
     top = activation(view)
     _ensure_convertible(top, view)
-    return [ruleset for ruleset in rulesets if _status(ruleset, top).active]
+    return tuple(ruleset.id for ruleset in rulesets if _status(ruleset, top).active)
 
 
 class ProtocolNotCheckableError(ValueError):

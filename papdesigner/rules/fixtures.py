@@ -23,7 +23,7 @@ from papdesigner.rules.engine import run_check
 from papdesigner.rules.loader import Catalogue
 from papdesigner.rules.yamlsource import YamlSourceError, parse_yaml
 
-JsonPath = Annotated[str, StringConstraints(pattern=r"^\$")]
+PathText = Annotated[str, StringConstraints(pattern=r"^\$")]
 
 
 class Case(BaseModel):
@@ -33,10 +33,10 @@ class Case(BaseModel):
 
     name: str = ""
     base: str
-    remove: list[JsonPath] = Field(default_factory=list)
-    set: dict[JsonPath, Any] = Field(default_factory=dict)
-    append: dict[JsonPath, Any] = Field(default_factory=dict)
-    expect_paths: list[JsonPath] | None = None
+    remove: list[PathText] = Field(default_factory=list)
+    set: dict[PathText, Any] = Field(default_factory=dict)
+    append: dict[PathText, Any] = Field(default_factory=dict)
+    expect_paths: list[PathText] | None = None
     expect_message: str | None = Field(None, description="Text every finding message contains")
 
 

@@ -23,6 +23,7 @@ from papdesigner.rules.expr import (
     CelCompileError,
     Program,
     compile_expr,
+    derive_lists,
     on_element,
     strip_strings,
 )
@@ -113,19 +114,41 @@ class CompiledRuleSet:
         """
         if not self.active_rules:
             return None
-        chunks: list[list[str]] = [[]]
-        size = 0
-        for rule in self.active_rules:
-            text = rule.quick.source_text
-            if chunks[-1] and size + len(text) > QUICK_CHUNK_CHARS:
-                chunks.append([])
-                size = 0
-            chunks[-1].append(text)
-            size += len(text) + 2
-        try:
-            return tuple(compile_expr("[" + ", ".join(chunk) + "]") for chunk in chunks)
-        except CelCompileError:
-            return None
+        return _chunked([rule.quick.source_text for rule in self.active_rules])
+
+    @cached_property
+    def selects_all(self) -> tuple[tuple[str, ...], tuple[Program, ...] | None]:
+        """The ids of the active rules with a ``when``, and programs that say per rule
+        whether its ``when`` selects any element (:func:`selects_source`).
+
+        Compiled on first use, and only asked for rules that had no finding: it tells a
+        rule that passed from one that does not apply to this protocol. None for the
+        programs when a chunk does not compile (the engine then asks rule by rule).
+        """
+        rules = [rule for rule in self.active_rules if rule.spec.when]
+        ids = tuple(rule.spec.id for rule in rules)
+        if not rules:
+            return ids, None
+        return ids, _chunked([derive_lists(selects_source(rule.spec)) for rule in rules])
+
+
+def _chunked(texts: list[str]) -> tuple[Program, ...] | None:
+    """Programs that each yield the list of several expressions' values (one CEL call each).
+
+    Chunks stay below CEL's expression-size limit; None when a chunk does not compile.
+    """
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for text in texts:
+        if chunks[-1] and size + len(text) > QUICK_CHUNK_CHARS:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(text)
+        size += len(text) + 2
+    try:
+        return tuple(compile_expr("[" + ", ".join(chunk) + "]") for chunk in chunks)
+    except CelCompileError:
+        return None
 
 
 @dataclass
@@ -364,6 +387,17 @@ def batch_source(spec: RuleSpec) -> str:
         f"(({spec.when}) ? [true, {clauses}] : [false])" if spec.when else f"[true, {clauses}]"
     )
     return on_element(spec.scope, None, guarded)
+
+
+def selects_source(spec: RuleSpec) -> str:
+    """True when the rule's ``when`` is not false for some element of its scope.
+
+    A ``when`` that yields a non-boolean counts as selecting (as in the engine, where
+    such a rule is reported, never passed); one that errors makes the whole
+    expression error unless another element is selected.
+    """
+    items = "[p]" if spec.scope is None else f"p.{spec.scope}"
+    return f"{items}.exists(it, ({spec.when}) != false)"
 
 
 def values_source(spec: RuleSpec, index: int | None) -> str:

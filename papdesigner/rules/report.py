@@ -139,6 +139,23 @@ class RuleNotInForce(_Frozen):
     effective_until: str | None = None
 
 
+RuleOutcomeKind = Literal["fired", "passed", "not_applicable"]
+"""What one rule did: had a finding; applied and had none; selected nothing to check."""
+
+
+class RuleOutcome(_Frozen):
+    """What one in-force rule of an active set did in this check.
+
+    ``not_applicable``: the rule's scope is empty, or its ``when`` is false for every
+    element. A ``when`` that cannot be evaluated counts as applying (the engine
+    reports such a rule as a finding, never as passed).
+    """
+
+    rule_id: str
+    ruleset: str
+    outcome: RuleOutcomeKind
+
+
 class Report(_Frozen):
     """The whole result of checking one protocol against the rule sets."""
 
@@ -150,6 +167,11 @@ class Report(_Frozen):
     unmatched_waivers: list[UnmatchedWaiver] = Field(default_factory=list)
     checked_on: str = Field("", description="The day of the check (ISO date): rules in force then")
     rules_not_in_force: list[RuleNotInForce] = Field(default_factory=list)
+    rule_outcomes: list[RuleOutcome] = Field(
+        default_factory=list,
+        description="Per rule of the active sets: fired, passed or not applicable "
+        "(absent from reports saved before 2026-12)",
+    )
 
     @property
     def has_unwaived_errors(self) -> bool:
@@ -163,6 +185,10 @@ class Report(_Frozen):
     def findings_for(self, ruleset_id: str) -> list[Finding]:
         """Return the findings of one rule set, in report order."""
         return [f for f in self.findings if f.ruleset == ruleset_id]
+
+    def rules_with_outcome(self, outcome: RuleOutcomeKind) -> frozenset[str]:
+        """Return the ids of the rules that had this outcome (e.g. ``"not_applicable"``)."""
+        return frozenset(o.rule_id for o in self.rule_outcomes if o.outcome == outcome)
 
 
 def summarise(findings: list[Finding]) -> Summary:

@@ -41,7 +41,7 @@ from papdesigner.export import export_pdf, render_pdf
 from papdesigner.export.pipeline import make_blocks, make_view
 from papdesigner.model import Protocol, load_protocol
 from papdesigner.paths import resource
-from papdesigner.rules import check
+from papdesigner.rules import Report, check
 
 
 def timed(
@@ -69,7 +69,7 @@ def largest_example() -> tuple[str, Protocol]:
     )
 
 
-def story_maker(protocol: Protocol, report: dict[str, object]) -> Callable[[], list[object]]:
+def story_maker(protocol: Protocol, report: Report) -> Callable[[], list[object]]:
     """Return a function that builds a fresh story (flowables are consumed by a build)."""
     from papdesigner.export.figures import schema_drawing, timeline_drawing
     from papdesigner.export.layout import Layout
@@ -123,7 +123,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["PAPDESIGNER_CACHE_DIR"] = "off"  # in memory after the first export anyway
     name, protocol = largest_example()
-    report = check(protocol).to_json_data()
+    report = check(protocol)
 
     cold = time.perf_counter()
     rendered = render_pdf(protocol, report=report)

@@ -11,7 +11,12 @@ from protocols import rich_protocol
 from papdesigner.export import ExportCancelled, ExportError, export_pdf
 from papdesigner.paths import templates_dir
 
-REPORT = {"rulesets": [], "findings": [], "summary": {}}
+REPORT = {
+    "protocol": {"id": "x", "title": "t", "version": "1"},
+    "rulesets": [],
+    "findings": [],
+    "summary": {},
+}
 
 
 def test_progress_is_reported_in_order_and_ends_done(tmp_path: Path) -> None:

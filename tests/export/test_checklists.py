@@ -79,8 +79,9 @@ def ruleset_rule(ruleset: Any, rule_id: str) -> Any:
 @pytest.mark.parametrize("path", PROTOCOLS, ids=lambda p: p.name.removesuffix(".pap.json"))
 def test_every_row_agrees_with_the_report(path: Path) -> None:
     protocol = load_protocol(path)
-    report = check(protocol).to_json_data()
-    view = make_view(protocol, report)
+    checked = check(protocol)
+    report = checked.to_json_data()
+    view = make_view(protocol, checked)
     blocks = make_blocks(protocol, view, None)
     assert [cv.checklist.id for cv in view.checklists] == ["spirit2013", "spirit2025", "respct2025"]
     for cv in view.checklists:
@@ -103,7 +104,7 @@ def test_the_bases_cover_every_status() -> None:
     seen = set()
     for path in PROTOCOLS:
         protocol = load_protocol(path)
-        view = make_view(protocol, check(protocol).to_json_data())
+        view = make_view(protocol, check(protocol))
         seen |= {(cv.state, r.status) for cv in view.checklists for r in cv.rows}
     assert {
         ("checked", "addressed"),
@@ -144,7 +145,7 @@ def test_oregon_pdf_marks_spirit_not_applicable_and_lists_respct(tmp_path: Path)
 
 def test_pdf_names_the_rule_of_each_missing_item(tmp_path: Path) -> None:
     protocol = load_protocol(BASES / "ind-psilocybin.pap.json")
-    report = check(protocol).to_json_data()
+    report = check(protocol)
     view = make_view(protocol, report)
     reader = pypdf.PdfReader(export_pdf(protocol, tmp_path / "ind.pdf", report=report).path)
     text = _appendix_text(reader, "Appendix B", "Appendix E").replace(" ", "")
@@ -168,15 +169,14 @@ def test_waived_finding_is_not_addressed_and_says_waived() -> None:
         {"rule_id": "SP13-33", "path": None, "justification": "No specimens are collected."}
     ]
     protocol = Protocol.model_validate(data)
-    view = make_view(protocol, check(protocol).to_json_data())
+    view = make_view(protocol, check(protocol))
     row = next(r for r in view.checklists[0].rows if r.item.no == "33")
     assert (row.status, row.rule_ids, row.waived) == ("not_addressed", ("SP13-33",), True)
 
 
 def test_report_without_the_set_falls_back_to_the_mapping_and_says_so() -> None:
     protocol = load_protocol(examples_dir() / "mdma-ptsd.pap.json")
-    report = check(protocol, ["FDA-PSY"]).to_json_data()
-    view = make_view(protocol, report)
+    view = make_view(protocol, check(protocol, ["FDA-PSY"]))
     for cv in view.checklists:
         assert cv.state == "not_checked"
         assert "was not part of the check" in cv.reason

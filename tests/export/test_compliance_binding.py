@@ -231,10 +231,10 @@ def test_statement_hiding_a_left_out_set_fails_the_recheck(bad: Path) -> None:
     protocol = load_protocol(bad)
     catalogue = default_catalogue()
     partial = check(protocol, ["CLIN-SAFETY-COMMON"], catalogue=catalogue)
-    honest = statement_of(partial.to_json_data(), ["ICH-M11", "SPIRIT-2025"])
+    honest = statement_of(partial, ["ICH-M11", "SPIRIT-2025"])
     assert recheck(honest, protocol, catalogue) is not None  # FDA-PSY etc. also apply
     left_out = applicable_left_out(protocol, ["CLIN-SAFETY-COMMON"], catalogue)
-    complete = statement_of(partial.to_json_data(), left_out)
+    complete = statement_of(partial, left_out)
     assert recheck(complete, protocol, catalogue) is None
     hiding = Statement(complete.rulesets, (), complete.summary)
     reason = recheck(hiding, protocol, catalogue)
@@ -335,3 +335,48 @@ def test_user_sets_are_labelled_in_the_pdf_and_bound_by_content(
     user_set.write_text(LOOK_ALIKE.replace("MESSAGE", "changed later"), encoding="utf-8")
     code, _, err = _cli(capsys, "verify", str(out), str(bad))
     assert code == 1 and "FDA-PSY-2025 version 1.0 has other contents here" in err
+
+
+def test_saved_report_round_trips_with_its_rule_outcomes(
+    bad: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``check --format json`` parses back into the same typed report, outcomes included."""
+    from papdesigner.rules import Report
+
+    report_path = tmp_path / "report.json"
+    saved = _saved_report(capsys, bad, report_path)
+    fresh = check(load_protocol(bad))
+    assert Report.model_validate(saved) == fresh
+    outcomes = {o["rule_id"]: o["outcome"] for o in saved["rule_outcomes"]}
+    assert {f["rule_id"] for f in saved["findings"]} <= {
+        r for r, o in outcomes.items() if o == "fired"
+    }
+    assert set(outcomes.values()) == {"fired", "passed", "not_applicable"}
+    out = tmp_path / "out.pdf"
+    code, _, _ = _cli(capsys, "export", str(bad), "-o", str(out), "--report", str(report_path))
+    assert code == 0 and out.exists()
+
+
+def test_doctored_rule_outcome_is_refused(
+    bad: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Turning a rule that applies into "not applicable" would change a checklist row."""
+    report_path = tmp_path / "report.json"
+    report = _saved_report(capsys, bad, report_path)
+    passed = next(o for o in report["rule_outcomes"] if o["outcome"] == "passed")
+    passed["outcome"] = "not_applicable"
+    report_path.write_text(json.dumps(report), encoding="utf-8")
+    err = _refused(capsys, bad, report_path, tmp_path / "out.pdf")
+    assert "findings differ from a check of this protocol" in err
+
+
+def test_report_saved_before_rule_outcomes_still_binds(
+    bad: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report_path = tmp_path / "report.json"
+    report = _saved_report(capsys, bad, report_path)
+    del report["rule_outcomes"]
+    report_path.write_text(json.dumps(report), encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    code, _, _ = _cli(capsys, "export", str(bad), "-o", str(out), "--report", str(report_path))
+    assert code == 0 and out.exists()

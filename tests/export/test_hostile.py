@@ -19,7 +19,12 @@ from papdesigner.export.scripts import unsupported_text
 from papdesigner.model.fileformat import protocol_to_dict
 from papdesigner.model.protocol import Protocol
 
-FIXED_REPORT = {"rulesets": [], "findings": [], "summary": {}}
+FIXED_REPORT = {
+    "protocol": {"id": "x", "title": "t", "version": "1"},
+    "rulesets": [],
+    "findings": [],
+    "summary": {},
+}
 
 
 def _flat(exported: Exported) -> str:

@@ -20,7 +20,12 @@ from papdesigner.export.scripts import (
 )
 from papdesigner.model import loads_protocol
 
-FIXED_REPORT = {"rulesets": [], "findings": [], "summary": {}}
+FIXED_REPORT = {
+    "protocol": {"id": "x", "title": "t", "version": "1"},
+    "rulesets": [],
+    "findings": [],
+    "summary": {},
+}
 
 
 @pytest.fixture(scope="module")

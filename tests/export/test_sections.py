@@ -149,7 +149,7 @@ def mdma() -> Protocol:
 
 
 def _blocks(protocol: Protocol, *, checked: bool = False) -> DocumentBlocks:
-    report = check(protocol).to_json_data() if checked else None  # the body does not need it
+    report = check(protocol) if checked else None  # the body does not need it
     return make_blocks(protocol, make_view(protocol, report), None)
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdf
+import pytest
 from conftest import export_and_read
 from protocols import REPORT_WITH_ERROR, rich_data
 
+from papdesigner.export import ExportError, export_pdf
 from papdesigner.export.compliance import compliance_view
 from papdesigner.model.protocol import Protocol
+from papdesigner.rules import Report
 
 
 def _text(reader: pypdf.PdfReader) -> str:
@@ -35,12 +38,14 @@ def test_real_check_lists_stale_waivers_with_reason(tmp_path: Path) -> None:
 def test_no_section_without_stale_waivers_and_old_reports_still_print(tmp_path: Path) -> None:
     """A report saved before the key existed has no ``unmatched_waivers``: nothing is listed."""
     protocol = Protocol.model_validate(rich_data())
-    assert compliance_view(protocol, REPORT_WITH_ERROR).unmatched_waivers == ()
+    old = Report.model_validate(REPORT_WITH_ERROR)
+    assert compliance_view(protocol, old).unmatched_waivers == ()
     exported = export_and_read(protocol, tmp_path / "old.pdf", REPORT_WITH_ERROR)
     assert "Waivers that match no finding" not in _text(exported.reader)
 
 
-def test_hostile_entries_are_skipped_or_printed_as_text() -> None:
+def test_hostile_entries_are_refused_in_one_line(tmp_path: Path) -> None:
+    """Report data given to the API is read as the typed report: a bad entry is named."""
     protocol = Protocol.model_validate(rich_data())
     report = {
         **REPORT_WITH_ERROR,
@@ -49,5 +54,22 @@ def test_hostile_entries_are_skipped_or_printed_as_text() -> None:
             {"index": "x", "rule_id": None, "path": None, "reason": 7},
         ],
     }
-    (only,) = compliance_view(protocol, report).unmatched_waivers
-    assert (only.rule_id, only.path, only.reason) == ("", "whole protocol", "7")
+    target = tmp_path / "hostile.pdf"
+    with pytest.raises(ExportError) as caught:
+        export_pdf(protocol, target, report=report)
+    message = str(caught.value)
+    assert message.startswith("the check report cannot be read: unmatched_waivers.0")
+    assert "\n" not in message
+    assert not target.exists()
+
+
+def test_waived_finding_prints_the_reports_waiver() -> None:
+    protocol = Protocol.model_validate(rich_data())
+    finding = {
+        **REPORT_WITH_ERROR["findings"][0],
+        "waived": True,
+        "waiver": {"justification": "Pilot site", "author": "A. B.", "date": "2026-03-01"},
+    }
+    report = Report.model_validate({**REPORT_WITH_ERROR, "findings": [finding]})
+    (shown,) = compliance_view(protocol, report).rulesets[0].findings
+    assert shown.waiver is not None and shown.waiver.justification == "Pilot site"

@@ -37,7 +37,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 @pytest.fixture(scope="module")
 def context() -> dict[str, Any]:
     protocol = load_protocol(EXAMPLE)
-    return {"p": protocol, "v": make_view(protocol, check(protocol).to_json_data())}
+    return {"p": protocol, "v": make_view(protocol, check(protocol))}
 
 
 def _render(context: dict[str, Any]) -> str:
