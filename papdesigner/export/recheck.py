@@ -34,7 +34,9 @@ def recheck(statement: Statement, protocol: Protocol, catalogue: Catalogue) -> s
             return f"cannot re-check its compliance status: {problem}"
     ids = [s.id for s in statement.rulesets]
     try:
-        fresh = check(protocol, ids, catalogue=catalogue) if ids else None
+        # A set the user turned on applies as the statement says; one it hides is caught below.
+        stated_on = [s.id for s in statement.rulesets if s.active]
+        fresh = check(protocol, ids, catalogue=catalogue, turned_on=stated_on) if ids else None
         left_out = applicable_left_out(protocol, ids, catalogue)
     except ProtocolNotCheckableError as exc:
         return f"cannot re-check its compliance status: {exc}"

@@ -101,7 +101,12 @@ def _report(protocol: Protocol, recorded: Recorded, catalogue: Catalogue) -> Rep
             "give its folder with --rules-dir"
         )
         raise LookupError(msg)
-    return check(protocol, wanted or None, catalogue=catalogue)
+    # _recheck has read the statement already; the sets it says were active are repeated
+    # as active (a set the user turned on applies although its own condition does not).
+    from papdesigner.export.statement import statement_from_json
+
+    stated_on = [s.id for s in statement_from_json(recorded.compliance).rulesets if s.active]
+    return check(protocol, wanted or None, catalogue=catalogue, turned_on=stated_on)
 
 
 def compare_with_protocol(

@@ -21,7 +21,7 @@ the pure-Python one 130 µs per evaluation).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from papdesigner.model.protocol import Protocol
@@ -72,13 +72,15 @@ def check(
     *,
     extra_dirs: Sequence[str | Path] = (),
     catalogue: Catalogue | None = None,
+    turned_on: Collection[str] = (),
 ) -> Report:
     """Check a protocol and return the report.
 
     ``rulesets`` limits the check to those set ids (case-insensitive); every
-    listed set still turns on only when its ``applies_when`` holds. The shipped
+    listed set still turns on only when its ``applies_when`` holds, unless it is
+    in ``turned_on`` (a user's choice, stated in the set's status). The shipped
     and user sets (plus ``extra_dirs``) are loaded once and cached.
     """
     if catalogue is None:
         catalogue = default_catalogue(tuple(Path(d) for d in extra_dirs))
-    return run_check(protocol, catalogue, rulesets)
+    return run_check(protocol, catalogue, rulesets, turned_on=turned_on)

@@ -11,7 +11,7 @@ cannot be shown is not assumed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import cache
 from typing import Any
 
@@ -48,12 +48,14 @@ def run_check(
     only: Sequence[str] | None = None,
     *,
     on: dt.date | None = None,
+    turned_on: Collection[str] = (),
 ) -> Report:
     """Check a protocol against the sets of a catalogue (or only the sets named in ``only``).
 
     Rules are applied as in force ``on`` a day (today by default): a rule whose
     source expired or is not yet effective is listed in ``rules_not_in_force``
-    instead of being applied.
+    instead of being applied. Sets named in ``turned_on`` apply even when their own
+    condition does not hold (the user turned them on; their status says so).
     """
     day = on or dt.date.today()
     not_in_force: list[RuleNotInForce] = []
@@ -61,6 +63,7 @@ def run_check(
     top = activation(view)  # the one activation of this check: see expr.activation
     _ensure_convertible(top, view)
     wanted = {s.upper() for s in only} if only else None
+    forced = {s.upper() for s in turned_on}
     statuses: list[RuleSetStatus] = []
     keyed: list[tuple[tuple[Any, ...], Finding]] = []
     outcomes: list[RuleOutcome] = []
@@ -68,7 +71,7 @@ def run_check(
     for set_index, ruleset in enumerate(catalogue.rulesets):
         if wanted is not None and ruleset.id not in wanted:
             continue
-        status = _status(ruleset, top)
+        status = _status(ruleset, top, forced=ruleset.id in forced)
         statuses.append(status)
         if not status.active:
             continue
@@ -201,7 +204,10 @@ def _problem_ref(problem: LoadProblem) -> LoadProblemRef:
     )
 
 
-def _status(ruleset: CompiledRuleSet, top: Any) -> RuleSetStatus:
+TURNED_ON_REASON = "turned on by hand (its own condition does not hold)"
+
+
+def _status(ruleset: CompiledRuleSet, top: Any, *, forced: bool = False) -> RuleSetStatus:
     spec = ruleset.spec
     described = spec.applies_description.rstrip(".")
     try:
@@ -215,6 +221,8 @@ def _status(ruleset: CompiledRuleSet, top: Any) -> RuleSetStatus:
             reason = f"applies to {described}"
         else:
             reason = f"does not apply: it covers {described}"
+    if forced and not active:
+        active, reason = True, TURNED_ON_REASON
     return RuleSetStatus(
         id=spec.id,
         version=spec.version,

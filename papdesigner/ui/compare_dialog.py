@@ -230,14 +230,16 @@ class CompareDialog(QDialog):
             QGuiApplication.clipboard().setText(summary_to_text(self.summary))
 
     def suggested_file_name(self) -> str:
-        """Return "PSI-TRD-001 changes 1.0 to 2.0.pdf" for the save dialog."""
+        """Return "PSI-TRD-001-changes-1.0-to-2.0.pdf" for the save dialog."""
         if self.summary is None:
             return "summary-of-changes.pdf"
         s = self.summary
-        name = s.b.protocol_number or s.b.title or "protocol"
-        bad = '<>:"/\\|?*'
-        name = "".join("_" if ch in bad else ch for ch in name)
-        return f"{name} changes {s.a.version} to {s.b.version}.pdf"
+        from papdesigner.model.filenames import safe_file_stem
+
+        name = safe_file_stem(
+            f"{s.b.protocol_number or s.b.title} changes {s.a.version} to {s.b.version}"
+        )
+        return f"{name}.pdf"
 
     def export_pdf(self, path: str | None = None) -> bool:
         """Write the summary-of-changes PDF (asking where unless ``path`` is given)."""

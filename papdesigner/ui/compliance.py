@@ -8,7 +8,7 @@ the panel always shows the check of the latest state.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -37,28 +37,8 @@ class RuleSetChoice:
         from papdesigner.rules import check, default_catalogue
 
         catalogue = default_catalogue()
-        if self.on:
-            catalogue = _turned_on(catalogue, self.on)
         only = [s.id for s in catalogue.rulesets if s.id not in self.off] if self.off else None
-        report = check(protocol, rulesets=only, catalogue=catalogue)
-        if not self.on:
-            return report
-        reason = "turned on by hand (its own condition does not hold)"
-        statuses = [
-            s.model_copy(update={"reason": reason}) if s.id in self.on else s
-            for s in report.rulesets
-        ]
-        return report.model_copy(update={"rulesets": statuses})
-
-
-def _turned_on(catalogue: Any, on: frozenset[str]) -> Any:
-    """A copy of the catalogue in which the sets in ``on`` apply whatever their condition."""
-    from papdesigner.rules import Catalogue
-    from papdesigner.rules.expr import compile_expr
-
-    always = compile_expr("true")
-    sets = [replace(s, applies=always) if s.id in on else s for s in catalogue.rulesets]
-    return Catalogue(rulesets=sets, problems=list(catalogue.problems))
+        return check(protocol, rulesets=only, catalogue=catalogue, turned_on=self.on)
 
 
 class ComplianceRunner(QObject):

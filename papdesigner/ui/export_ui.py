@@ -53,9 +53,10 @@ class ExportController(QObject):
 
     def choose_target(self) -> Path | None:
         """Ask where to write the PDF."""
-        meta = self.document.protocol.metadata
-        stem = meta.acronym or meta.protocol_number or "protocol"
-        safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in f"{stem}-v{meta.version}")
+        from papdesigner.model.filenames import protocol_file_stem, safe_file_stem
+
+        protocol = self.document.protocol
+        safe = safe_file_stem(f"{protocol_file_stem(protocol)}-v{protocol.metadata.version}")
         suggested = str(Path(self.settings.folder("pdf")) / f"{safe}.pdf")
         path, _ = QFileDialog.getSaveFileName(
             self.window, "Export PDF", suggested, "PDF documents (*.pdf)"

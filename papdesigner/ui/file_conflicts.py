@@ -163,7 +163,6 @@ def as_new_protocol(protocol: Protocol) -> Protocol:
 
 def file_stem(protocol: Protocol) -> str:
     """A file name stem for a protocol: its acronym or number, safe on every system."""
-    meta = protocol.metadata
-    stem = meta.acronym or meta.protocol_number or meta.short_title or "protocol"
-    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem).strip("-")
-    return safe or "protocol"
+    from papdesigner.model.filenames import protocol_file_stem
+
+    return protocol_file_stem(protocol)

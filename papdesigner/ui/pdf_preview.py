@@ -129,8 +129,9 @@ def preview_protocol(window: Any) -> PdfPreviewDialog | None:
     The temporary folder lives as long as the dialog; nothing is left behind.
     """
     folder = tempfile.TemporaryDirectory(prefix="papdesigner-preview-")
-    meta = window.document.protocol.metadata
-    stem = "".join(c if c.isalnum() else "-" for c in (meta.acronym or "protocol"))
+    from papdesigner.model.filenames import protocol_file_stem
+
+    stem = protocol_file_stem(window.document.protocol)
     report = window.runner.report if window.runner.is_current() else None
     result = window.exporter.export(
         Path(folder.name) / f"{stem}-preview.pdf",

@@ -56,7 +56,7 @@ def test_compare_dialog_shows_both_sides(
     target = tmp_path / "changes.pdf"
     assert dialog.export_pdf(str(target))
     assert "Summary of changes" in (PdfReader(target).pages[0].extract_text() or "")
-    assert dialog.suggested_file_name() == "PSI-TRD-001 changes 1.0 to 2.0.pdf"
+    assert dialog.suggested_file_name() == "PSI-TRD-001-changes-1.0-to-2.0.pdf"
 
 
 def test_swap_and_copy(qtbot: QtBot, base_protocol: Protocol, amended: Protocol) -> None:

@@ -380,3 +380,14 @@ def test_report_saved_before_rule_outcomes_still_binds(
     out = tmp_path / "out.pdf"
     code, _, _ = _cli(capsys, "export", str(bad), "-o", str(out), "--report", str(report_path))
     assert code == 0 and out.exists()
+
+
+def test_a_pdf_checked_with_a_set_turned_on_by_hand_verifies(tmp_path: Path) -> None:
+    """The GUI lets a user turn on a set whose condition does not hold; verify repeats it."""
+    protocol = load_protocol(MDMA)
+    report = check(protocol, turned_on=["OR-OAR-333-333"])
+    out = tmp_path / "with-oregon.pdf"
+    export_pdf(protocol, out, report=report)
+    outcome = verify_pdf(out, protocol)
+    assert outcome.ok, outcome.reason
+    assert "in 9 applicable rule sets" in outcome.notes[0]
