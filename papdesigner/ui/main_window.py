@@ -441,14 +441,7 @@ class MainWindow(QMainWindow):
 
     def reveal(self, path_text: str) -> bool:
         """Jump to the field a finding's JSON path names, and highlight it."""
-        path: JsonPath = finding_path(path_text)
-        key = step_of_path(path, self._narrative_m11(path))
-        self.show_step(key)
-        editor = self.editor(key)
-        if editor.reveal(path):
-            return True
-        flash(editor)
-        return False
+        return self.reveal_path(finding_path(path_text))
 
     def _on_dock_rulesets_changed(self, choice: RuleSetChoice) -> None:
         self.runner.choice = choice
