@@ -49,9 +49,10 @@ def test_eu_canadian_and_victorian_facts_in_words(tmp_path: Path) -> None:
 def test_ind_safety_report_days_in_words(tmp_path: Path) -> None:
     p = _example("mdma-ptsd")
     text = _words(export_and_read(p, tmp_path / "ind.pdf").texts)
+    # The example's days are the regulation's: one sentence gives both (see test_sentences).
     assert (
-        "Serious and unexpected suspected adverse reactions are reported to the regulator within "
-        "15 calendar days; unexpected fatal or life-threatening ones within 7 calendar days."
+        "Serious and unexpected suspected adverse reactions are reported to the FDA within "
+        "15 calendar days, and unexpected fatal or life-threatening ones within 7 calendar days"
     ) in text
     assert "Patients were not involved" not in text  # not stated: nothing is claimed
 

@@ -224,3 +224,22 @@ def test_control_sentence_says_placebo_only_for_arms_given_nothing_else(name: st
             assert whole not in sentence
         if given & placebo and given - placebo and f"{arm.label} (" in sentence:
             assert "which receives placebo on days" in sentence and ", then " in sentence
+
+
+@pytest.mark.parametrize(("days", "fatal"), [(15, 7), (10, 5), (None, None)])
+def test_ind_reporting_timelines_are_stated_once_and_as_the_protocol_says(
+    days: int | None, fatal: int | None
+) -> None:
+    p = _example("mdma-ptsd")
+    assert p.context == "ind_trial"
+    p.safety.susar_report_days, p.safety.susar_fatal_report_days = days, fatal
+    text = _text(p)
+    regulation = "Under the US IND regulations (21 CFR 312.32(c))"
+    if (days, fatal) == (15, 7):
+        assert "reported to the FDA within 15 calendar days" in text
+        assert "within 7 calendar days: the timelines of the US IND regulations" in text
+        assert regulation not in text  # the same numbers are not printed twice
+    else:
+        assert regulation in text and "reported to the FDA within" not in text
+        if days is not None:
+            assert f"reported to the regulator within {days} calendar days" in text
