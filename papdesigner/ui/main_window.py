@@ -489,7 +489,8 @@ class MainWindow(QMainWindow):
         where = self.files.location_text()
         self.setWindowTitle(f"{d.title()}[*] — {where} — papdesigner")
         self.setWindowModified(d.is_modified())
-        self.status.show_saved(modified=d.is_modified(), where=where)
+        stored = d.file_path is not None or bool(d.library_id)
+        self.status.show_saved(modified=d.is_modified(), where=where, stored=stored)
 
     def _on_document_refused(self, message: str, path: object) -> None:
         """Say why an edit was refused where the user is looking: in the notice bar above

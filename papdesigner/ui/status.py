@@ -73,6 +73,13 @@ class StatusBar(QStatusBar):
         """Say that a check is running (keeps the old counts visible)."""
         self.counts.setToolTip("Checking…")
 
-    def show_saved(self, *, modified: bool, where: str) -> None:
-        """Show whether there are unsaved edits, and where the protocol lives."""
-        self.saved.setText(f"● Unsaved changes — {where}" if modified else f"Saved — {where}")
+    def show_saved(self, *, modified: bool, where: str, stored: bool = True) -> None:
+        """Show whether there are unsaved edits, and where the protocol lives.
+
+        ``stored`` is False for a protocol that lives in no file and no library yet (an
+        example or a new protocol): without edits it is unchanged, not "saved".
+        """
+        if modified:
+            self.saved.setText(f"● Unsaved changes — {where}")
+        else:
+            self.saved.setText(f"{'Saved' if stored else 'No changes yet'} — {where}")

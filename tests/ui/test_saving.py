@@ -506,3 +506,12 @@ def test_the_library_version_of_an_opened_file_is_found_after_the_first_paint(
     _ctrl_s(qtbot, patient)  # no conflict: the file and the library agree
     assert _short_title(protocol_file) == "Edited before the look-up"
     assert [v.number for v in _history(patient)] == [1, 2]
+
+
+def test_an_unedited_example_is_not_said_to_be_saved(
+    make_window: MakeWindow, protocol_file: Path
+) -> None:
+    example = make_window("mdma-ptsd")
+    assert example.status.saved.text() == "No changes yet — example: Save asks for a file"
+    own = _open(make_window, protocol_file)
+    assert own.status.saved.text() == "Saved — mdma-ptsd.pap.json"
