@@ -143,13 +143,13 @@ def _record(
     statement: Statement,
     template_dir: str | os.PathLike[str] | None,
 ) -> Record:
-    """What verify needs: the rule sets checked, the templates, the compliance statement."""
+    """What verify needs: the compliance statement (which names the rule sets checked) and
+    a custom template folder's digest."""
     from papdesigner.export.finish import Record
     from papdesigner.export.recipe import folder_digest, recipe_digest
 
-    rulesets = sorted({s.id for s in statement.rulesets})
     templates = folder_digest(template_dir) if template_dir is not None else None
-    recreate: dict[str, object] = {"rulesets": rulesets, "templates": templates}
+    recreate: dict[str, object] = {"templates": templates}
     return Record(fingerprint, exported, recipe_digest(), recreate, compliance=statement.to_json())
 
 

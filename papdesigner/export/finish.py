@@ -52,8 +52,9 @@ ICC_PROFILE = ("color", "sRGB-IEC61966-2.1.icc")
 class Record:
     """What an export records for ``verify``.
 
-    ``recreate`` holds the export's choices that a re-creation must repeat (the rule
-    sets checked, a custom template folder's digest), as a JSON-able mapping.
+    ``recreate`` holds the export's choices that a re-creation must repeat beyond the
+    compliance statement (which names the rule sets): a custom template folder's
+    digest, as a JSON-able mapping.
     """
 
     fingerprint: str

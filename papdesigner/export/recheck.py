@@ -20,45 +20,64 @@ from papdesigner.export.statement import (
 from papdesigner.model.protocol import Protocol
 
 if TYPE_CHECKING:
-    from papdesigner.rules import Catalogue
+    from papdesigner.rules import Catalogue, Report
 
 
 def recheck(statement: Statement, protocol: Protocol, catalogue: Catalogue) -> str | None:
     """Why the statement does not hold for ``protocol`` (None when a fresh check agrees)."""
+    return recheck_with_report(statement, protocol, catalogue)[0]
+
+
+def recheck_with_report(
+    statement: Statement, protocol: Protocol, catalogue: Catalogue
+) -> tuple[str | None, Report | None]:
+    """:func:`recheck`, also returning the fresh check (for re-creating the PDF with it).
+
+    The check repeats the statement's rule sets, and the ones it says were active stay
+    active (a set the user turned on applies although its own condition does not); a
+    set it hides is caught by the left-out comparison.
+    """
     from papdesigner.rules import check
     from papdesigner.rules.engine import ProtocolNotCheckableError
 
     for checked in statement.rulesets:
         problem = ruleset_mismatch(checked, catalogue)
         if problem:
-            return f"cannot re-check its compliance status: {problem}"
+            return f"cannot re-check its compliance status: {problem}", None
     ids = [s.id for s in statement.rulesets]
+    stated_on = [s.id for s in statement.rulesets if s.active]
     try:
-        # A set the user turned on applies as the statement says; one it hides is caught below.
-        stated_on = [s.id for s in statement.rulesets if s.active]
-        fresh = check(protocol, ids, catalogue=catalogue, turned_on=stated_on) if ids else None
+        fresh = check(protocol, ids or None, catalogue=catalogue, turned_on=stated_on)
         left_out = applicable_left_out(protocol, ids, catalogue)
     except ProtocolNotCheckableError as exc:
-        return f"cannot re-check its compliance status: {exc}"
-    if fresh is not None:
-        counts = fresh.summary.model_dump()
-        stated = {k: statement.summary.get(k, 0) for k in SUMMARY_KEYS}
-        if any(counts[k] != stated[k] for k in SUMMARY_KEYS):
-            return (
-                f"its compliance status does not match the protocol: the PDF states "
-                f"{_counts(stated)}, a check with the same rule sets finds {_counts(counts)}"
-            )
-        active = {s.id: s.active for s in fresh.rulesets}
-        wrong = [s.id for s in statement.rulesets if active.get(s.id) != s.active]
-        if wrong:
-            return f"its compliance status does not match the protocol: {wrong[0]} " + (
-                "applies to it" if active.get(wrong[0]) else "does not apply to it"
-            )
+        return f"cannot re-check its compliance status: {exc}", None
+    if ids:
+        problem = _disagreement(statement, fresh)
+        if problem is not None:
+            return problem, fresh
     hidden = [i for i in left_out if i not in statement.left_out and _shipped(i, catalogue)]
     if hidden:
         return (
             f"it does not say that rule set{'s' if len(hidden) > 1 else ''} "
             f"{', '.join(hidden)}, which apply to the protocol, were not checked"
+        ), fresh
+    return None, fresh
+
+
+def _disagreement(statement: Statement, fresh: Report) -> str | None:
+    """Why the stated counts or active sets differ from ``fresh``, or None."""
+    counts = fresh.summary.model_dump()
+    stated = {k: statement.summary.get(k, 0) for k in SUMMARY_KEYS}
+    if any(counts[k] != stated[k] for k in SUMMARY_KEYS):
+        return (
+            f"its compliance status does not match the protocol: the PDF states "
+            f"{_counts(stated)}, a check with the same rule sets finds {_counts(counts)}"
+        )
+    active = {s.id: s.active for s in fresh.rulesets}
+    wrong = [s.id for s in statement.rulesets if active.get(s.id) != s.active]
+    if wrong:
+        return f"its compliance status does not match the protocol: {wrong[0]} " + (
+            "applies to it" if active.get(wrong[0]) else "does not apply to it"
         )
     return None
 

@@ -2,10 +2,11 @@
 
 The export is deterministic: the same protocol, export date, rule sets, template
 folder and build of papdesigner give the same pages. The PDF records the date, the
-rule sets checked, a digest of a custom template folder and the build's recipe
-(:mod:`.finish`); this module repeats the export with them and compares page by page.
-A recipe from another build, or a rule set or template folder that is not at hand,
-is reported as "cannot be re-created" — never as a match and never as an alteration.
+compliance statement (naming the rule sets checked), a digest of a custom template
+folder and the build's recipe (:mod:`.finish`); this module re-checks the statement,
+repeats the export with that same check and compares page by page. A recipe from
+another build, or a rule set or template folder that is not at hand, is reported as
+a failure that says so — never as a match.
 """
 
 from __future__ import annotations
@@ -72,41 +73,24 @@ def _catalogue(recreation: Recreation) -> Catalogue:
     return default_catalogue(tuple(Path(d).resolve() for d in recreation.rules_dirs))
 
 
-def _recheck(protocol: Protocol, recorded: Recorded, catalogue: Catalogue) -> Comparison:
-    """Re-check the compliance statement; ok with a note saying what it covers."""
-    from papdesigner.export.recheck import coverage_text, recheck
+def _recheck(
+    protocol: Protocol, recorded: Recorded, catalogue: Catalogue
+) -> tuple[Comparison, Report | None]:
+    """Re-check the compliance statement: the outcome (ok with a note saying what it
+    covers) and the fresh check, which the re-creation prints."""
+    from papdesigner.export.recheck import coverage_text, recheck_with_report
     from papdesigner.export.statement import statement_from_json
 
     if not recorded.compliance:
-        return Comparison(False, "PDF was altered: it records no compliance statement")
+        return Comparison(False, "PDF was altered: it records no compliance statement"), None
     try:
         statement = statement_from_json(recorded.compliance)
     except ValueError as exc:
-        return Comparison(False, f"PDF was altered: {exc}")
-    problem = recheck(statement, protocol, catalogue)
+        return Comparison(False, f"PDF was altered: {exc}"), None
+    problem, fresh = recheck_with_report(statement, protocol, catalogue)
     if problem is not None:
-        return Comparison(False, f"PDF matches the protocol, but {problem}")
-    return Comparison(True, "", notes=(coverage_text(statement),))
-
-
-def _report(protocol: Protocol, recorded: Recorded, catalogue: Catalogue) -> Report:
-    from papdesigner.rules import check
-
-    wanted = [str(r) for r in recorded.recreate.get("rulesets", ())]
-    known = {s.id for s in catalogue.rulesets}
-    missing = [r for r in wanted if r not in known]
-    if missing:
-        msg = (
-            f"rule set {missing[0]} that the PDF was checked with is not available here; "
-            "give its folder with --rules-dir"
-        )
-        raise LookupError(msg)
-    # _recheck has read the statement already; the sets it says were active are repeated
-    # as active (a set the user turned on applies although its own condition does not).
-    from papdesigner.export.statement import statement_from_json
-
-    stated_on = [s.id for s in statement_from_json(recorded.compliance).rulesets if s.active]
-    return check(protocol, wanted or None, catalogue=catalogue, turned_on=stated_on)
+        return Comparison(False, f"PDF matches the protocol, but {problem}"), None
+    return Comparison(True, "", notes=(coverage_text(statement),)), fresh
 
 
 def compare_with_protocol(
@@ -124,18 +108,18 @@ def compare_with_protocol(
     if problem is not None:
         return Comparison(False, problem) if "protocol changed" in problem else _cannot(problem)
     catalogue = _catalogue(recreation)
-    stated = _recheck(protocol, recorded, catalogue)
-    if not stated.ok:
+    stated, fresh = _recheck(protocol, recorded, catalogue)
+    if not stated.ok or fresh is None:
         return stated
     try:
         again = render_pdf(
             protocol,
-            report=_report(protocol, recorded, catalogue),
+            report=fresh,
             template_dir=recreation.template_dir,
             today=recorded.exported,
             catalogue=catalogue,
         )
-    except (LookupError, ExportError) as exc:
+    except ExportError as exc:
         return _cannot(str(exc))
     with open_pdf(again.data) as pdf:
         expected = shown_pages(pdf)
