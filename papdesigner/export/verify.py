@@ -190,12 +190,22 @@ def _read(data: bytes, compare_digests: bool) -> _Read:
         problem = _record_problem(recorded)
         if problem is not None:
             return _Read(recorded, len(pdf.pages), (), (), problem)
-        hazard = _hazards(pdf)
-        shown = shown_pages(pdf) if hazard is None else ()
-        if hazard is None and compare_digests:
-            hazard = _check_digests(recorded, shown)
-        problem = f"PDF was altered: {hazard}" if hazard else None
-        return _Read(recorded, len(pdf.pages), shown, list_annotations(pdf), problem)
+        try:
+            return _read_pages(pdf, recorded, compare_digests)
+        except Exception as exc:  # a damaged file: qpdf repairs it into unexpected shapes
+            damaged = (
+                f"PDF is damaged or was altered: its pages cannot be read ({type(exc).__name__})"
+            )
+            return _Read(recorded, len(pdf.pages), (), (), damaged)
+
+
+def _read_pages(pdf: Any, recorded: Recorded, compare_digests: bool) -> _Read:
+    hazard = _hazards(pdf)
+    shown = shown_pages(pdf) if hazard is None else ()
+    if hazard is None and compare_digests:
+        hazard = _check_digests(recorded, shown)
+    problem = f"PDF was altered: {hazard}" if hazard else None
+    return _Read(recorded, len(pdf.pages), shown, list_annotations(pdf), problem)
 
 
 def verify_pdf(

@@ -9,7 +9,7 @@ the panel always shows the check of the latest state.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -17,6 +17,9 @@ from papdesigner.model.history import Change
 from papdesigner.model.protocol import Protocol
 from papdesigner.ui.background import BackgroundRunner, BackgroundTask, TaskControl
 from papdesigner.ui.document import EditedProtocol
+
+if TYPE_CHECKING:
+    from papdesigner.rules import Report
 
 DEBOUNCE_MS = 250
 
@@ -32,7 +35,7 @@ class RuleSetChoice:
     off: frozenset[str] = frozenset()
     on: frozenset[str] = frozenset()
 
-    def run_check(self, protocol: Protocol) -> Any:
+    def run_check(self, protocol: Protocol) -> Report:
         """Check ``protocol`` with the engine, honouring the override."""
         from papdesigner.rules import check, default_catalogue
 

@@ -429,3 +429,18 @@ def test_cli_export_and_verify_exit_codes(
     assert main(["verify", str(tmp_path / "missing.pdf")]) == 2
     assert main(["verify", str(protocol_file)]) == 2
     assert main(["export", str(tmp_path / "missing.pap.json")]) == 2
+
+
+@pytest.mark.parametrize("keep", [0.3, 0.6, 0.9])
+def test_a_truncated_copy_fails_with_one_line(
+    rich: Exported, tmp_path: Path, capsys: pytest.CaptureFixture[str], keep: float
+) -> None:
+    data = rich.result.path.read_bytes()
+    cut = tmp_path / "truncated.pdf"
+    cut.write_bytes(data[: int(len(data) * keep)])
+    for args in ([str(cut), str(tmp_path / "p.pap.json")], [str(cut)]):
+        save_protocol(rich.protocol, tmp_path / "p.pap.json")
+        code = main(["verify", *args])
+        err = capsys.readouterr().err
+        assert code in (1, 2) and err.count("\n") == 1, err
+        assert "internal error" not in err
