@@ -15,9 +15,8 @@ import argparse
 import os
 from pathlib import Path
 
-from papdesigner.cli.common import EXIT_OK, CliError, check_output_path
+from papdesigner.cli.common import EXIT_OK, CliError, check_output_path, read_small_file
 
-_MAX_PKCS12_BYTES = 1024 * 1024
 PASSPHRASE_VARIABLE = "PAPDESIGNER_SIGN_PASSPHRASE"
 
 
@@ -52,18 +51,9 @@ REASONS = {
 }
 
 
-def _read_small(path: Path, what: str) -> bytes:
-    try:
-        if not path.is_file() or path.stat().st_size > _MAX_PKCS12_BYTES:
-            raise CliError(f"{what} {path}: not a small regular file")
-        return path.read_bytes()
-    except OSError as exc:
-        raise CliError(f"{what} {path}: cannot read ({exc.strerror or exc})") from None
-
-
 def _passphrase(args: argparse.Namespace) -> bytes | None:
     if args.passphrase_file:
-        return _read_small(Path(args.passphrase_file), "--passphrase-file").rstrip(b"\r\n")
+        return read_small_file(args.passphrase_file, "--passphrase-file").rstrip(b"\r\n")
     value = os.environ.get(PASSPHRASE_VARIABLE)
     return value.encode() if value else None
 
@@ -85,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{args.pdf}: {exc}") from None
     if b"/PapdesignerVerification" not in data:
         raise CliError(f"{args.pdf}: not a PDF exported by papdesigner")
-    pkcs12 = _read_small(Path(args.pkcs12), "--pkcs12")
+    pkcs12 = read_small_file(args.pkcs12, "--pkcs12")
     try:
         signed = sign_pdf(
             data, pkcs12, _passphrase(args), reason=REASONS[args.role], location=args.location

@@ -15,12 +15,16 @@ same rule sets must give it.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from papdesigner.cli.cmd_check import add_rules_dir_option, load_named_catalogue_or_fail
-from papdesigner.cli.common import EXIT_FINDINGS, EXIT_OK, CliError, load_or_fail, report_error
-
-_MAX_CERTIFICATE_BYTES = 1024 * 1024
+from papdesigner.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    CliError,
+    load_or_fail,
+    read_small_file,
+    report_error,
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,16 +56,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _certificates(names: list[str]) -> list[bytes]:
-    found = []
-    for name in names:
-        path = Path(name)
-        try:
-            if path.stat().st_size > _MAX_CERTIFICATE_BYTES or not path.is_file():
-                raise CliError(f"--trust {name}: not a certificate file")
-            found.append(path.read_bytes())
-        except OSError as exc:
-            raise CliError(f"--trust {name}: cannot read ({exc.strerror or exc})") from None
-    return found
+    return [read_small_file(name, "--trust") for name in names]
 
 
 def run(args: argparse.Namespace) -> int:

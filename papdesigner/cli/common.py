@@ -55,6 +55,28 @@ def describe_os_error(exc: OSError) -> str:
     return f"{' -> '.join(names)}: {reason}" if names else reason
 
 
+SMALL_FILE_BYTES = 1024 * 1024
+"""Largest key, certificate or passphrase file read (they are a few kilobytes)."""
+
+
+def read_small_file(name: str, option: str, limit: int = SMALL_FILE_BYTES) -> bytes:
+    """Read a small input file named by ``option`` (a key, a certificate); one-line errors.
+
+    Uses the model's regular-file reader, so a named pipe is refused instead of waited on.
+    """
+    from papdesigner.model.limits import read_regular_file
+
+    try:
+        data = read_regular_file(Path(name), limit)
+    except FileNotFoundError:
+        raise CliError(f"{option} {name}: no such file") from None
+    except OSError as exc:
+        raise CliError(f"{option} {name}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise CliError(f"{option} {name}: larger than {limit:,} bytes")
+    return data
+
+
 def check_output_path(
     out: Path, *, force: bool | None = None, inputs: Sequence[str | Path] = ()
 ) -> None:

@@ -444,3 +444,19 @@ def test_a_truncated_copy_fails_with_one_line(
         err = capsys.readouterr().err
         assert code in (1, 2) and err.count("\n") == 1, err
         assert "internal error" not in err
+
+
+def test_key_and_certificate_files_that_cannot_be_read_give_one_line(
+    rich: Exported, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)  # would wait forever if opened for reading
+    missing = str(tmp_path / "missing.p12")
+    runs = {
+        "no such file": ["sign", str(rich.result.path), "--pkcs12", missing, "-o", "s.pdf"],
+        "named pipe": ["verify", str(rich.result.path), "--trust", str(pipe)],
+    }
+    for reason, args in runs.items():
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and reason in err, err
