@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import os
 import tempfile
+from functools import cache
 from pathlib import Path
 
 ENV_VAR = "PAPDESIGNER_CACHE_DIR"
@@ -31,6 +32,12 @@ def cache_root() -> Path | None:
         return None
     if from_env:
         return Path(from_env).expanduser()
+    return _user_cache_folder()
+
+
+@cache
+def _user_cache_folder() -> Path:
+    """The platform's user cache folder for papdesigner (asked once: it is not free)."""
     import platformdirs  # only when no folder is given: it is not free to import
 
     return platformdirs.user_cache_path("papdesigner", appauthor=False)

@@ -2,12 +2,13 @@
 
 Loading the shipped rule sets took about 0.25 s on every start: YAML parsing, checks
 of every rule, and compiling 780 CEL expressions, although most sets never apply to
-a given protocol. CEL programs cannot be pickled, so what is kept, for a file that
-loaded with no problem at all, is the outcome of everything before the compile: the
-validated header and rules (as JSON) and the exact CEL text of every program, which
-all compiled. A set read from the cache is validated again by its pydantic models
-(cheap) and its programs compile on first evaluation, so sets that do not apply are
-never compiled. Files that had any problem are never kept and are loaded in full on
+a given protocol. What is kept, for a file that loaded with no problem at all, is the
+outcome of everything before the compile: the validated header and rules (as JSON)
+and the exact CEL text of every program, which all compiled. A set read from the
+cache is validated again by its pydantic models (cheap) and its programs compile on
+first evaluation, so sets that do not apply are never compiled; the programs a check
+does evaluate are kept apart, compiled, by :mod:`.program_cache`. Files that had any
+problem are never kept and are loaded in full on
 every start, so their problems are always reported.
 
 An entry is a file in ``<cache>/rulesets`` named by an HMAC (under the cache's random
@@ -46,7 +47,14 @@ if TYPE_CHECKING:
 FORMAT = b"papdesigner-ruleset-cache-1"
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
 """Larger than any entry a rule-set file (at most 2 MB) produces; a bigger file is not ours."""
-_CODE_MODULES = ("compiled_cache.py", "expr.py", "loader.py", "schema.py", "view.py")
+_CODE_MODULES = (
+    "compiled_cache.py",
+    "expr.py",
+    "loader.py",
+    "program_cache.py",
+    "schema.py",
+    "view.py",
+)
 """The modules whose text decides what a rule set loads to (hashed into every key)."""
 
 
@@ -146,7 +154,7 @@ def _program(kept: Any) -> Any:
 def _entry(path: Path, raw: bytes, *, create_secret: bool) -> tuple[Path, bytes] | None:
     """The entry file for these bytes and the secret that seals it; None: no cache."""
     folder = cache_dir("rulesets")
-    code = _code_fingerprint()
+    code = code_fingerprint()
     key = secret(create=create_secret) if folder is not None and code is not None else None
     if folder is None or code is None or key is None:
         return None
@@ -156,7 +164,7 @@ def _entry(path: Path, raw: bytes, *, create_secret: bool) -> tuple[Path, bytes]
 
 
 @cache
-def _code_fingerprint() -> bytes | None:
+def code_fingerprint() -> bytes | None:
     """A digest of the compiling code and of the CEL runtime's build; None if unreadable."""
     from cel_expr_python import cel
 

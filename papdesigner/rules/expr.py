@@ -119,7 +119,7 @@ class Program:
         most rule sets never apply to a protocol, and compiling costs ~0.2 ms each.
         """
         try:
-            self._compiled = _env().compile(self.source_text)
+            self._compiled = _compile_text(self.source_text, keep=True)
         except RuntimeError as exc:  # the text compiled when it was cached; never expected
             raise CelEvalError(f"does not compile: {_first_line(str(exc))}") from None
         return self._compiled
@@ -159,25 +159,48 @@ def on_element(scope: str | None, index: int | None, expr: str) -> str:
 @lru_cache(maxsize=4096)
 def compile_cached(source: str) -> Program:
     """Compile an engine-generated expression once per process (fallback paths)."""
-    return compile_expr(source)
+    return compile_expr(source, keep=True)
 
 
-def compile_expr(source: str, *, derive: bool = True) -> Program:
+def compile_expr(source: str, *, derive: bool = True, keep: bool = False) -> Program:
     """Parse and type-check one expression; raise CelCompileError with a one-line reason.
 
     With ``derive`` (the default) the session-kind lists are computed in CEL (see
     :func:`derive_lists`); pass ``derive=False`` to check an author's text as written,
-    so error columns match it.
+    so error columns match it. With ``keep`` the compiled program is read from and
+    kept in the program cache (:mod:`.program_cache`): for programs a check evaluates
+    on every start, not for the hundreds a rule set's first load only checks.
     """
     if not isinstance(source, str) or not source.strip():
         msg = "empty expression"
         raise CelCompileError(msg)
     text = derive_lists(source) if derive else source
     try:
-        compiled = _env().compile(text)
+        compiled = _compile_text(text, keep=keep)
     except RuntimeError as exc:
         raise CelCompileError(_first_line(str(exc))) from None
     return Program(source, compiled, text)
+
+
+def _compile_text(text: str, *, keep: bool) -> Any:
+    """The runtime's compiled program for ``text``; raises RuntimeError when it does not compile.
+
+    With ``keep``, a program compiled by an earlier start is read back from the cache
+    (microseconds instead of milliseconds), and a fresh one is kept for the next.
+    """
+    if not keep:
+        return _env().compile(text)
+    from papdesigner.rules.program_cache import keep_program, kept_program
+
+    kept = kept_program(text)
+    if kept is not None:
+        try:
+            return _env().deserialize(kept)
+        except RuntimeError:
+            pass  # an authentic entry always reads back; if not, compile as without a cache
+    compiled = _env().compile(text)
+    keep_program(text, compiled.serialize())
+    return compiled
 
 
 _STRING = re.compile(

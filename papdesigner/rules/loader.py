@@ -146,7 +146,7 @@ def _chunked(texts: list[str]) -> tuple[Program, ...] | None:
         chunks[-1].append(text)
         size += len(text) + 2
     try:
-        return tuple(compile_expr("[" + ", ".join(chunk) + "]") for chunk in chunks)
+        return tuple(compile_expr("[" + ", ".join(chunk) + "]", keep=True) for chunk in chunks)
     except CelCompileError:
         return None
 
