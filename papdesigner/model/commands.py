@@ -26,10 +26,8 @@ from typing import Any, Final
 from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
-from papdesigner.model.jsonpath import PathPart, format_path
+from papdesigner.model.jsonpath import JsonPath, PathPart, format_path
 from papdesigner.model.protocol import Protocol
-
-JsonPath = tuple[PathPart, ...]
 
 
 class _Missing:

@@ -21,8 +21,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Generic, Literal, ParamSpec
 
-from papdesigner.model.commands import Command, CommandError, Composite, JsonPath
+from papdesigner.model.commands import Command, CommandError, Composite
 from papdesigner.model.integrity import IntegrityProblem, check_integrity
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.model.protocol import Protocol
 
 P = ParamSpec("P")

@@ -10,6 +10,9 @@ import re
 from collections.abc import Iterable
 
 PathPart = str | int
+"""One step of a path: a key of an object or an index of a list."""
+JsonPath = tuple[PathPart, ...]
+"""A JSON path split into keys and indices: ``("sessions", 3, "dosing")``."""
 _TOKEN = re.compile(r"\.([A-Za-z_][A-Za-z0-9_\-]*)|\[(\d+)\]|\[\"((?:[^\"\\]|\\.)*)\"\]")
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 

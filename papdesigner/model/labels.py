@@ -13,10 +13,8 @@ import re
 from typing import Any, Literal, get_args, get_origin
 
 from papdesigner.model import vocab
-from papdesigner.model.jsonpath import parse_path
+from papdesigner.model.jsonpath import JsonPath, parse_path
 from papdesigner.model.vocab import LABELS
-
-JsonPath = tuple[str | int, ...]
 
 FIELD_LABELS: dict[str, str] = {
     "metadata": "Title page",

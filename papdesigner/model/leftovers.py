@@ -16,9 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.model.protocol import Protocol
-
-JsonPath = tuple[str | int, ...]
 
 FIELDS: tuple[tuple[JsonPath, str], ...] = (
     (("metadata", "title"), "Title"),

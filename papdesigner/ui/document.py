@@ -12,8 +12,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from papdesigner.model.commands import MISSING, Command, CommandError, JsonPath, get_json
+from papdesigner.model.commands import MISSING, Command, CommandError, get_json
 from papdesigner.model.history import Change, History
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.model.protocol import Protocol
 
 

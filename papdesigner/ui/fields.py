@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from papdesigner.model.commands import MISSING, JsonPath, SetValue
+from papdesigner.model.commands import MISSING, SetValue
 from papdesigner.model.history import Change
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.problems import ProblemLabel
 

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from papdesigner.model.commands import JsonPath
 from papdesigner.model.history import Change
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.fields import CheckField, FieldEditor
 from papdesigner.ui.highlight import flash

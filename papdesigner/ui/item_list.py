@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from papdesigner.model.commands import Command, InsertItem, JsonPath, MoveItem, RemoveItem
+from papdesigner.model.commands import Command, InsertItem, MoveItem, RemoveItem
 from papdesigner.model.history import Change
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.form import FieldProblem, Form, ensure_visible, scrolling, starts_with
 from papdesigner.ui.highlight import flash

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from papdesigner.model.commands import JsonPath
 from papdesigner.model.history import Change
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.model.timeline import format_number
 from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.fields import Choices, FieldEditor

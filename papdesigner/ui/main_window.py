@@ -46,7 +46,7 @@ from papdesigner.ui.screen_fit import (
 from papdesigner.ui.settings import AppSettings
 from papdesigner.ui.shortcuts import WINDOW_KEYS_IN_TEXT_FIELDS, keys_of
 from papdesigner.ui.status import StatusBar
-from papdesigner.ui.steps import STEP_KEYS, JsonPath, finding_path, step_of_path, step_states
+from papdesigner.ui.steps import STEP_KEYS, finding_path, step_of_path, step_states
 from papdesigner.ui.theme import apply_theme
 from papdesigner.ui.window_actions import (
     SHORTCUTS_HELP,
@@ -56,6 +56,7 @@ from papdesigner.ui.window_actions import (
 )
 
 if TYPE_CHECKING:
+    from papdesigner.model.jsonpath import JsonPath
     from papdesigner.model.protocol import Protocol
     from papdesigner.ui.compliance import ComplianceRunner, RuleSetChoice
     from papdesigner.ui.compliance_dock import ComplianceDock

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from papdesigner.model.commands import JsonPath
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.model.labels import place_label, value_label
 from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.steps import step, step_of_path

@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:  # the navigator is drawn before the model is imported (fast start-up)
+    from papdesigner.model.jsonpath import JsonPath
     from papdesigner.model.protocol import Protocol, Session
-
-JsonPath = tuple[str | int, ...]
-"""A JSON path split into keys and indices (the model's ``JsonPath``)."""
 
 Status = Literal["done", "partial", "empty", "error"]
 

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from papdesigner.model.commands import InsertItem, JsonPath, MoveItem, RemoveItem
+from papdesigner.model.commands import InsertItem, MoveItem, RemoveItem
 from papdesigner.model.history import Change
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.fields import FieldEditor
 from papdesigner.ui.form import FieldProblem, ensure_visible, starts_with

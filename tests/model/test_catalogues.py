@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from papdesigner.model import catalogues as cat
 from papdesigner.model.catalogues import (
     CATALOGUE_NAMES,
-    Catalogue,
     CatalogueError,
+    ReferenceCatalogue,
     expand_jurisdictions,
-    load_catalogue,
+    load_reference_catalogue,
 )
 from papdesigner.model.vocab import SUBSTANCES
 from papdesigner.paths import resource
@@ -28,7 +28,7 @@ RULE_ID = re.compile(r"^(FDA-PSY|OR|CO|AU|CA|EU|E6|M11|SP13|RSP|CS)-[0-9A-Za-z]+
 
 @pytest.mark.parametrize("name", CATALOGUE_NAMES)
 def test_every_shipped_catalogue_loads_with_unique_non_empty_keys(name: str) -> None:
-    catalogue = load_catalogue(name)
+    catalogue = load_reference_catalogue(name)
     keys = catalogue.keys()
     assert len(keys) == len(catalogue) > 0
     assert len(set(keys)) == len(keys)
@@ -43,7 +43,7 @@ def test_every_catalogue_name_has_its_file() -> None:
 
 def test_accessors_are_cached_and_agree_with_the_loader() -> None:
     assert cat.instruments() is cat.instruments()
-    assert cat.instruments().keys() == load_catalogue("instruments").keys()
+    assert cat.instruments().keys() == load_reference_catalogue("instruments").keys()
 
 
 def test_catalogue_lookup_api() -> None:
@@ -490,7 +490,7 @@ def test_bad_catalogue_files_fail_with_file_and_path(
 ) -> None:
     path = _write(tmp_path, text.replace("{name}", name))
     with pytest.raises(CatalogueError) as info:
-        load_catalogue(name, path)
+        load_reference_catalogue(name, path)
     message = str(info.value)
     assert str(path) in message
     assert where in message
@@ -500,15 +500,15 @@ def test_bad_catalogue_files_fail_with_file_and_path(
 
 def test_missing_and_unknown_catalogues_are_reported(tmp_path: Path) -> None:
     with pytest.raises(CatalogueError, match="no such catalogue file"):
-        load_catalogue("criteria", tmp_path / "absent.yaml")
+        load_reference_catalogue("criteria", tmp_path / "absent.yaml")
     with pytest.raises(CatalogueError, match="unknown catalogue 'colours'"):
-        load_catalogue("colours")
+        load_reference_catalogue("colours")
 
 
 def test_oversized_catalogue_is_refused(tmp_path: Path) -> None:
     path = _write(tmp_path, "# " + "x" * (cat.loading.MAX_CATALOGUE_BYTES + 1))
     with pytest.raises(CatalogueError, match="larger than a catalogue"):
-        load_catalogue("criteria", path)
+        load_reference_catalogue("criteria", path)
 
 
 def test_a_catalogue_file_may_cite_other_sources(tmp_path: Path) -> None:
@@ -516,8 +516,10 @@ def test_a_catalogue_file_may_cite_other_sources(tmp_path: Path) -> None:
         "  - {id: X, label: X, interaction: i, source: S-LOCAL, rules: [CS-12],"
         " confidence: secondary}\n"
     )
-    loaded = load_catalogue("medication_classes", _write(tmp_path, text), source_keys=["S-LOCAL"])
-    assert isinstance(loaded, Catalogue)
+    loaded = load_reference_catalogue(
+        "medication_classes", _write(tmp_path, text), source_keys=["S-LOCAL"]
+    )
+    assert isinstance(loaded, ReferenceCatalogue)
     assert loaded["X"].source == "S-LOCAL"
 
 
@@ -528,6 +530,6 @@ def test_a_catalogue_file_may_cite_other_sources(tmp_path: Path) -> None:
 def test_arbitrary_text_never_crashes_the_loader(tmp_path: Path, text: str) -> None:
     path = _write(tmp_path, text)
     try:
-        load_catalogue("criteria", path)
+        load_reference_catalogue("criteria", path)
     except CatalogueError as exc:
         assert str(path) in str(exc)

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from papdesigner.model.commands import InsertItem, JsonPath, RemoveItem, SetValue
+from papdesigner.model.commands import InsertItem, RemoveItem, SetValue
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.editors.base import StepEditor
 from papdesigner.ui.editors.sessions import SessionsEditor

@@ -33,7 +33,7 @@ class CatalogueError(ValueError):
     """A catalogue file is missing, not YAML, or not valid; ``str()`` is one line."""
 
 
-class Catalogue(Generic[E]):
+class ReferenceCatalogue(Generic[E]):
     """An immutable, ordered collection of entries, looked up by key (or by alias)."""
 
     def __init__(self, name: str, entries: Iterable[E]) -> None:
@@ -61,7 +61,7 @@ class Catalogue(Generic[E]):
             raise KeyError(msg) from None
 
     def __repr__(self) -> str:
-        return f"Catalogue({self.name!r}, {len(self)} entries)"
+        return f"ReferenceCatalogue({self.name!r}, {len(self)} entries)"
 
     def get(self, key: str) -> E | None:
         """Return the entry with this key, or None."""
@@ -153,9 +153,9 @@ CATALOGUE_NAMES: tuple[str, ...] = tuple(_ENTRY_TYPES)
 """Every shipped catalogue, each in ``resources/catalogues/<name>.yaml``."""
 
 
-def load_catalogue(
+def load_reference_catalogue(
     name: str, path: Path | None = None, *, source_keys: Iterable[str] | None = None
-) -> Catalogue[Any]:
+) -> ReferenceCatalogue[Any]:
     """Read and validate one catalogue file (uncached; see the accessor functions).
 
     ``source_keys`` are the keys figures may cite; by default the shipped sources.
@@ -179,7 +179,7 @@ def load_catalogue(
         raise CatalogueError(f"{path} at {format_path(loc)}: {_describe(first)}{more}") from None
     if parsed.catalogue != name:
         raise CatalogueError(f"{path}: is the {parsed.catalogue!r} catalogue, not {name!r}")
-    catalogue: Catalogue[Any] = Catalogue(name, parsed.entries)
+    catalogue: ReferenceCatalogue[Any] = ReferenceCatalogue(name, parsed.entries)
     _check_links(catalogue, path)
     return catalogue
 
@@ -203,7 +203,7 @@ def _is_tag(part: Any) -> bool:
     return isinstance(part, str) and ("[" in part or part.startswith("function-"))
 
 
-def _check_links(catalogue: Catalogue[Any], path: Path) -> None:
+def _check_links(catalogue: ReferenceCatalogue[Any], path: Path) -> None:
     """Keys unique; parents and aliases resolve within the catalogue."""
     seen: set[str] = set()
     for index, entry in enumerate(catalogue):
@@ -222,42 +222,42 @@ def _check_links(catalogue: Catalogue[Any], path: Path) -> None:
 
 
 @cache
-def sources() -> Catalogue[Source]:
+def sources() -> ReferenceCatalogue[Source]:
     """The documents that catalogue figures cite."""
-    return load_catalogue("sources")
+    return load_reference_catalogue("sources")
 
 
 @cache
-def substances() -> Catalogue[SubstanceInfo]:
+def substances() -> ReferenceCatalogue[SubstanceInfo]:
     """Substances with units and sourced dose and duration figures."""
-    return load_catalogue("substances")
+    return load_reference_catalogue("substances")
 
 
 @cache
-def instruments() -> Catalogue[Instrument]:
+def instruments() -> ReferenceCatalogue[Instrument]:
     """Rating scales, questionnaires, procedures and laboratory tests."""
-    return load_catalogue("instruments")
+    return load_reference_catalogue("instruments")
 
 
 @cache
-def jurisdictions() -> Catalogue[Jurisdiction]:
+def jurisdictions() -> ReferenceCatalogue[Jurisdiction]:
     """Countries and regions sites can be in, with group memberships (EU, EEA)."""
-    return load_catalogue("jurisdictions")
+    return load_reference_catalogue("jurisdictions")
 
 
 @cache
-def criteria() -> Catalogue[CriterionCode]:
+def criteria() -> ReferenceCatalogue[CriterionCode]:
     """Eligibility criterion codes that the rule sets check."""
-    return load_catalogue("criteria")
+    return load_reference_catalogue("criteria")
 
 
 @cache
-def medication_classes() -> Catalogue[MedicationClass]:
+def medication_classes() -> ReferenceCatalogue[MedicationClass]:
     """Medication classes with interaction notes and washout figures."""
-    return load_catalogue("medication_classes")
+    return load_reference_catalogue("medication_classes")
 
 
 @cache
-def narrative_sections() -> Catalogue[NarrativeSection]:
+def narrative_sections() -> ReferenceCatalogue[NarrativeSection]:
     """Narrative sections with their ICH M11, SPIRIT and E6 cross-references."""
-    return load_catalogue("narrative_sections")
+    return load_reference_catalogue("narrative_sections")

@@ -8,8 +8,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from papdesigner.model.commands import JsonPath
 from papdesigner.model.history import Change
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.ui import choices
 from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.fields import TextAreaField

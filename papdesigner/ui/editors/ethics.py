@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from papdesigner.model.commands import JsonPath
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.editors.base import StepEditor
 from papdesigner.ui.fields import (

@@ -7,7 +7,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from papdesigner.model import vocab
-from papdesigner.model.commands import JsonPath, unique_id
+from papdesigner.model.commands import unique_id
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.ui import choices
 from papdesigner.ui.choices import vocabulary
 from papdesigner.ui.document import EditedProtocol

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from papdesigner.model import vocab
-from papdesigner.model.commands import JsonPath
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.ui.choices import vocabulary
 from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.editors.base import StepEditor

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from papdesigner.model import vocab
-from papdesigner.model.commands import JsonPath, unique_id
+from papdesigner.model.commands import unique_id
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.ui import choices
 from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.editors.base import StepEditor

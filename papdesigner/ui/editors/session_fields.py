@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from papdesigner.model import vocab
-from papdesigner.model.commands import CommandError, JsonPath, SetValue
+from papdesigner.model.commands import CommandError, SetValue
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.ui.choices import vocabulary
 from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.fields import ChoiceField

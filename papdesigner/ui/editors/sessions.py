@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from papdesigner.model import vocab
-from papdesigner.model.commands import InsertItem, JsonPath, SetValue, unique_id
+from papdesigner.model.commands import InsertItem, SetValue, unique_id
 from papdesigner.model.history import Change
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.ui import choices
 from papdesigner.ui.dialogs.dosing_session import NewDosingSessionDialog
 from papdesigner.ui.document import EditedProtocol

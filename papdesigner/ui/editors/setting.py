@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from papdesigner.model import vocab
-from papdesigner.model.commands import JsonPath, unique_id
+from papdesigner.model.commands import unique_id
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.model.protocol import Setting
 from papdesigner.ui import choices
 from papdesigner.ui.document import EditedProtocol

@@ -7,8 +7,9 @@ from typing import Any
 from PySide6.QtWidgets import QLabel
 
 from papdesigner.model import vocab
-from papdesigner.model.commands import JsonPath, unique_id
+from papdesigner.model.commands import unique_id
 from papdesigner.model.history import Change
+from papdesigner.model.jsonpath import JsonPath
 from papdesigner.ui import choices
 from papdesigner.ui.document import EditedProtocol
 from papdesigner.ui.editors.base import StepEditor
