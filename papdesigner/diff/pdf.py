@@ -16,9 +16,9 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape
 
 from papdesigner.diff.report import Summary, SummaryRow, extent_text
+from papdesigner.export.xmltext import escape
 
 if TYPE_CHECKING:
     from reportlab.lib.styles import ParagraphStyle

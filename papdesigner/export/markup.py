@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import jinja2
 from jinja2.exceptions import SecurityError
@@ -48,6 +47,7 @@ from markupsafe import Markup
 from papdesigner.export.fact_sentences import TEMPLATE_FUNCTIONS as FACT_SENTENCES
 from papdesigner.export.fonts import printable_logical
 from papdesigner.export.template_cache import bytecode_cache
+from papdesigner.export.xmltext import escape
 from papdesigner.model.catalogues import instruments
 from papdesigner.model.timeline import format_number
 from papdesigner.model.vocab import label
@@ -203,7 +203,7 @@ def paragraphs(text: str | None, style: str = "body") -> Markup:
     if not text or not text.strip():
         return Markup("")
     chunks = [c.strip() for c in re.split(r"\n\s*\n", printable_logical(text)) if c.strip()]
-    style_attr = escape(style, {'"': "&quot;"})
+    style_attr = escape(style, quote=True)
     return Markup("").join(
         Markup(f'<p style="{style_attr}">{escape(chunk).replace(chr(10), "<br/>")}</p>')
         for chunk in chunks

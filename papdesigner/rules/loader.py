@@ -7,7 +7,6 @@ and the loader goes on with the next file (or, for a bad rule, the next rule).
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -337,6 +336,8 @@ def _validation_problems(
 def _in_words(error: Any) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
+        import difflib  # only for a set with a mistake: not on every start
+
         key = str(error["loc"][-1]) if error["loc"] else ""
         close = difflib.get_close_matches(key, _KNOWN_KEYS, n=1)
         return f"unknown key (did you mean {close[0]!r}?)" if close else "unknown key"

@@ -54,10 +54,11 @@ def _run(argv: Sequence[str], env: dict[str, str]) -> float:
     return elapsed
 
 
-def compare(commands: dict[str, list[str]], runs: int) -> None:
+def compare(commands: dict[str, list[str]], runs: int) -> float:
     """Run the floor and each ``papdesigner`` argument list ``runs`` times; print the table.
 
     Each command is timed twice: with a warm rule-set cache and with caching off.
+    Returns the floor's median in milliseconds.
     """
     with tempfile.TemporaryDirectory(prefix="papdesigner-bench-cache-") as cache:
         base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -83,3 +84,4 @@ def compare(commands: dict[str, list[str]], runs: int) -> None:
     for label, values in times.items():
         median = statistics.median(values)
         print(f"  {label:50}{median * 1000:8.0f}{min(values) * 1000:9.0f}{median / floor:9.2f}")
+    return floor * 1000
