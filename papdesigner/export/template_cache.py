@@ -23,14 +23,7 @@ from pathlib import Path
 import jinja2
 from jinja2.bccache import Bucket
 
-from papdesigner.model.cachefiles import (
-    cache_dir,
-    read_entry,
-    seal,
-    secret,
-    unseal,
-    write_atomically,
-)
+from papdesigner.model.cachefiles import cache_dir, read_sealed, write_sealed
 
 MAX_ENTRY_BYTES = 8 * 1024 * 1024
 """Far above any compiled template's size; a larger file is not an entry."""
@@ -44,22 +37,13 @@ class SealedBytecodeCache(jinja2.BytecodeCache):
 
     def load_bytecode(self, bucket: Bucket) -> None:
         """Fill ``bucket`` from an authentic entry; leave it empty otherwise."""
-        key = secret(create=False)
-        if key is None:
-            return
-        file = self._file(bucket)
-        content = read_entry(file, MAX_ENTRY_BYTES)
-        payload = unseal(key, file.name, content) if content is not None else None
+        payload = read_sealed(self._file(bucket), MAX_ENTRY_BYTES)
         if payload is not None:
             bucket.bytecode_from_string(payload)
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         """Keep a freshly compiled template (silently nothing when the folder is unusable)."""
-        key = secret(create=True)
-        if key is None:
-            return
-        file = self._file(bucket)
-        write_atomically(file, seal(key, file.name, bucket.bytecode_to_string()))
+        write_sealed(self._file(bucket), bucket.bytecode_to_string())
 
     def _file(self, bucket: Bucket) -> Path:
         digest = hashlib.sha256((_code_fingerprint() or b"") + bucket.key.encode("utf-8"))

@@ -89,6 +89,22 @@ def _tag(key: bytes, name: str, payload: bytes) -> bytes:
     return hmac.new(key, message, hashlib.sha256).hexdigest().encode("ascii")
 
 
+def read_sealed(path: Path, limit: int) -> bytes | None:
+    """The payload of the sealed entry at ``path`` (at most ``limit`` bytes); None when the
+    entry is absent, unreadable, too large or not authentic, or there is no secret yet."""
+    key = secret(create=False)
+    content = read_entry(path, limit) if key is not None else None
+    if key is None or content is None:
+        return None
+    return unseal(key, path.name, content)
+
+
+def write_sealed(path: Path, payload: bytes) -> bool:
+    """Seal ``payload`` under the entry's name and write it atomically; False if it failed."""
+    key = secret(create=True)
+    return key is not None and write_atomically(path, seal(key, path.name, payload))
+
+
 def read_entry(path: Path, limit: int) -> bytes | None:
     """The bytes of a cache file of at most ``limit`` bytes; None when absent or unreadable."""
     try:

@@ -11,10 +11,10 @@ does evaluate are kept apart, compiled, by :mod:`.program_cache`. Files that had
 problem are never kept and are loaded in full on
 every start, so their problems are always reported.
 
-An entry is a file in ``<cache>/rulesets`` named by an HMAC (under the cache's random
-per-user secret, see :mod:`papdesigner.model.cachefiles`) of a digest of the file's bytes, its
+An entry is a file in ``<cache>/rulesets`` named by a digest of the file's bytes, its
 name, the source of the modules that load it and the CEL runtime's build; its content
-is sealed by a second HMAC over name and JSON. A changed file, a new papdesigner or a
+is sealed by an HMAC over entry name and JSON under the cache's random per-user secret
+(see :mod:`papdesigner.model.cachefiles`). A changed file, a new papdesigner or a
 new CEL runtime therefore never finds an old entry; a damaged, truncated, copied or
 planted entry fails a check and is ignored, then rebuilt; nothing in the cache is
 executed or unpickled. Entries are written through a temporary file and a rename. A
@@ -26,20 +26,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import hmac
 import json
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from papdesigner.model.cachefiles import (
-    cache_dir,
-    read_entry,
-    seal,
-    secret,
-    unseal,
-    write_atomically,
-)
+from papdesigner.model.cachefiles import cache_dir, read_sealed, write_sealed
 
 if TYPE_CHECKING:
     from papdesigner.rules.loader import CompiledRule, CompiledRuleSet
@@ -60,12 +52,8 @@ _CODE_MODULES = (
 
 def cached_ruleset(path: Path, raw: bytes, origin: str) -> CompiledRuleSet | None:
     """The set that ``raw`` (the bytes of ``path``) loaded to before, or None (never raises)."""
-    entry = _entry(path, raw, create_secret=False)
-    if entry is None:
-        return None
-    file, key = entry
-    content = read_entry(file, MAX_ENTRY_BYTES)
-    payload = unseal(key, file.name, content) if content is not None else None
+    file = _entry(path, raw)
+    payload = read_sealed(file, MAX_ENTRY_BYTES) if file is not None else None
     if payload is None:
         return None
     try:
@@ -76,12 +64,11 @@ def cached_ruleset(path: Path, raw: bytes, origin: str) -> CompiledRuleSet | Non
 
 def remember(path: Path, raw: bytes, ruleset: CompiledRuleSet) -> bool:
     """Keep a set that loaded with no problem; False when the cache cannot be written."""
-    entry = _entry(path, raw, create_secret=True)
-    if entry is None:
+    file = _entry(path, raw)
+    if file is None:
         return False
-    file, key = entry
     payload = json.dumps(_ruleset_data(ruleset), ensure_ascii=False).encode("utf-8")
-    return write_atomically(file, seal(key, file.name, payload))
+    return write_sealed(file, payload)
 
 
 # --- what is kept -----------------------------------------------------------------------------
@@ -151,16 +138,14 @@ def _program(kept: Any) -> Any:
 # --- where ------------------------------------------------------------------------------------
 
 
-def _entry(path: Path, raw: bytes, *, create_secret: bool) -> tuple[Path, bytes] | None:
-    """The entry file for these bytes and the secret that seals it; None: no cache."""
+def _entry(path: Path, raw: bytes) -> Path | None:
+    """The entry file for these bytes; None when caching is off or the code cannot be read."""
     folder = cache_dir("rulesets")
     code = code_fingerprint()
-    key = secret(create=create_secret) if folder is not None and code is not None else None
-    if folder is None or code is None or key is None:
+    if folder is None or code is None:
         return None
-    digest = hashlib.sha256(b"\0".join((FORMAT, code, path.name.encode("utf-8"), raw))).digest()
-    name = hmac.new(key, digest, hashlib.sha256).hexdigest()
-    return folder / f"{name}.json", key
+    digest = hashlib.sha256(b"\0".join((FORMAT, code, path.name.encode("utf-8"), raw)))
+    return folder / f"{digest.hexdigest()}.json"
 
 
 @cache
