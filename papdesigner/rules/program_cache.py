@@ -5,8 +5,7 @@ of its programs; the programs a check evaluates were still compiled on every sta
 the few large programs per applicable set that evaluate all its rules in one call
 (about 1-3 ms each to parse and type-check, 50 ms for the sets a protocol meets).
 The runtime can write a compiled program as bytes and read it back in a fraction of a
-millisecond,
-so those bytes are kept here, one entry per program text.
+millisecond, so those bytes are kept here, one entry per program text.
 
 An entry is a file in ``<cache>/cel`` named by a digest of the program's text, the
 source of the modules that compile it and the CEL runtime's build; its content is
