@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from itertools import pairwise
 from pathlib import Path
 
 import pypdf
@@ -95,6 +96,19 @@ def test_no_chapter_or_section_is_printed_twice(exported: dict[str, Exported], n
     # The supporting-details appendix is never empty: prior amendments are always listed.
     pages = heading_pages(exported[name].reader)
     assert "12.3" in pages
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_the_glossary_repeats_neither_its_title_nor_a_term_as_its_meaning(
+    exported: dict[str, Exported], name: str
+) -> None:
+    ex = exported[name]
+    pages = heading_pages(ex.reader)
+    chapter = "\n".join(ex.texts[pages["13"] - 1 : pages["14"]])
+    chapter = chapter[chapter.index("13 Appendix: glossary") : chapter.index("14 Appendix")]
+    lines = [" ".join(line.split()).lower() for line in chapter.splitlines()]
+    assert "glossary of terms and abbreviations" not in lines  # the chapter's title, again
+    assert not [a for a, b in pairwise(lines) if a == b and len(a) > 3]
 
 
 RULE_EXPRESSION = re.compile(r"\b(?:p|it)\.[a-z_]+|&&|\|\||==|!=|\bsize\(")
