@@ -213,7 +213,16 @@ def _export_with_progress(
 
 def main() -> int:
     """Take the screenshots with private settings and library folders."""
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/screenshots")
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m papdesigner.ui.screenshots",
+        description="Take the README's screenshots from the real application.",
+    )
+    parser.add_argument(
+        "out", nargs="?", default="docs/screenshots", metavar="OUT_DIR", help="folder for the PNGs"
+    )
+    out = Path(parser.parse_args().out)
     with tempfile.TemporaryDirectory() as home:
         if not os.environ.get("DISPLAY"):
             screen = Path(home) / "screen.json"
