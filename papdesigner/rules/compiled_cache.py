@@ -8,8 +8,8 @@ and the exact CEL text of every program, which all compiled. A set read from the
 cache is validated again by its pydantic models (cheap) and its programs compile on
 first evaluation, so sets that do not apply are never compiled; the programs a check
 does evaluate are kept apart, compiled, by :mod:`.program_cache`. Files that had any
-problem are never kept and are loaded in full on
-every start, so their problems are always reported.
+problem are never kept and are loaded in full on every start, so their problems are
+always reported.
 
 An entry is a file in ``<cache>/rulesets`` named by a digest of the file's bytes, its
 name, the source of the modules that load it and the CEL runtime's build; its content

@@ -158,8 +158,12 @@ def on_element(scope: str | None, index: int | None, expr: str) -> str:
 
 @lru_cache(maxsize=4096)
 def compile_cached(source: str) -> Program:
-    """Compile an engine-generated expression once per process (fallback paths)."""
-    return compile_expr(source, keep=True)
+    """Compile an engine-generated expression once per process (fallback paths).
+
+    Not kept between starts: many of these name one element of one protocol (a
+    failing session's index), so keeping them would grow the cache with every edit.
+    """
+    return compile_expr(source)
 
 
 def compile_expr(source: str, *, derive: bool = True, keep: bool = False) -> Program:
@@ -168,8 +172,9 @@ def compile_expr(source: str, *, derive: bool = True, keep: bool = False) -> Pro
     With ``derive`` (the default) the session-kind lists are computed in CEL (see
     :func:`derive_lists`); pass ``derive=False`` to check an author's text as written,
     so error columns match it. With ``keep`` the compiled program is read from and
-    kept in the program cache (:mod:`.program_cache`): for programs a check evaluates
-    on every start, not for the hundreds a rule set's first load only checks.
+    kept in the program cache (:mod:`.program_cache`): for the programs of a rule set
+    that a check evaluates on every start, not for the hundreds a rule set's first load
+    only checks, nor for programs about one element of one protocol.
     """
     if not isinstance(source, str) or not source.strip():
         msg = "empty expression"
@@ -186,7 +191,7 @@ def _compile_text(text: str, *, keep: bool) -> Any:
     """The runtime's compiled program for ``text``; raises RuntimeError when it does not compile.
 
     With ``keep``, a program compiled by an earlier start is read back from the cache
-    (microseconds instead of milliseconds), and a fresh one is kept for the next.
+    (a fraction of a millisecond instead of 1-3 ms), and a fresh one is kept for the next.
     """
     if not keep:
         return _env().compile(text)

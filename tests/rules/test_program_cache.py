@@ -143,3 +143,10 @@ def test_an_unwritable_cache_folder_still_compiles(cache: Path) -> None:
     program = compile_expr("[2 * 21]", keep=True)
     assert program.evaluate({"p": {}, "it": None}) == [42]
     assert kept.kept_program("[2 * 21]") is None
+
+
+def test_programs_about_one_element_are_not_kept(cache: Path) -> None:
+    """The engine's per-element fallbacks name an index of one protocol: never kept."""
+    program = compile_cached("[p.sessions[3].day > 0]")
+    assert program.evaluate({"p": {"sessions": [{}, {}, {}, {"day": 2}]}, "it": None}) == [True]
+    assert _programs(cache) == []
